@@ -1,0 +1,28 @@
+import { boolean, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from './columns.ts';
+
+export const upstreamTransports = ['stdio', 'sse', 'streamable-http'] as const;
+export type UpstreamTransport = (typeof upstreamTransports)[number];
+
+/**
+ * An upstream MCP server. Secret-bearing fields (`env`, `headers`, `bearer_token`) hold
+ * ciphertexts from the key ring (`sb1.<kid>....`), never plaintext.
+ */
+export const upstreams = pgTable('upstreams', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  description: text('description'),
+  transport: text('transport', { enum: upstreamTransports }).notNull(),
+  command: text('command'),
+  args: jsonb('args').$type<string[]>().notNull().default([]),
+  cwd: text('cwd'),
+  url: text('url'),
+  env: jsonb('env').$type<Record<string, string>>().notNull().default({}),
+  headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+  bearerToken: text('bearer_token'),
+  enabled: boolean('enabled').notNull().default(true),
+  connectAtBoot: boolean('connect_at_boot').notNull().default(false),
+  timeoutMs: integer('timeout_ms').notNull().default(60_000),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
