@@ -1,11 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgresServer } from './postgres-server.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    postgresUrl: string;
-  }
-}
+import type {} from './test-database.ts';
 
 /** Vitest global setup: one real PostgreSQL server per test run, shared by all files. */
 export default async function setup(project: TestProject) {

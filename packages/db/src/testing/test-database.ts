@@ -4,6 +4,12 @@ import { inject } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../client.ts';
 import { migrateDatabase } from '../migrate.ts';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
+
 export type Backend = 'pglite' | 'postgres';
 /** Every storage and service test runs against both. */
 export const backends: Backend[] = ['pglite', 'postgres'];

@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import packageJson from '../package.json' with { type: 'json' };
+import type { Deps } from './deps.ts';
+import { AppError } from './errors.ts';
+import type { AppEnv } from './http/env.ts';
+import { createErrorHandler } from './http/error-handler.ts';
+import { requestLog } from './http/request-log.ts';
+import { adminApi } from './routes/admin-api.ts';
+import { consoleRoutes } from './routes/console.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface AppOptions {
+  /** Variables `${VAR}` may name in imported documents (the gateway's own secrets removed). */
+  substitutionEnv: Record<string, string | undefined>;
+  isShuttingDown?: () => boolean;
+}
+
+export function createApp(deps: Deps, options: AppOptions) {
+  const { config, logger, ctx, database } = deps;
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId());
+  app.use('*', requestLog(logger));
+  app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `request body exceeds ${config.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  app.route('/', healthRoutes(database, logger, options.isShuttingDown ?? (() => false)));
+  app.route(
+    '/api/v1',
+    adminApi({ ctx, logger, substitutionEnv: options.substitutionEnv, version: packageJson.version }),
+  );
+  app.all('/api/*', () => {
+    throw new AppError(404, 'not_found', 'no such API endpoint');
+  });
+  app.route('/', consoleRoutes(config.consoleDir));
+  app.onError(createErrorHandler(logger));
+  return app;
+}

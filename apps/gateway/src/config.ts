@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** The environment, as read once at startup. Nothing else in the process reads `process.env`. */
+const envSchema = z.object({
+  PORT: port.default(4444),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  SWITCHBOARD_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  SWITCHBOARD_DATA_DIR: z.string().min(1).default('./data'),
+  SWITCHBOARD_SECRET_KEYS: optionalText,
+  SWITCHBOARD_ACTIVE_SECRET_KEY: optionalText,
+  SWITCHBOARD_ADMIN_TOKEN: optionalText.pipe(
+    z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  ),
+  SWITCHBOARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  SWITCHBOARD_CONSOLE_DIR: optionalText,
+  SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  /** `SWITCHBOARD_SECRET_KEYS` (`id:base64,…`); absent → a key file in the data dir (embedded mode only). */
+  secretKeys?: string;
+  activeSecretKey?: string;
+  adminToken?: string;
+  maxBodyBytes: number;
+  consoleDir: string;
+  shutdownTimeoutMs: number;
+  logLevel: (typeof logLevels)[number];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const defaultConsoleDir = fileURLToPath(new URL('../../console/dist', import.meta.url));
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.SWITCHBOARD_DATA_DIR);
+  if (e.DATABASE_URL && !e.SWITCHBOARD_SECRET_KEYS) {
+    // A key file inside one container's filesystem would be lost on redeploy, leaving the
+    // shared database undecryptable. With external Postgres the key ring must be explicit.
+    throw new ConfigError(
+      'Invalid configuration:\n  SWITCHBOARD_SECRET_KEYS: required when DATABASE_URL is set (format `id:<32-byte base64>`; generate one with `npm run -w @switchboard/gateway keygen`)',
+    );
+  }
+  const publicUrl = (e.SWITCHBOARD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
+    dataDir,
+    secretKeys: e.SWITCHBOARD_SECRET_KEYS,
+    activeSecretKey: e.SWITCHBOARD_ACTIVE_SECRET_KEY,
+    adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
+    maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
+    consoleDir: e.SWITCHBOARD_CONSOLE_DIR ? resolve(e.SWITCHBOARD_CONSOLE_DIR) : defaultConsoleDir,
+    shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The gateway's own secrets are never available to `${VAR}` in imported documents. */
+const PRIVATE_VARIABLES = ['DATABASE_URL', 'SWITCHBOARD_SECRET_KEYS', 'SWITCHBOARD_ACTIVE_SECRET_KEY', 'SWITCHBOARD_ADMIN_TOKEN'];
+
+export function substitutionEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !PRIVATE_VARIABLES.includes(name)));
+}

@@ -1,0 +1,37 @@
+import { mkdir } from 'node:fs/promises';
+import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
+import { migrateDatabase } from '@switchboard/db/migrate';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
+import type { ServiceContext } from './services/context.ts';
+import { assertKeysPresent, loadKeyRing } from './services/secret-keys.ts';
+
+/** Everything the process holds; the one composition root. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  ctx: ServiceContext;
+  bootstrap: BootstrapResult;
+}
+
+const BOOTSTRAP_LOCK_KEY = 0x5b0a_d002;
+
+export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const database = await openDatabase(config.database);
+  try {
+    await migrateDatabase(database);
+    const keys = await loadKeyRing({ spec: config.secretKeys, activeId: config.activeSecretKey, dataDir: config.dataDir });
+    if (keys.created) logger.info({ activeKeyId: keys.ring.activeId }, 'created a new secret key file in the data directory');
+    await assertKeysPresent(database.db, keys.ring);
+    const ctx: ServiceContext = { db: database.db, secrets: keys.ring, publicUrl: config.publicUrl };
+    // Replicas starting together must not each mint an initial token.
+    const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
+    return { config, logger, database, ctx, bootstrap };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,9 @@
+import type { RequestIdVariables } from 'hono/request-id';
+import type { AuthenticatedToken } from '../services/api-tokens.ts';
+
+/** Hono context variables set by our middleware. */
+export type AppEnv = {
+  Variables: RequestIdVariables & {
+    adminToken?: AuthenticatedToken;
+  };
+};

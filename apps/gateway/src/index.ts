@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig, substitutionEnv } from './config.ts';
+import { createLogger } from './logger.ts';
+import { startGateway } from './server.ts';
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await startGateway(config, logger, substitutionEnv(process.env)).catch((error: Error) => {
+    logger.fatal({ err: { message: error.message, name: error.name } }, 'could not start');
+    process.exit(1);
+  });
+  logger.info({ url: gateway.url, publicUrl: config.publicUrl, database: gateway.deps.database.kind }, 'Switchboard is listening');
+  if (gateway.deps.bootstrap.kind === 'generated') {
+    // Printed once, outside the JSON log stream, because this is the only time it exists in clear.
+    process.stdout.write(
+      `\n  Switchboard admin API token (shown once, store it now):\n\n    ${gateway.deps.bootstrap.token}\n\n  Console: ${config.publicUrl}/   API: ${config.publicUrl}/api/v1/openapi.json\n\n`,
+    );
+  } else if (gateway.deps.bootstrap.kind === 'env-token-revoked') {
+    logger.warn('SWITCHBOARD_ADMIN_TOKEN is set but that token was revoked; it stays revoked');
+  }
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    gateway.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,48 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import { requireAdmin } from '../http/admin-auth.ts';
+import type { AppEnv } from '../http/env.ts';
+import { validationHook } from '../http/validation.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { apiTokenRoutes } from './api-tokens.ts';
+import { configDocumentRoutes } from './config-document.ts';
+import { policyRoutes } from './policies.ts';
+import { roleRoutes } from './roles.ts';
+import { secretRoutes } from './secrets.ts';
+import { upstreamRoutes } from './upstreams.ts';
+import { userRoutes } from './users.ts';
+import { virtualServerRoutes } from './virtual-servers.ts';
+
+export interface AdminApiOptions {
+  ctx: ServiceContext;
+  logger: Logger;
+  substitutionEnv: Record<string, string | undefined>;
+  version: string;
+}
+
+/** `/api/v1`: every admin resource, behind API-token auth, described at /openapi.json. */
+export function adminApi({ ctx, logger, substitutionEnv, version }: AdminApiOptions) {
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An admin API token (`sb_…`)',
+  });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Switchboard admin API', version },
+    servers: [{ url: `${ctx.publicUrl}/api/v1` }],
+    security: [{ bearerAuth: [] }],
+  });
+  // Registered after the document route, so /openapi.json stays public and everything else needs a token.
+  api.use('*', requireAdmin(ctx, logger));
+  api.route('/upstreams', upstreamRoutes(ctx));
+  api.route('/virtual-servers', virtualServerRoutes(ctx));
+  api.route('/users', userRoutes(ctx));
+  api.route('/roles', roleRoutes(ctx));
+  api.route('/policies', policyRoutes(ctx));
+  api.route('/api-tokens', apiTokenRoutes(ctx));
+  api.route('/secrets', secretRoutes(ctx));
+  api.route('/', configDocumentRoutes(ctx, substitutionEnv));
+  return api;
+}

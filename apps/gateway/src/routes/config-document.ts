@@ -1,0 +1,73 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { EnvSubstitutionError, substituteEnv } from '@switchboard/core/config/substitute-env';
+import { configDocumentSchema } from '@switchboard/core/contracts/config-document';
+import { badRequest } from '../errors.ts';
+import { errorResponses, jsonResponse } from '../http/crud.ts';
+import type { AppEnv } from '../http/env.ts';
+import { describeZodError, validationHook } from '../http/validation.ts';
+import { exportConfig } from '../services/config-export.ts';
+import { importConfig } from '../services/config-import.ts';
+import type { ServiceContext } from '../services/context.ts';
+
+const counts = z.object({ created: z.number(), updated: z.number(), deleted: z.number() });
+const summarySchema = z
+  .object({ upstreams: counts, virtualServers: counts, users: counts, roles: counts, policies: counts })
+  .meta({ id: 'ImportSummary' });
+
+/**
+ * On the wire the document is described loosely: imports are validated only after `${VAR}`
+ * substitution, and exports leave defaulted keys out. ConfigDocument is the exact shape.
+ */
+const looseDocument = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'ConfigDocumentJson', description: 'A configuration document; see the ConfigDocument schema' });
+
+/** Parses a document: `${VAR}` substitution first, then validation, errors naming the path. */
+export function parseConfigDocument(raw: unknown, env: Record<string, string | undefined>) {
+  let substituted: unknown;
+  try {
+    substituted = substituteEnv(raw, env);
+  } catch (error) {
+    if (error instanceof EnvSubstitutionError) throw badRequest(error.message, 'invalid_config');
+    throw error;
+  }
+  const parsed = configDocumentSchema.safeParse(substituted);
+  if (!parsed.success) throw badRequest(describeZodError(parsed.error), 'invalid_config');
+  return parsed.data;
+}
+
+export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Record<string, string | undefined>) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openAPIRegistry.register('ConfigDocument', configDocumentSchema);
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/import',
+      tags: ['config'],
+      summary: 'Apply a configuration document (all or nothing)',
+      description:
+        'Claude-style `mcpServers` plus `virtualServers`, `users`, `roles`, `policies`. Objects are matched by name. `mode=replace` also deletes upstreams and virtual servers the document does not name.',
+      request: {
+        query: z.object({ mode: z.enum(['merge', 'replace']).default('merge') }),
+        // Only "is it a JSON object" here: the real validation runs after `${VAR}` substitution.
+        body: { ...jsonResponse(looseDocument, 'The configuration document, before ${VAR} substitution'), required: true },
+      },
+      responses: { 200: jsonResponse(summarySchema, 'What changed'), ...errorResponses },
+    }),
+    async (c) => {
+      const doc = parseConfigDocument(c.req.valid('json'), substitutionEnv);
+      return c.json(await importConfig(ctx, doc, c.req.valid('query').mode), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/export',
+      tags: ['config'],
+      summary: 'The stored configuration as a document; secrets appear as ${VAR} placeholders',
+      responses: { 200: jsonResponse(looseDocument, 'The configuration document (optional keys omitted)'), ...errorResponses },
+    }),
+    async (c) => c.json(await exportConfig(ctx), 200),
+  );
+  return app;
+}

@@ -1,0 +1,20 @@
+import { Hono } from 'hono';
+import type { DatabaseHandle } from '@switchboard/db/client';
+import type { Logger } from 'pino';
+
+/** Liveness says the process answers; readiness says it can reach its database. */
+export function healthRoutes(database: DatabaseHandle, logger: Logger, isShuttingDown: () => boolean) {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    if (isShuttingDown()) return c.json({ status: 'shutting_down' }, 503);
+    try {
+      await database.ping();
+      return c.json({ status: 'ready', database: database.kind });
+    } catch (err) {
+      logger.warn({ err }, 'readiness check failed');
+      return c.json({ status: 'unavailable', database: database.kind }, 503);
+    }
+  });
+  return app;
+}

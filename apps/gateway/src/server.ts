@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createDeps, type Deps } from './deps.ts';
+import type { Logger } from 'pino';
+
+export interface RunningGateway {
+  deps: Deps;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Boots the whole gateway: storage, migrations, keys, HTTP. Used by index.ts and tests. */
+export async function startGateway(
+  config: Config,
+  logger: Logger,
+  env: Record<string, string | undefined>,
+): Promise<RunningGateway> {
+  const deps = await createDeps(config, logger);
+  let shuttingDown = false;
+  const app = createApp(deps, { substitutionEnv: env, isShuttingDown: () => shuttingDown });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopping: Promise<void> | undefined;
+  return {
+    deps,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    stop() {
+      stopping ??= (async () => {
+        shuttingDown = true;
+        await closeServer(server, config.shutdownTimeoutMs);
+        await deps.database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function closeServer(server: ServerType, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    // Idle keep-alive sockets would otherwise hold close() open until they time out.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,31 @@
+import type { Page, PageQuery } from '@switchboard/core/contracts/common';
+import { badRequest } from '../errors.ts';
+
+/**
+ * Keyset pagination over `id`: the cursor is the last id of the previous page, opaque to
+ * clients. Ordering by the primary key is total and stable, so pages never repeat or skip
+ * rows under concurrent inserts.
+ */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+    throw badRequest('cursor: not a cursor returned by this API', 'invalid_cursor');
+  }
+  return id;
+}
+
+/** `rows` must have been fetched with `limit + 1` so we know whether another page exists. */
+export function toPage<Row extends { id: string }, Item>(
+  rows: Row[],
+  query: PageQuery,
+  toItem: (row: Row) => Item,
+): Page<Item> {
+  const hasMore = rows.length > query.limit;
+  const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map(toItem),
+    nextCursor: hasMore && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
+  };
+}

@@ -1,0 +1,145 @@
+import type { PageQuery } from '@switchboard/core/contracts/common';
+import type { Upstream, UpstreamCreate, UpstreamUpdate } from '@switchboard/core/contracts/upstreams';
+import { upstreams } from '@switchboard/db/schema';
+import { eq, gt } from 'drizzle-orm';
+import { badRequest, notFound, uniqueOr409 } from '../errors.ts';
+import type { ServiceContext, TxContext } from './context.ts';
+import { decodeCursor, toPage } from './pagination.ts';
+import { describeMap, encryptMap, mergeEncryptedMap } from './secret-fields.ts';
+import { stripUndefined } from './patch.ts';
+
+type UpstreamRow = typeof upstreams.$inferSelect;
+
+export function toUpstreamDto(row: UpstreamRow): Upstream {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    transport: row.transport,
+    command: row.command,
+    args: row.args,
+    cwd: row.cwd,
+    url: row.url,
+    env: describeMap(row.env),
+    headers: describeMap(row.headers),
+    bearerToken: { hasValue: row.bearerToken !== null },
+    enabled: row.enabled,
+    connectAtBoot: row.connectAtBoot,
+    timeoutMs: row.timeoutMs,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function listUpstreams(ctx: ServiceContext, query: PageQuery) {
+  const after = decodeCursor(query.cursor);
+  const rows = await ctx.db
+    .select()
+    .from(upstreams)
+    .where(after ? gt(upstreams.id, after) : undefined)
+    .orderBy(upstreams.id)
+    .limit(query.limit + 1);
+  return toPage(rows, query, toUpstreamDto);
+}
+
+export async function findUpstreamRow(ctx: TxContext, id: string): Promise<UpstreamRow> {
+  const [row] = await ctx.db.select().from(upstreams).where(eq(upstreams.id, id));
+  if (!row) throw notFound('upstream', id);
+  return row;
+}
+
+export async function getUpstream(ctx: ServiceContext, id: string): Promise<Upstream> {
+  return toUpstreamDto(await findUpstreamRow(ctx, id));
+}
+
+/** Row values for a create, with every secret encrypted. */
+export function upstreamValues(ctx: TxContext, input: UpstreamCreate) {
+  const common = {
+    name: input.name,
+    description: input.description ?? null,
+    transport: input.transport,
+    enabled: input.enabled,
+    connectAtBoot: input.connectAtBoot,
+    timeoutMs: input.timeoutMs,
+  };
+  if (input.transport === 'stdio') {
+    return {
+      ...common,
+      command: input.command,
+      args: input.args,
+      cwd: input.cwd ?? null,
+      env: encryptMap(ctx.secrets, input.env),
+      url: null,
+      headers: {},
+      bearerToken: null,
+    };
+  }
+  return {
+    ...common,
+    command: null,
+    args: [],
+    cwd: null,
+    env: {},
+    url: input.url,
+    headers: encryptMap(ctx.secrets, input.headers),
+    bearerToken: input.bearerToken ? ctx.secrets.encrypt(input.bearerToken) : null,
+  };
+}
+
+export async function createUpstream(ctx: TxContext, input: UpstreamCreate): Promise<Upstream> {
+  const [row] = await uniqueOr409(
+    () => ctx.db.insert(upstreams).values(upstreamValues(ctx, input)).returning(),
+    `an upstream named "${input.name}" already exists`,
+  );
+  return toUpstreamDto(row!);
+}
+
+export async function updateUpstream(ctx: TxContext, id: string, patch: UpstreamUpdate): Promise<Upstream> {
+  const current = await findUpstreamRow(ctx, id);
+  const next = {
+    ...current,
+    ...stripUndefined({
+      name: patch.name,
+      description: patch.description,
+      enabled: patch.enabled,
+      connectAtBoot: patch.connectAtBoot,
+      timeoutMs: patch.timeoutMs,
+      transport: patch.transport,
+      command: patch.command,
+      args: patch.args,
+      cwd: patch.cwd,
+      url: patch.url,
+    }),
+    env: patch.env ? mergeEncryptedMap(ctx.secrets, current.env, patch.env) : current.env,
+    headers: patch.headers ? mergeEncryptedMap(ctx.secrets, current.headers, patch.headers) : current.headers,
+    bearerToken:
+      patch.bearerToken === undefined
+        ? current.bearerToken
+        : patch.bearerToken && ctx.secrets.encrypt(patch.bearerToken),
+  };
+  clearOtherTransportFields(next);
+  assertTransportFields(next);
+  const { id: _id, createdAt: _c, updatedAt: _u, ...values } = next;
+  const [row] = await uniqueOr409(
+    () => ctx.db.update(upstreams).set(values).where(eq(upstreams.id, id)).returning(),
+    `an upstream named "${next.name}" already exists`,
+  );
+  return toUpstreamDto(row!);
+}
+
+/** A transport switch must not leave the old transport's settings (or secrets) behind. */
+function clearOtherTransportFields(row: UpstreamRow) {
+  if (row.transport === 'stdio') Object.assign(row, { url: null, headers: {}, bearerToken: null });
+  else Object.assign(row, { command: null, args: [], cwd: null, env: {} });
+}
+
+/** After a partial update the row must still describe a runnable upstream of its transport. */
+function assertTransportFields(row: UpstreamRow) {
+  if (row.transport === 'stdio' && !row.command) throw badRequest('command: required for a stdio upstream');
+  if (row.transport !== 'stdio' && !row.url) throw badRequest(`url: required for a ${row.transport} upstream`);
+}
+
+export async function deleteUpstream(ctx: TxContext, id: string): Promise<void> {
+  const deleted = await ctx.db.delete(upstreams).where(eq(upstreams.id, id)).returning({ id: upstreams.id });
+  if (deleted.length === 0) throw notFound('upstream', id);
+}

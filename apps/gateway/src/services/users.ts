@@ -1,0 +1,104 @@
+import { hashPassword } from '@switchboard/auth/password';
+import type { PageQuery } from '@switchboard/core/contracts/common';
+import type { User, UserCreate, UserUpdate } from '@switchboard/core/contracts/identity';
+import { policies, roles, userRoles, users } from '@switchboard/db/schema';
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import { notFound, uniqueOr409 } from '../errors.ts';
+import type { ServiceContext, TxContext } from './context.ts';
+import { decodeCursor, toPage } from './pagination.ts';
+import { stripUndefined } from './patch.ts';
+import { roleIdsByName } from './roles.ts';
+
+type UserRow = typeof users.$inferSelect;
+
+const toDto = (row: UserRow, roleNames: string[]): User => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  hasPassword: row.passwordHash !== null,
+  isAdmin: row.isAdmin,
+  disabled: row.disabled,
+  roles: roleNames,
+  lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+async function roleNamesOf(ctx: TxContext, userIds: string[]): Promise<Map<string, string[]>> {
+  const byUser = new Map<string, string[]>();
+  if (userIds.length === 0) return byUser;
+  const rows = await ctx.db
+    .select({ userId: userRoles.userId, name: roles.name })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(inArray(userRoles.userId, userIds))
+    .orderBy(roles.name);
+  for (const { userId, name } of rows) byUser.set(userId, [...(byUser.get(userId) ?? []), name]);
+  return byUser;
+}
+
+export async function listUsers(ctx: ServiceContext, query: PageQuery) {
+  const after = decodeCursor(query.cursor);
+  const rows = await ctx.db
+    .select()
+    .from(users)
+    .where(after ? gt(users.id, after) : undefined)
+    .orderBy(users.id)
+    .limit(query.limit + 1);
+  const names = await roleNamesOf(ctx, rows.map((r) => r.id));
+  return toPage(rows, query, (row) => toDto(row, names.get(row.id) ?? []));
+}
+
+export async function getUser(ctx: TxContext, id: string): Promise<User> {
+  const [row] = await ctx.db.select().from(users).where(eq(users.id, id));
+  if (!row) throw notFound('user', id);
+  return toDto(row, (await roleNamesOf(ctx, [id])).get(id) ?? []);
+}
+
+async function setRoles(ctx: TxContext, userId: string, roleNames: string[]) {
+  const roleIds = await roleIdsByName(ctx, roleNames, 'roles');
+  await ctx.db.delete(userRoles).where(eq(userRoles.userId, userId));
+  if (roleIds.length) await ctx.db.insert(userRoles).values(roleIds.map((roleId) => ({ userId, roleId })));
+}
+
+export async function createUser(ctx: TxContext, input: UserCreate): Promise<User> {
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const [row] = await uniqueOr409(
+    () =>
+      ctx.db
+        .insert(users)
+        .values({
+          email: input.email,
+          name: input.name ?? null,
+          passwordHash,
+          isAdmin: input.isAdmin,
+          disabled: input.disabled,
+        })
+        .returning(),
+    `a user with email "${input.email}" already exists`,
+  );
+  await setRoles(ctx, row!.id, input.roles);
+  return getUser(ctx, row!.id);
+}
+
+export async function updateUser(ctx: TxContext, id: string, patch: UserUpdate): Promise<User> {
+  const { roles: roleNames, password, ...fields } = patch;
+  const changes: Partial<typeof users.$inferInsert> = stripUndefined(fields);
+  if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
+  const [row] = await uniqueOr409(
+    () =>
+      Object.keys(changes).length > 0
+        ? ctx.db.update(users).set(changes).where(eq(users.id, id)).returning()
+        : ctx.db.select().from(users).where(eq(users.id, id)),
+    `a user with email "${patch.email}" already exists`,
+  );
+  if (!row) throw notFound('user', id);
+  if (roleNames) await setRoles(ctx, id, roleNames);
+  return getUser(ctx, id);
+}
+
+export async function deleteUser(ctx: TxContext, id: string): Promise<void> {
+  const deleted = await ctx.db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+  if (deleted.length === 0) throw notFound('user', id);
+  await ctx.db.delete(policies).where(and(eq(policies.subjectType, 'user'), eq(policies.subjectId, id)));
+}

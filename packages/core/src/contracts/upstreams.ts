@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { secretStateSchema, slugSchema, timestampSchema, uuidSchema } from './common.ts';
+
+export const upstreamTransportSchema = z.enum(['stdio', 'sse', 'streamable-http']);
+export type UpstreamTransportName = z.infer<typeof upstreamTransportSchema>;
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid HTTP header name');
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const upstreamBase = {
+  name: slugSchema,
+  description: z.string().max(1000).nullish(),
+  enabled: z.boolean().default(true),
+  connectAtBoot: z.boolean().default(false),
+  timeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+};
+
+export const upstreamCreateSchema = z
+  .discriminatedUnion('transport', [
+    z.object({
+      ...upstreamBase,
+      transport: z.literal('stdio'),
+      command: z.string().min(1).max(4096),
+      args: z.array(z.string().max(4096)).max(256).default([]),
+      cwd: z.string().max(4096).nullish(),
+      env: z.record(envName, z.string().max(65_536)).default({}),
+    }),
+    z.object({
+      ...upstreamBase,
+      transport: z.enum(['sse', 'streamable-http']),
+      url: httpUrl,
+      headers: z.record(headerName, z.string().max(65_536)).default({}),
+      bearerToken: z.string().min(1).max(65_536).nullish(),
+    }),
+  ])
+  .meta({ id: 'UpstreamCreate' });
+export type UpstreamCreate = z.infer<typeof upstreamCreateSchema>;
+
+/**
+ * Partial update. Secret maps merge: a string sets a value, `null` removes the key, keys
+ * not mentioned keep their (unseen) value — so a console can edit one header safely.
+ */
+export const upstreamUpdateSchema = z
+  .object({
+    name: slugSchema,
+    description: z.string().max(1000).nullable(),
+    enabled: z.boolean(),
+    connectAtBoot: z.boolean(),
+    timeoutMs: upstreamBase.timeoutMs.unwrap(),
+    transport: upstreamTransportSchema,
+    command: z.string().min(1).max(4096),
+    args: z.array(z.string().max(4096)).max(256),
+    cwd: z.string().max(4096).nullable(),
+    url: httpUrl,
+    env: z.record(envName, z.string().max(65_536).nullable()),
+    headers: z.record(headerName, z.string().max(65_536).nullable()),
+    bearerToken: z.string().min(1).max(65_536).nullable(),
+  })
+  .partial()
+  .strict()
+  .meta({ id: 'UpstreamUpdate' });
+export type UpstreamUpdate = z.infer<typeof upstreamUpdateSchema>;
+
+export const upstreamSchema = z
+  .object({
+    id: uuidSchema,
+    name: z.string(),
+    description: z.string().nullable(),
+    transport: upstreamTransportSchema,
+    command: z.string().nullable(),
+    args: z.array(z.string()),
+    cwd: z.string().nullable(),
+    url: z.string().nullable(),
+    env: z.record(z.string(), secretStateSchema),
+    headers: z.record(z.string(), secretStateSchema),
+    bearerToken: secretStateSchema,
+    enabled: z.boolean(),
+    connectAtBoot: z.boolean(),
+    timeoutMs: z.number().int(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: 'Upstream' });
+export type Upstream = z.infer<typeof upstreamSchema>;
