@@ -47,11 +47,16 @@ function closeServer(server: ServerType, timeoutMs: number): Promise<void> {
       if ('closeAllConnections' in server) server.closeAllConnections();
     }, timeoutMs);
     force.unref();
+    // Keep-alive sockets would hold close() open until they time out: drop each one as
+    // soon as it goes idle, i.e. once its in-flight request has been answered.
+    const sweep = setInterval(() => {
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    }, 50);
     server.close(() => {
       clearTimeout(force);
+      clearInterval(sweep);
       resolve();
     });
-    // Idle keep-alive sockets would otherwise hold close() open until they time out.
     if ('closeIdleConnections' in server) server.closeIdleConnections();
   });
 }

@@ -1,7 +1,7 @@
 import { upstreams } from '@switchboard/db/schema';
 import { backends } from '@switchboard/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestGateway, type TestGateway } from '../testing/test-gateway.ts';
+import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const stdioUpstream = (name: string) => ({
   name,
@@ -18,7 +18,7 @@ describe.each(backends)('admin API on %s', (backend) => {
   });
   afterAll(() => gw.close());
 
-  const error = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+  const error = async (res: Response) => ((await json(res)) as { error: { code: string; message: string } }).error;
 
   it('401 without a token, with WWW-Authenticate', async () => {
     const res = await gw.api('GET', '/api/v1/upstreams', undefined, null);
@@ -34,7 +34,7 @@ describe.each(backends)('admin API on %s', (backend) => {
   });
 
   it('403 when a read-only token tries to write, 200 when it reads', async () => {
-    const created = await (await gw.api('POST', '/api/v1/api-tokens', { name: 'ci read', scopes: ['admin:read'] })).json();
+    const created = await json(gw.api('POST', '/api/v1/api-tokens', { name: 'ci read', scopes: ['admin:read'] }));
     expect((await gw.api('GET', '/api/v1/roles', undefined, created.token)).status).toBe(200);
     const res = await gw.api('POST', '/api/v1/roles', { name: 'nope' }, created.token);
     expect(res.status).toBe(403);
@@ -73,7 +73,7 @@ describe.each(backends)('admin API on %s', (backend) => {
     const res = await gw.api('POST', '/api/v1/upstreams', stdioUpstream('dup'));
     expect(res.status).toBe(409);
     expect((await error(res)).message).toContain('"dup"');
-    const other = await (await gw.api('POST', '/api/v1/upstreams', stdioUpstream('dup2'))).json();
+    const other = await json(gw.api('POST', '/api/v1/upstreams', stdioUpstream('dup2')));
     expect((await gw.api('PATCH', `/api/v1/upstreams/${other.id}`, { name: 'dup' })).status).toBe(409);
   });
 
@@ -91,7 +91,7 @@ describe.each(backends)('admin API on %s', (backend) => {
     let pages = 0;
     do {
       const res = await gw.api('GET', `/api/v1/roles?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      const page = (await res.json()) as { items: { name: string }[]; nextCursor: string | null };
+      const page = (await json(res)) as { items: { name: string }[]; nextCursor: string | null };
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((r) => r.name));
       cursor = page.nextCursor;
@@ -112,10 +112,10 @@ describe.each(backends)('admin API on %s', (backend) => {
       bearerToken: 'bearer-secret-value',
     });
     expect(res.status).toBe(201);
-    const created = await res.json();
+    const created = await json(res);
     expect(created.headers).toEqual({ 'X-Api-Key': { hasValue: true } });
     expect(created.bearerToken).toEqual({ hasValue: true });
-    const stdio = await (await gw.api('POST', '/api/v1/upstreams', stdioUpstream('with-env'))).json();
+    const stdio = await json(gw.api('POST', '/api/v1/upstreams', stdioUpstream('with-env')));
     expect(stdio.env).toEqual({ API_KEY: { hasValue: true } });
     const everywhere = [
       JSON.stringify(created),
@@ -130,22 +130,22 @@ describe.each(backends)('admin API on %s', (backend) => {
   });
 
   it('merges secret maps on update: set, remove, keep', async () => {
-    const created = await (await gw.api('POST', '/api/v1/upstreams', { ...stdioUpstream('merge'), env: { A: '1', B: '2' } })).json();
+    const created = await json(gw.api('POST', '/api/v1/upstreams', { ...stdioUpstream('merge'), env: { A: '1', B: '2' } }));
     const res = await gw.api('PATCH', `/api/v1/upstreams/${created.id}`, { env: { B: null, C: '3' } });
-    expect((await res.json()).env).toEqual({ A: { hasValue: true }, C: { hasValue: true } });
+    expect((await json(res)).env).toEqual({ A: { hasValue: true }, C: { hasValue: true } });
     const [row] = (await gw.database.db.select().from(upstreams)).filter((u) => u.id === created.id);
     expect(gw.ctx.secrets.decrypt(row!.env.A!)).toBe('1');
     expect(gw.ctx.secrets.decrypt(row!.env.C!)).toBe('3');
   });
 
   it('a revoked token stops working at once', async () => {
-    const created = await (await gw.api('POST', '/api/v1/api-tokens', { name: 'temp' })).json();
+    const created = await json(gw.api('POST', '/api/v1/api-tokens', { name: 'temp' }));
     expect(created.token).toMatch(/^sb_/);
     expect((await gw.api('GET', '/api/v1/users', undefined, created.token)).status).toBe(200);
     const listed = await (await gw.api('GET', '/api/v1/api-tokens?limit=200')).text();
     expect(listed).not.toContain(created.token);
     const revoked = await gw.api('DELETE', `/api/v1/api-tokens/${created.id}`);
-    expect((await revoked.json()).revokedAt).not.toBeNull();
+    expect((await json(revoked)).revokedAt).not.toBeNull();
     const res = await gw.api('GET', '/api/v1/users', undefined, created.token);
     expect(res.status).toBe(401);
     expect((await error(res)).code).toBe('invalid_token');

@@ -80,7 +80,8 @@ export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentI
   const globalTools = (subjectId: string, effect: 'allow' | 'deny') =>
     policyRows
       .filter((p) => p.subjectId === subjectId && p.effect === effect && p.kind === 'tool' && !p.virtualServerId)
-      .map((p) => p.pattern);
+      .map((p) => p.pattern)
+      .sort(); // rules are a set; sorted so exports are stable and diffable
 
   for (const r of roleRows) {
     doc.roles[r.name] = {

@@ -47,3 +47,9 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
     close: () => database.close(),
   };
 }
+
+/** A response body as loosely-typed JSON, for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response shapes
+export async function json(response: Response | Promise<Response>): Promise<any> {
+  return (await response).json();
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database on port 4444', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4444);
+    expect(config.database.kind).toBe('pglite');
+    expect(config.publicUrl).toBe('http://localhost:4444');
+  });
+
+  it('lists every invalid variable at once', () => {
+    const run = () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    expect(run).toThrow(ConfigError);
+    try {
+      run();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT:/);
+      expect((error as Error).message).toMatch(/LOG_LEVEL:/);
+      expect((error as Error).message).toMatch(/DATABASE_URL:/);
+    }
+  });
+
+  it('requires an explicit key ring with external Postgres', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/switchboard' })).toThrow(/SWITCHBOARD_SECRET_KEYS: required/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/sb', SWITCHBOARD_SECRET_KEYS: 'k:abc' }).database.kind).toBe('postgres');
+  });
+
+  it('rejects a short bootstrap admin token and trims the public URL', () => {
+    expect(() => loadConfig({ SWITCHBOARD_ADMIN_TOKEN: 'short' })).toThrow(/SWITCHBOARD_ADMIN_TOKEN/);
+    expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: 'https://gw.example.com/' }).publicUrl).toBe('https://gw.example.com');
+  });
+});

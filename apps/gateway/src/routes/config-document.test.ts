@@ -1,0 +1,131 @@
+import { backends } from '@switchboard/db/testing/test-database';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+
+const document = {
+  mcpServers: {
+    everything: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'], autoApprove: ['echo'] },
+    docs: { type: 'http', url: 'https://docs.example.com/mcp', headers: { Authorization: 'Bearer ${DOCS_TOKEN}' } },
+    legacy: { type: 'sse', url: 'http://127.0.0.1:9000/sse', disabled: true },
+  },
+  virtualServers: {
+    dev: {
+      id: '0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40',
+      upstreams: ['everything', 'docs'],
+      tools: [{ upstream: 'legacy', name: 'search', exposedName: 'old_search' }],
+      prefix: 'always',
+      auth: 'oauth',
+    },
+  },
+  users: {
+    'Alice@Example.com': {
+      name: 'Alice',
+      password: '${ALICE_PASSWORD:-correct horse battery}',
+      roles: ['eng'],
+      allowed_tools: ['everything:*', 'docs:search'],
+    },
+  },
+  roles: { eng: { allowed_tools: ['docs:*'], denied_tools: ['docs:delete_*'] } },
+  policies: [{ subject: 'role:eng', virtualServer: 'dev', kind: 'resource', pattern: 'docs:*' }],
+};
+
+describe.each(backends)('configuration document on %s', (backend) => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await createTestGateway(backend, { DOCS_TOKEN: 'docs-token-value' });
+  });
+  afterAll(() => gw.close());
+
+  it('imports a document and exports it back faithfully, secrets as placeholders', async () => {
+    const res = await gw.api('POST', '/api/v1/import', document);
+    expect(res.status).toBe(200);
+    const summary = await json(res);
+    expect(summary.upstreams).toEqual({ created: 3, updated: 0, deleted: 0 });
+    expect(summary.virtualServers.created).toBe(1);
+
+    const exported = await json(gw.api('GET', '/api/v1/export'));
+    expect(exported.mcpServers.everything).toEqual({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] });
+    expect(exported.mcpServers.docs).toEqual({
+      type: 'streamable-http',
+      url: 'https://docs.example.com/mcp',
+      headers: { Authorization: '${DOCS_AUTHORIZATION}' },
+    });
+    expect(exported.mcpServers.legacy).toEqual({ type: 'sse', url: 'http://127.0.0.1:9000/sse', disabled: true });
+    expect(exported.virtualServers.dev).toMatchObject({
+      id: '0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40',
+      upstreams: ['everything', 'docs'],
+      tools: [{ upstream: 'legacy', name: 'search', exposedName: 'old_search' }],
+      prefix: 'always',
+      auth: 'oauth',
+    });
+    expect(exported.users['alice@example.com']).toEqual({
+      name: 'Alice',
+      roles: ['eng'],
+      allowed_tools: ['docs:search', 'everything:*'],
+      denied_tools: [],
+    });
+    expect(exported.roles.eng).toEqual({ allowed_tools: ['docs:*'], denied_tools: ['docs:delete_*'] });
+    expect(exported.policies).toEqual([
+      { subject: 'role:eng', virtualServer: 'dev', effect: 'allow', kind: 'resource', pattern: 'docs:*' },
+    ]);
+    expect(JSON.stringify(exported)).not.toContain('docs-token-value');
+
+    // The virtual server is addressable under the id the document gave it.
+    const vs = await json(gw.api('GET', '/api/v1/virtual-servers/0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40'));
+    expect(vs.url).toBe('https://gw.example.com/servers/0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40/mcp');
+    expect(vs.entries).toHaveLength(3);
+  });
+
+  it('re-importing the same document changes nothing and duplicates nothing', async () => {
+    const before = await json(gw.api('GET', '/api/v1/export'));
+    const summary = await json(gw.api('POST', '/api/v1/import', document));
+    expect(summary.upstreams).toEqual({ created: 0, updated: 3, deleted: 0 });
+    expect(summary.policies.created).toBe(summary.policies.deleted);
+    expect(await json(gw.api('GET', '/api/v1/export'))).toEqual(before);
+  });
+
+  it('rejects an invalid document whole, naming the path, and writes nothing', async () => {
+    const before = await json(gw.api('GET', '/api/v1/export'));
+    const bad = {
+      mcpServers: { fresh: { command: 'node', args: ['x.js'] } },
+      virtualServers: { broken: { upstreams: ['fresh', 'does-not-exist'] } },
+    };
+    const res = await gw.api('POST', '/api/v1/import', bad);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.message).toBe('virtualServers.broken.upstreams.1: no upstream named "does-not-exist"');
+    expect(await json(gw.api('GET', '/api/v1/export'))).toEqual(before);
+
+    const schemaError = await gw.api('POST', '/api/v1/import', { mcpServers: { x: { type: 'http' } } });
+    expect(schemaError.status).toBe(400);
+    expect((await json(schemaError)).error.message).toMatch(/^mcpServers\.x/);
+
+    const missingVar = await gw.api('POST', '/api/v1/import', { mcpServers: { y: { command: '${NOT_SET_ANYWHERE}' } } });
+    expect((await json(missingVar)).error.message).toBe(
+      'mcpServers.y.command: environment variable NOT_SET_ANYWHERE is not set (use ${NOT_SET_ANYWHERE:-default} for a default)',
+    );
+    const unknownKey = await gw.api('POST', '/api/v1/import', { mcpServer: {} });
+    expect((await json(unknownKey)).error.message).toContain('unknown field(s) mcpServer');
+  });
+
+  it('replace mode removes upstreams and virtual servers the document does not name', async () => {
+    const res = await gw.api('POST', '/api/v1/import?mode=replace', {
+      mcpServers: { everything: document.mcpServers.everything },
+      virtualServers: { solo: { upstreams: ['everything'] } },
+    });
+    const summary = await json(res);
+    expect(summary.upstreams.deleted).toBe(2);
+    expect(summary.virtualServers.deleted).toBe(1);
+    const exported = await json(gw.api('GET', '/api/v1/export'));
+    expect(Object.keys(exported.mcpServers)).toEqual(['everything']);
+    expect(Object.keys(exported.virtualServers)).toEqual(['solo']);
+    expect(Object.keys(exported.users)).toEqual(['alice@example.com']); // users are never removed by import
+  });
+});
+
+describe('configuration document and the gateway environment', () => {
+  it('cannot read the gateway own secrets through ${VAR}', async () => {
+    const { substitutionEnv } = await import('../config.ts');
+    const env = substitutionEnv({ DATABASE_URL: 'postgres://u:p@h/db', SWITCHBOARD_SECRET_KEYS: 'k', HOME: '/root' });
+    expect(env).toEqual({ HOME: '/root' });
+  });
+});
