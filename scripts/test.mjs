@@ -14,7 +14,7 @@ const workspaces = ['packages/core', 'packages/auth', 'packages/db', 'apps/gatew
 function run(command, args, cwd = root) {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     child.stdout.on('data', (d) => {
       output += d;
       process.stdout.write(d);
@@ -46,7 +46,9 @@ for (const dir of workspaces) {
   if (!pkg.scripts?.test) continue;
   const t = performance.now();
   const { code, output } = await run('npm', ['run', 'test', '--silent'], `${root}/${dir}`);
-  const line = output.split('\n').find((l) => /^\s*Tests\s+\d/.test(l)) ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const line = plain.split('\n').find((l) => /^\s*Tests\s+\d/.test(l)) ?? '';
   const passed = Number(line.match(/(\d+) passed/)?.[1] ?? 0);
   const failed = Number(line.match(/(\d+) failed/)?.[1] ?? 0) + (code !== 0 && !/failed/.test(line) ? 1 : 0);
   results.push({ name: pkg.name, passed, failed, time: seconds(t) });
