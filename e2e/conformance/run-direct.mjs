@@ -7,7 +7,9 @@
  *        [--scenario NAME]... [--url URL] [--timeout SECONDS] [--fail-on-warnings] [--verbose]
  *
  * Without --url it starts e2e/fixtures/conformance-server/http.ts on a free port
- * and always stops it again. With --url it tests that server instead (for example
+ * and always stops it again. With --gateway stdio|http it also starts the Switchboard
+ * gateway (embedded database in a temp dir) with one virtual server whose single
+ * upstream is the fixture — over stdio, or over Streamable HTTP — and tests that. With --url it tests that server instead (for example
  * the gateway in front of the fixture). The suite needs Node >= 22: it runs under
  * the binary of the `node` npm package (root devDependency), or CONFORMANCE_NODE.
  * Prints per-scenario check counts and exits non-zero on any failed check.
@@ -29,6 +31,7 @@ const { values: args } = parseArgs({
     suite: { type: 'string', default: 'active' },
     scenario: { type: 'string', multiple: true },
     url: { type: 'string' },
+    gateway: { type: 'string' },
     timeout: { type: 'string', default: '300' },
     'fail-on-warnings': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -82,6 +85,53 @@ function startFixture() {
     });
   });
   return { child, url };
+}
+
+const GATEWAY_TOKEN = `conformance-${'x'.repeat(40)}`;
+const VIRTUAL_SERVER_ID = '0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40';
+
+/** Starts the gateway as its own process; resolves its base URL from the "listening" log line. */
+function startGateway(dataDir) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/gateway/src/index.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '', PORT: '0', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: GATEWAY_TOKEN, LOG_LEVEL: 'info' },
+  });
+  let output = '';
+  const url = new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start in 90s\n${output}`)), 90_000);
+    const onData = (chunk) => {
+      output += chunk;
+      if (args.verbose) process.stderr.write(`[gateway] ${chunk}`);
+      const line = output.split('\n').find((l) => l.includes('Switchboard is listening'));
+      if (line) {
+        clearTimeout(timer);
+        resolveUrl(JSON.parse(line).url);
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited early (${code})\n${output}`));
+    });
+  });
+  return { child, url };
+}
+
+/** Configures the gateway through its admin API: the fixture as the only upstream. */
+async function configureGateway(gatewayUrl, upstream) {
+  const res = await fetch(`${gatewayUrl}/api/v1/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${GATEWAY_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      mcpServers: { fixture: upstream },
+      // No prefix: the suite calls the fixture's tools by their own names.
+      virtualServers: { conformance: { id: VIRTUAL_SERVER_ID, upstreams: ['fixture'], prefix: 'never', auth: 'none' } },
+    }),
+  });
+  if (!res.ok) throw new Error(`gateway import failed: ${res.status} ${await res.text()}`);
+  return `${gatewayUrl}/servers/${VIRTUAL_SERVER_ID}/mcp`;
 }
 
 function stopProcess(child) {
@@ -173,9 +223,13 @@ function collect(outputDir, runs) {
 
 const activeChildren = new Set();
 let fixture;
+let gateway;
+let gatewayDataDir;
 async function cleanup() {
   for (const child of activeChildren) child.kill('SIGKILL');
+  await stopProcess(gateway?.child);
   await stopProcess(fixture?.child);
+  if (gatewayDataDir) rmSync(gatewayDataDir, { recursive: true, force: true });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -186,7 +240,18 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 async function main() {
   const nodeBin = node22();
   let url = args.url;
-  if (!url) {
+  if (args.gateway) {
+    if (!['stdio', 'http'].includes(args.gateway)) throw new Error('--gateway must be stdio or http');
+    gatewayDataDir = mkdtempSync(join(tmpdir(), 'sb-conformance-'));
+    gateway = startGateway(gatewayDataDir);
+    let upstream = { command: process.execPath, args: ['--import', 'tsx', join(ROOT, 'e2e/fixtures/conformance-server/stdio.ts')] };
+    if (args.gateway === 'http') {
+      fixture = startFixture();
+      upstream = { type: 'streamable-http', url: await fixture.url };
+    }
+    url = await configureGateway(await gateway.url, upstream);
+    console.log(`gateway: fixture over ${args.gateway} behind ${url}`);
+  } else if (!url) {
     fixture = startFixture();
     url = await fixture.url;
   }

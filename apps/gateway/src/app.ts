@@ -11,6 +11,7 @@ import { requestLog } from './http/request-log.ts';
 import { adminApi } from './routes/admin-api.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { healthRoutes } from './routes/health.ts';
+import { mcpRoutes } from './routes/mcp.ts';
 
 export interface AppOptions {
   /** Variables `${VAR}` may name in imported documents (the gateway's own secrets removed). */
@@ -19,7 +20,7 @@ export interface AppOptions {
 }
 
 export function createApp(deps: Deps, options: AppOptions) {
-  const { config, logger, ctx, database } = deps;
+  const { config, logger, ctx, database, registry } = deps;
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
   app.use('*', requestLog(logger));
@@ -36,8 +37,15 @@ export function createApp(deps: Deps, options: AppOptions) {
   app.route('/', healthRoutes(database, logger, options.isShuttingDown ?? (() => false)));
   app.route(
     '/api/v1',
-    adminApi({ ctx, logger, substitutionEnv: options.substitutionEnv, version: packageJson.version }),
+    adminApi({
+      ctx,
+      logger,
+      substitutionEnv: options.substitutionEnv,
+      version: packageJson.version,
+      onConfigChanged: () => registry.reload(),
+    }),
   );
+  app.route('/', mcpRoutes({ ctx, registry, allowedHosts: config.allowedHosts }));
   app.all('/api/*', () => {
     throw new AppError(404, 'not_found', 'no such API endpoint');
   });

@@ -25,6 +25,7 @@ const envSchema = z.object({
   ),
   SWITCHBOARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SWITCHBOARD_CONSOLE_DIR: optionalText,
+  SWITCHBOARD_ALLOWED_HOSTS: optionalText,
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
 });
@@ -41,6 +42,8 @@ export interface Config {
   adminToken?: string;
   maxBodyBytes: number;
   consoleDir: string;
+  /** Hostnames accepted in `Host` and `Origin` on MCP endpoints (DNS-rebinding protection). */
+  allowedHosts: string[];
   shutdownTimeoutMs: number;
   logLevel: (typeof logLevels)[number];
 }
@@ -80,6 +83,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
     maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
     consoleDir: e.SWITCHBOARD_CONSOLE_DIR ? resolve(e.SWITCHBOARD_CONSOLE_DIR) : defaultConsoleDir,
+    allowedHosts: [
+      ...new Set([
+        new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '[$1]'),
+        'localhost',
+        '127.0.0.1',
+        '[::1]',
+        ...(e.SWITCHBOARD_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean) ?? []),
+      ]),
+    ],
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
   };

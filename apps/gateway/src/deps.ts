@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { migrateDatabase } from '@switchboard/db/migrate';
 import type { Logger } from 'pino';
+import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config.ts';
+import { FederationRegistry } from './federation/registry.ts';
 import { type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
 import type { ServiceContext } from './services/context.ts';
 import { assertKeysPresent, loadKeyRing } from './services/secret-keys.ts';
@@ -14,6 +16,7 @@ export interface Deps {
   database: DatabaseHandle;
   ctx: ServiceContext;
   bootstrap: BootstrapResult;
+  registry: FederationRegistry;
 }
 
 const BOOTSTRAP_LOCK_KEY = 0x5b0a_d002;
@@ -29,7 +32,10 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     const ctx: ServiceContext = { db: database.db, secrets: keys.ring, publicUrl: config.publicUrl };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
-    return { config, logger, database, ctx, bootstrap };
+    const registry = new FederationRegistry({ ctx, logger, version: packageJson.version });
+    await registry.reload();
+    await registry.pool.startAll();
+    return { config, logger, database, ctx, bootstrap, registry };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -34,6 +34,7 @@ export async function startGateway(
       stopping ??= (async () => {
         shuttingDown = true;
         await closeServer(server, config.shutdownTimeoutMs);
+        await deps.registry.close();
         await deps.database.close();
       })();
       return stopping;

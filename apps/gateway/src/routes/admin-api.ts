@@ -18,10 +18,12 @@ export interface AdminApiOptions {
   logger: Logger;
   substitutionEnv: Record<string, string | undefined>;
   version: string;
+  /** Called after every successful change, before the response: live state follows the database. */
+  onConfigChanged: () => Promise<void>;
 }
 
 /** `/api/v1`: every admin resource, behind API-token auth, described at /openapi.json. */
-export function adminApi({ ctx, logger, substitutionEnv, version }: AdminApiOptions) {
+export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChanged }: AdminApiOptions) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -36,6 +38,10 @@ export function adminApi({ ctx, logger, substitutionEnv, version }: AdminApiOpti
   });
   // Registered after the document route, so /openapi.json stays public and everything else needs a token.
   api.use('*', requireAdmin(ctx, logger));
+  api.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.res.status < 400) await onConfigChanged();
+  });
   api.route('/upstreams', upstreamRoutes(ctx));
   api.route('/virtual-servers', virtualServerRoutes(ctx));
   api.route('/users', userRoutes(ctx));

@@ -4,6 +4,7 @@ import { type Backend, openTestDatabase } from '@switchboard/db/testing/test-dat
 import { pino } from 'pino';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { FederationRegistry } from '../federation/registry.ts';
 import type { Deps } from '../deps.ts';
 import { createApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -12,6 +13,7 @@ export interface TestGateway {
   app: ReturnType<typeof createApp>;
   ctx: ServiceContext;
   database: DatabaseHandle;
+  registry: FederationRegistry;
   adminToken: string;
   /** `app.request` with the admin token and JSON encoding. */
   api(method: string, path: string, body?: unknown, token?: string | null): Promise<Response>;
@@ -28,7 +30,9 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
     secrets: new KeyRing([generateSecretKey('test')]),
     publicUrl: 'https://gw.example.com',
   };
-  const deps: Deps = { config, logger, database, ctx, bootstrap: { kind: 'existing-tokens' } };
+  const registry = new FederationRegistry({ ctx, logger, version: 'test' });
+  await registry.reload();
+  const deps: Deps = { config, logger, database, ctx, bootstrap: { kind: 'existing-tokens' }, registry };
   const app = createApp(deps, { substitutionEnv: env });
   const { token: adminToken } = await createApiToken(ctx, { name: 'test admin', scopes: ['admin'] });
   return {
@@ -44,7 +48,11 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
         app.request(path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }),
       );
     },
-    close: () => database.close(),
+    registry,
+    async close() {
+      await registry.close();
+      await database.close();
+    },
   };
 }
 

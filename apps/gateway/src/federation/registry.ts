@@ -1,0 +1,136 @@
+import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
+import { UpstreamPool } from '@switchboard/core/upstream/pool';
+import type { UpstreamSpec, UpstreamStatus } from '@switchboard/core/upstream/types';
+import type { Logger } from 'pino';
+import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
+
+export interface RegistryOptions {
+  ctx: ServiceContext;
+  logger: Logger;
+  version: string;
+  /** Passed to the pool (tests shorten health checks and backoff). */
+  pool?: ConstructorParameters<typeof UpstreamPool>[0];
+}
+
+/**
+ * The live federation: every upstream connection (one shared pool) and every enabled
+ * virtual server's runtime. Built from the database at boot and rebuilt by `reload()`
+ * after each configuration change; catalog changes re-route without a reload.
+ */
+export class FederationRegistry {
+  readonly pool: UpstreamPool;
+  private upstreams = new Map<string, UpstreamSpec>();
+  private servers = new Map<string, GatewayServerSpec>();
+  private readonly runtimes = new Map<string, VirtualServerRuntime>();
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: RegistryOptions) {
+    this.pool = new UpstreamPool({
+      logger: options.logger.child({ component: 'upstreams' }),
+      clientInfo: { name: 'switchboard', version: options.version },
+      ...options.pool,
+      onCatalogChanged: (upstreamId) => this.reroute(upstreamId),
+      onNotification: (upstreamId, method, params) => this.onUpstreamNotification(upstreamId, method, params),
+    });
+  }
+
+  /** Reads the configuration and converges the live state onto it; serialised. */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.catch(() => {}).then(() => this.apply());
+    return this.reloading;
+  }
+
+  private async apply() {
+    const specs = await loadFederationSpecs(this.options.ctx.db, this.options.ctx.secrets);
+    const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
+    for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
+    for (const spec of nextUpstreams.values()) this.pool.upsert(spec);
+    this.upstreams = nextUpstreams;
+
+    this.servers = new Map(specs.servers.filter((s) => s.enabled).map((s) => [s.id, s]));
+    for (const [id, runtime] of this.runtimes) {
+      if (!this.servers.has(id)) {
+        this.runtimes.delete(id);
+        void runtime.close();
+      }
+    }
+    for (const spec of this.servers.values()) {
+      const runtime = this.runtimes.get(spec.id);
+      if (runtime) runtime.updateTable(this.tableFor(spec));
+      else this.runtimes.set(spec.id, this.createRuntime(spec));
+    }
+  }
+
+  private createRuntime(spec: VirtualServerSpec) {
+    return new VirtualServerRuntime({
+      name: spec.name,
+      version: this.options.version,
+      directory: this.pool,
+      table: this.tableFor(spec),
+      prepare: () => this.connectUpstreamsOf(spec.id),
+    });
+  }
+
+  private tableFor(spec: VirtualServerSpec) {
+    const views = new Map<string, UpstreamView>();
+    for (const entry of spec.entries) {
+      const upstream = this.upstreams.get(entry.upstreamId);
+      const connection = this.pool.get(entry.upstreamId);
+      if (upstream && connection && upstream.enabled) {
+        views.set(upstream.id, { id: upstream.id, name: upstream.name, catalog: connection.catalog() });
+      }
+    }
+    return buildRoutingTable(spec, views);
+  }
+
+  /**
+   * Lazy upstreams connect on first use of a virtual server that needs them. A failing
+   * upstream does not block the others: its tools are simply absent until it recovers.
+   */
+  private async connectUpstreamsOf(serverId: string) {
+    const spec = this.servers.get(serverId);
+    if (!spec) return;
+    const ids = [...new Set(spec.entries.map((e) => e.upstreamId))];
+    const pending = ids.map((id) => this.pool.get(id)).filter((c) => c && c.status().state !== 'connected');
+    if (pending.length === 0) return;
+    await Promise.allSettled(pending.map((c) => c!.ensureConnected()));
+    const current = this.servers.get(serverId);
+    if (current) this.runtimes.get(serverId)?.updateTable(this.tableFor(current));
+  }
+
+  /** An upstream's catalog changed: re-route every virtual server that uses it. */
+  private reroute(upstreamId: string) {
+    for (const spec of this.servers.values()) {
+      if (spec.entries.some((e) => e.upstreamId === upstreamId)) this.runtimes.get(spec.id)?.updateTable(this.tableFor(spec));
+    }
+  }
+
+  private onUpstreamNotification(upstreamId: string, method: string, params: Record<string, unknown> | undefined) {
+    if (method === 'notifications/resources/updated' && typeof params?.uri === 'string') {
+      for (const spec of this.servers.values()) {
+        if (spec.entries.some((e) => e.upstreamId === upstreamId)) this.runtimes.get(spec.id)?.resourceUpdated(params.uri);
+      }
+    }
+  }
+
+  runtime(id: string): VirtualServerRuntime | undefined {
+    return this.runtimes.get(id);
+  }
+
+  /** The auth mode of an enabled virtual server (kept in memory: no database read per request). */
+  authMode(id: string): GatewayServerSpec['authMode'] | undefined {
+    return this.servers.get(id)?.authMode;
+  }
+
+  status(upstreamId: string): UpstreamStatus | undefined {
+    return this.pool.get(upstreamId)?.status();
+  }
+
+  async close() {
+    await Promise.allSettled([...this.runtimes.values()].map((r) => r.close()));
+    this.runtimes.clear();
+    await this.pool.stopAll();
+  }
+}

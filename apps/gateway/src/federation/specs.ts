@@ -1,0 +1,46 @@
+import type { KeyRing } from '@switchboard/auth/secret-box';
+import type { VirtualServerSpec } from '@switchboard/core/federation/routing-table';
+import type { UpstreamSpec } from '@switchboard/core/upstream/types';
+import type { Database } from '@switchboard/db/client';
+import { upstreams, virtualServerEntries, virtualServers } from '@switchboard/db/schema';
+import { decryptMap } from '../services/secret-fields.ts';
+
+type UpstreamRow = typeof upstreams.$inferSelect;
+
+/** A virtual server's routing spec plus what the HTTP layer needs (its auth mode). */
+export type GatewayServerSpec = VirtualServerSpec & { authMode: 'oauth' | 'none' | 'api-key' };
+
+/** A stored upstream as the engine runs it: secrets decrypted, in memory only. */
+export function toUpstreamSpec(row: UpstreamRow, ring: KeyRing): UpstreamSpec {
+  const common = { id: row.id, name: row.name, enabled: row.enabled, connectAtBoot: row.connectAtBoot, timeoutMs: row.timeoutMs };
+  if (row.transport === 'stdio') {
+    return { ...common, transport: 'stdio', command: row.command ?? '', args: row.args, env: decryptMap(ring, row.env), cwd: row.cwd };
+  }
+  return {
+    ...common,
+    transport: row.transport,
+    url: row.url ?? '',
+    headers: decryptMap(ring, row.headers),
+    bearerToken: row.bearerToken ? ring.decrypt(row.bearerToken) : null,
+  };
+}
+
+/** Everything federation needs from the database, read in one go. */
+export async function loadFederationSpecs(db: Database, ring: KeyRing) {
+  const [upstreamRows, serverRows, entryRows] = await Promise.all([
+    db.select().from(upstreams),
+    db.select().from(virtualServers),
+    db.select().from(virtualServerEntries).orderBy(virtualServerEntries.createdAt, virtualServerEntries.id),
+  ]);
+  const servers: GatewayServerSpec[] = serverRows.map((s) => ({
+    id: s.id,
+    name: s.name,
+    authMode: s.authMode,
+    prefixMode: s.prefixMode,
+    enabled: s.enabled,
+    entries: entryRows
+      .filter((e) => e.virtualServerId === s.id)
+      .map((e) => ({ upstreamId: e.upstreamId, kind: e.kind, name: e.name, exposedName: e.exposedName, description: e.description })),
+  }));
+  return { upstreams: upstreamRows.map((row) => toUpstreamSpec(row, ring)), servers };
+}

@@ -1,0 +1,86 @@
+import { isInputRequiredResult, Server, type ServerContext } from '@modelcontextprotocol/server';
+import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import { forwarding } from './errors.ts';
+import { downstreamResult, forwardOptions, upstreamParams } from './forwarding.ts';
+
+export interface GatewayServerOptions {
+  name: string;
+  version: string;
+  instructions?: string;
+  router: () => VirtualServerRouter;
+  /** Awaited before every request (connects lazy upstreams). */
+  prepare?: () => Promise<void>;
+  /** What this caller may see and use (the access policy); absent = everything. */
+  visibility?: Visibility;
+  /** Subscriptions of this downstream session, kept by the runtime for update fan-out. */
+  onSubscribe?(uri: string): void;
+  onUnsubscribe?(uri: string): void;
+}
+
+type Params = Record<string, unknown>;
+type AnyResult = Record<string, unknown>;
+
+/**
+ * One low-level SDK `Server` speaking for a virtual server: every request is answered from
+ * the in-memory routing table or forwarded to the upstream that owns the name. The SDK
+ * handles the protocol (eras, sessions, validation, `input_required` bridging); this file
+ * only routes.
+ */
+export function createGatewayServer(options: GatewayServerOptions): Server {
+  const server = new Server(
+    { name: options.name, version: options.version },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { subscribe: true, listChanged: true },
+        prompts: { listChanged: true },
+        logging: {},
+        completions: {},
+      },
+      instructions: options.instructions,
+    },
+  );
+  const visible = options.visibility;
+  // The SDK's handler typings are per-method unions; the router deals in plain JSON objects.
+  const handle = (method: string, fn: (params: Params, ctx: ServerContext) => Promise<AnyResult>) =>
+    server.setRequestHandler(method as 'tools/list', (async (request: { params?: Params }, ctx: ServerContext) => {
+      await options.prepare?.();
+      return downstreamResult(await fn(request.params ?? {}, ctx));
+    }) as never);
+
+  handle('tools/list', async () => ({ tools: options.router().listTools(visible) }));
+  handle('tools/call', async (params, ctx) => {
+    const router = options.router();
+    const route = router.toolRoute(String(params.name), visible);
+    const result = await forwarding(route.upstreamName, () => router.callTool(upstreamParams(params, ctx), forwardOptions(ctx), visible));
+    if (isInputRequiredResult(result)) return result;
+    const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;
+    return server.projectCallToolResult(result as never, outputSchema) as AnyResult;
+  });
+  handle('prompts/list', async () => ({ prompts: options.router().listPrompts(visible) }));
+  handle('prompts/get', async (params, ctx) =>
+    forwarding(undefined, () => options.router().getPrompt(upstreamParams(params, ctx), forwardOptions(ctx), visible)),
+  );
+  handle('resources/list', async () => ({ resources: options.router().listResources(visible) }));
+  handle('resources/templates/list', async () => ({ resourceTemplates: options.router().listResourceTemplates(visible) }));
+  handle('resources/read', async (params, ctx) =>
+    forwarding(undefined, () => options.router().resourceRequest('resources/read', upstreamParams(params, ctx), forwardOptions(ctx), visible)),
+  );
+  handle('resources/subscribe', async (params, ctx) => {
+    await forwarding(undefined, () =>
+      options.router().resourceRequest('resources/subscribe', upstreamParams(params, ctx), forwardOptions(ctx), visible),
+    );
+    options.onSubscribe?.(String(params.uri));
+    return {};
+  });
+  handle('resources/unsubscribe', async (params, ctx) => {
+    options.onUnsubscribe?.(String(params.uri));
+    // The upstream subscription is shared by every session; it stays until the upstream goes.
+    void ctx;
+    return {};
+  });
+  handle('completion/complete', async (params, ctx) =>
+    forwarding(undefined, () => options.router().complete(upstreamParams(params, ctx), forwardOptions(ctx), visible)),
+  );
+  return server;
+}

@@ -1,0 +1,21 @@
+import type { AuthInfo } from '@modelcontextprotocol/server';
+
+/** Who is calling a virtual server, as established by its auth mode. */
+export interface Principal {
+  /** Stable identity for binding sessions: a session only ever serves the principal that opened it. */
+  key: string;
+  kind: 'anonymous' | 'api-token' | 'oauth';
+  userId: string | null;
+  clientId: string | null;
+}
+
+export const anonymous: Principal = { key: 'anonymous', kind: 'anonymous', userId: null, clientId: null };
+
+/** The SDK carries caller identity as `AuthInfo`; ours rides in `extra`. */
+export function toAuthInfo(principal: Principal): AuthInfo {
+  return { token: '', clientId: principal.clientId ?? principal.key, scopes: [], extra: { principal } };
+}
+
+export function principalOf(authInfo: AuthInfo | undefined): Principal {
+  return (authInfo?.extra?.principal as Principal | undefined) ?? anonymous;
+}

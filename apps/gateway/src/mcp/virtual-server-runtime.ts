@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  type McpHttpHandler,
+  type Server,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
+import { VirtualServerRouter, type UpstreamDirectory } from '@switchboard/core/federation/router';
+import type { RoutingTable } from '@switchboard/core/federation/routing-table';
+import { createGatewayServer } from './gateway-server.ts';
+import { type Principal, principalOf, toAuthInfo } from './principal.ts';
+
+interface LegacySession {
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: Server;
+  principal: Principal;
+  subscriptions: Set<string>;
+  lastSeen: number;
+}
+
+export interface RuntimeOptions {
+  name: string;
+  version: string;
+  directory: UpstreamDirectory;
+  table: RoutingTable;
+  /** Runs before each request: connects lazy upstreams so their names are routable. */
+  prepare?: () => Promise<void>;
+  /** Legacy (2025-era) sessions idle longer than this are closed. */
+  sessionIdleMs?: number;
+  maxSessions?: number;
+}
+
+const rpcError = (status: number, code: number, message: string) =>
+  Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
+
+/**
+ * One virtual server's MCP endpoint. One URL serves both protocol eras: 2026-07-28
+ * requests (stateless, per-request envelope) go to the SDK's strict handler; 2025-era
+ * traffic (initialize, `Mcp-Session-Id`, GET stream, DELETE) to sessions, each bound to
+ * the principal that opened it.
+ */
+export class VirtualServerRuntime {
+  readonly router: VirtualServerRouter;
+  private readonly modern: McpHttpHandler;
+  private readonly sessions = new Map<string, LegacySession>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.router = new VirtualServerRouter(options.directory, options.table);
+    this.modern = createMcpHandler((ctx) => this.newServer(principalOf(ctx.authInfo)), { legacy: 'reject' });
+    this.sweeper = setInterval(() => this.closeIdleSessions(), 60_000);
+    this.sweeper.unref();
+  }
+
+  private newServer(_principal: Principal, session?: { subscriptions: Set<string> }): Server {
+    return createGatewayServer({
+      name: `switchboard/${this.options.name}`,
+      version: this.options.version,
+      router: () => this.router,
+      prepare: this.options.prepare,
+      onSubscribe: (uri) => session?.subscriptions.add(uri),
+      onUnsubscribe: (uri) => session?.subscriptions.delete(uri),
+    });
+  }
+
+  get sessionCount() {
+    return this.sessions.size;
+  }
+
+  async fetch(request: Request, principal: Principal): Promise<Response> {
+    if (request.method === 'POST' && !(await isLegacyRequest(request))) {
+      return this.modern.fetch(request, { authInfo: toAuthInfo(principal) });
+    }
+    return this.legacy(request, principal);
+  }
+
+  private async legacy(request: Request, principal: Principal): Promise<Response> {
+    const sessionId = request.headers.get('mcp-session-id');
+    if (sessionId) {
+      const session = this.sessions.get(sessionId);
+      // A session id is not a credential: presented by anyone else, it does not exist.
+      if (!session || session.principal.key !== principal.key) return rpcError(404, -32001, 'Session not found');
+      session.lastSeen = Date.now();
+      return session.transport.handleRequest(request, { authInfo: toAuthInfo(principal) });
+    }
+    if (request.method !== 'POST') return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.clone().text());
+    } catch {
+      return rpcError(400, -32700, 'Parse error: the body is not valid JSON');
+    }
+    if (!isInitializeRequest(body)) return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) {
+      return rpcError(503, -32000, 'Too many open sessions on this virtual server; try again later');
+    }
+    return this.openSession(request, body, principal);
+  }
+
+  private async openSession(request: Request, body: unknown, principal: Principal): Promise<Response> {
+    const subscriptions = new Set<string>();
+    const server = this.newServer(principal, { subscriptions });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, server, principal, subscriptions, lastSeen: Date.now() });
+      },
+      onsessionclosed: (id) => {
+        this.sessions.delete(id);
+      },
+    });
+    server.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    return transport.handleRequest(request, { parsedBody: body, authInfo: toAuthInfo(principal) });
+  }
+
+  private closeIdleSessions() {
+    const cutoff = Date.now() - (this.options.sessionIdleMs ?? 30 * 60_000);
+    for (const session of this.sessions.values()) if (session.lastSeen < cutoff) void session.server.close();
+  }
+
+  /** Swaps in a new routing table and tells connected clients what changed. */
+  updateTable(table: RoutingTable) {
+    const before = this.router.routingTable;
+    this.router.replaceTable(table);
+    const changed = (a: Iterable<unknown>, b: Iterable<unknown>) => JSON.stringify([...a]) !== JSON.stringify([...b]);
+    const tools = changed(before.tools.values(), table.tools.values());
+    const prompts = changed(before.prompts.values(), table.prompts.values());
+    const resources = changed(before.resources.values(), table.resources.values()) || changed(before.templates, table.templates);
+    for (const session of this.sessions.values()) {
+      if (tools) void session.server.sendToolListChanged().catch(() => {});
+      if (prompts) void session.server.sendPromptListChanged().catch(() => {});
+      if (resources) void session.server.sendResourceListChanged().catch(() => {});
+    }
+    if (tools) this.modern.notify.toolsChanged();
+    if (prompts) this.modern.notify.promptsChanged();
+    if (resources) this.modern.notify.resourcesChanged();
+  }
+
+  /** An upstream said a resource changed: tell the sessions subscribed to it. */
+  resourceUpdated(uri: string) {
+    for (const session of this.sessions.values()) {
+      if (session.subscriptions.has(uri)) void session.server.sendResourceUpdated({ uri }).catch(() => {});
+    }
+    this.modern.notify.resourceUpdated(uri);
+  }
+
+  async close() {
+    clearInterval(this.sweeper);
+    await this.modern.close();
+    await Promise.allSettled([...this.sessions.values()].map((s) => s.server.close()));
+    this.sessions.clear();
+  }
+}
