@@ -26,6 +26,7 @@ const envSchema = z.object({
   SWITCHBOARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SWITCHBOARD_CONSOLE_DIR: optionalText,
   SWITCHBOARD_ALLOWED_HOSTS: optionalText,
+  SWITCHBOARD_CONFIG: optionalText,
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
 });
@@ -42,6 +43,8 @@ export interface Config {
   adminToken?: string;
   maxBodyBytes: number;
   consoleDir: string;
+  /** A configuration document applied at boot and watched (`--config` or SWITCHBOARD_CONFIG). */
+  configFile?: string;
   /** Hostnames accepted in `Host` and `Origin` on MCP endpoints (DNS-rebinding protection). */
   allowedHosts: string[];
   shutdownTimeoutMs: number;
@@ -54,7 +57,17 @@ export class ConfigError extends Error {
 
 const defaultConsoleDir = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/** `--config <file>` / `--config=<file>` from the command line, if given. */
+export function configFileArgument(argv: string[]): string | undefined {
+  const index = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (index < 0) return undefined;
+  const arg = argv[index]!;
+  const value = arg.includes('=') ? arg.slice('--config='.length) : argv[index + 1];
+  if (!value) throw new ConfigError('Invalid configuration:\n  --config: a file path is required');
+  return value;
+}
+
+export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -82,6 +95,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     activeSecretKey: e.SWITCHBOARD_ACTIVE_SECRET_KEY,
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
     maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
+    configFile: (() => {
+      const file = configFileArgument(argv) ?? e.SWITCHBOARD_CONFIG;
+      return file ? resolve(file) : undefined;
+    })(),
     consoleDir: e.SWITCHBOARD_CONSOLE_DIR ? resolve(e.SWITCHBOARD_CONSOLE_DIR) : defaultConsoleDir,
     allowedHosts: [
       ...new Set([
@@ -98,7 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** The gateway's own secrets are never available to `${VAR}` in imported documents. */
-const PRIVATE_VARIABLES = ['DATABASE_URL', 'SWITCHBOARD_SECRET_KEYS', 'SWITCHBOARD_ACTIVE_SECRET_KEY', 'SWITCHBOARD_ADMIN_TOKEN'];
+const PRIVATE_VARIABLES = ['DATABASE_URL', 'SWITCHBOARD_CONFIG', 'SWITCHBOARD_SECRET_KEYS', 'SWITCHBOARD_ACTIVE_SECRET_KEY', 'SWITCHBOARD_ADMIN_TOKEN'];
 
 export function substitutionEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !PRIVATE_VARIABLES.includes(name)));

@@ -33,6 +33,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
     const registry = new FederationRegistry({ ctx, logger, version: packageJson.version });
+    ctx.federation = registry;
     await registry.reload();
     await registry.pool.startAll();
     return { config, logger, database, ctx, bootstrap, registry };

@@ -3,10 +3,12 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
+import { ConfigFileWatcher } from './services/config-file.ts';
 import type { Logger } from 'pino';
 
 export interface RunningGateway {
   deps: Deps;
+  configFile?: ConfigFileWatcher;
   url: string;
   /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
   stop(): Promise<void>;
@@ -19,6 +21,25 @@ export async function startGateway(
   env: Record<string, string | undefined>,
 ): Promise<RunningGateway> {
   const deps = await createDeps(config, logger);
+  let configFile: ConfigFileWatcher | undefined;
+  if (config.configFile) {
+    configFile = new ConfigFileWatcher({
+      path: config.configFile,
+      ctx: deps.ctx,
+      logger,
+      env,
+      onApplied: () => deps.registry.reload(),
+    });
+    try {
+      const summary = await configFile.applyNow();
+      logger.info({ path: config.configFile, summary }, 'configuration file applied');
+    } catch (error) {
+      await deps.registry.close();
+      await deps.database.close();
+      throw error;
+    }
+    configFile.start();
+  }
   let shuttingDown = false;
   const app = createApp(deps, { substitutionEnv: env, isShuttingDown: () => shuttingDown });
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -29,10 +50,12 @@ export async function startGateway(
   let stopping: Promise<void> | undefined;
   return {
     deps,
+    configFile,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
+        configFile?.close();
         await closeServer(server, config.shutdownTimeoutMs);
         await deps.registry.close();
         await deps.database.close();

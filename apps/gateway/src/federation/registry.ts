@@ -1,9 +1,10 @@
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
 import { UpstreamPool } from '@switchboard/core/upstream/pool';
-import type { UpstreamSpec, UpstreamStatus } from '@switchboard/core/upstream/types';
+import { type Catalog, UpstreamError, type UpstreamSpec, type UpstreamStatus } from '@switchboard/core/upstream/types';
 import type { Logger } from 'pino';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
-import type { ServiceContext } from '../services/context.ts';
+import type { FederationView, ServiceContext } from '../services/context.ts';
+import { saveCatalog } from '../services/upstream-catalogs.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
 export interface RegistryOptions {
@@ -19,7 +20,7 @@ export interface RegistryOptions {
  * virtual server's runtime. Built from the database at boot and rebuilt by `reload()`
  * after each configuration change; catalog changes re-route without a reload.
  */
-export class FederationRegistry {
+export class FederationRegistry implements FederationView {
   readonly pool: UpstreamPool;
   private upstreams = new Map<string, UpstreamSpec>();
   private servers = new Map<string, GatewayServerSpec>();
@@ -31,7 +32,12 @@ export class FederationRegistry {
       logger: options.logger.child({ component: 'upstreams' }),
       clientInfo: { name: 'switchboard', version: options.version },
       ...options.pool,
-      onCatalogChanged: (upstreamId) => this.reroute(upstreamId),
+      onCatalogChanged: (upstreamId, catalog) => {
+        this.reroute(upstreamId);
+        saveCatalog(options.ctx.db, upstreamId, catalog).catch((err) =>
+          options.logger.warn({ err, upstreamId }, 'could not store the upstream catalog'),
+        );
+      },
       onNotification: (upstreamId, method, params) => this.onUpstreamNotification(upstreamId, method, params),
     });
   }
@@ -126,6 +132,13 @@ export class FederationRegistry {
 
   status(upstreamId: string): UpstreamStatus | undefined {
     return this.pool.get(upstreamId)?.status();
+  }
+
+  async refresh(upstreamId: string): Promise<Catalog> {
+    const connection = this.pool.get(upstreamId);
+    if (!connection) throw new UpstreamError('upstream_unavailable', 'the upstream is not loaded');
+    await connection.ensureConnected();
+    return connection.refreshCatalog();
   }
 
   async close() {

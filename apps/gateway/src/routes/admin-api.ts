@@ -9,6 +9,7 @@ import { configDocumentRoutes } from './config-document.ts';
 import { policyRoutes } from './policies.ts';
 import { roleRoutes } from './roles.ts';
 import { secretRoutes } from './secrets.ts';
+import { upstreamRuntimeRoutes } from './upstream-runtime.ts';
 import { upstreamRoutes } from './upstreams.ts';
 import { userRoutes } from './users.ts';
 import { virtualServerRoutes } from './virtual-servers.ts';
@@ -43,6 +44,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
     if (c.req.method !== 'GET' && c.res.status < 400) await onConfigChanged();
   });
   api.route('/upstreams', upstreamRoutes(ctx));
+  api.route('/upstreams', upstreamRuntimeRoutes(ctx));
   api.route('/virtual-servers', virtualServerRoutes(ctx));
   api.route('/users', userRoutes(ctx));
   api.route('/roles', roleRoutes(ctx));

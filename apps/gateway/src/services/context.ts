@@ -1,5 +1,13 @@
 import type { KeyRing } from '@switchboard/auth/secret-box';
+import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
 import type { Database, Executor } from '@switchboard/db/client';
+
+/** The live federation, as services see it (set once the registry exists). */
+export interface FederationView {
+  status(upstreamId: string): UpstreamStatus | undefined;
+  /** Connects if needed and re-lists the upstream's tools, resources and prompts. */
+  refresh(upstreamId: string): Promise<Catalog>;
+}
 
 /** What services need from the outside world; built once in deps.ts. */
 export interface ServiceContext {
@@ -7,6 +15,7 @@ export interface ServiceContext {
   secrets: KeyRing;
   /** External base URL, without trailing slash (virtual-server URLs are derived from it). */
   publicUrl: string;
+  federation?: FederationView;
 }
 
 /** The same context, but running inside a transaction. */

@@ -10,7 +10,7 @@ import { stripUndefined } from './patch.ts';
 
 type UpstreamRow = typeof upstreams.$inferSelect;
 
-export function toUpstreamDto(row: UpstreamRow): Upstream {
+export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceContext['federation'] }): Upstream {
   return {
     id: row.id,
     name: row.name,
@@ -26,6 +26,7 @@ export function toUpstreamDto(row: UpstreamRow): Upstream {
     enabled: row.enabled,
     connectAtBoot: row.connectAtBoot,
     timeoutMs: row.timeoutMs,
+    status: ctx?.federation?.status(row.id) ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -39,7 +40,7 @@ export async function listUpstreams(ctx: ServiceContext, query: PageQuery) {
     .where(after ? gt(upstreams.id, after) : undefined)
     .orderBy(upstreams.id)
     .limit(query.limit + 1);
-  return toPage(rows, query, toUpstreamDto);
+  return toPage(rows, query, (row) => toUpstreamDto(row, ctx));
 }
 
 export async function findUpstreamRow(ctx: TxContext, id: string): Promise<UpstreamRow> {
@@ -49,7 +50,7 @@ export async function findUpstreamRow(ctx: TxContext, id: string): Promise<Upstr
 }
 
 export async function getUpstream(ctx: ServiceContext, id: string): Promise<Upstream> {
-  return toUpstreamDto(await findUpstreamRow(ctx, id));
+  return toUpstreamDto(await findUpstreamRow(ctx, id), ctx);
 }
 
 /** Row values for a create, with every secret encrypted. */
@@ -91,7 +92,7 @@ export async function createUpstream(ctx: TxContext, input: UpstreamCreate): Pro
     () => ctx.db.insert(upstreams).values(upstreamValues(ctx, input)).returning(),
     `an upstream named "${input.name}" already exists`,
   );
-  return toUpstreamDto(row!);
+  return toUpstreamDto(row!, ctx);
 }
 
 export async function updateUpstream(ctx: TxContext, id: string, patch: UpstreamUpdate): Promise<Upstream> {
@@ -124,7 +125,7 @@ export async function updateUpstream(ctx: TxContext, id: string, patch: Upstream
     () => ctx.db.update(upstreams).set(values).where(eq(upstreams.id, id)).returning(),
     `an upstream named "${next.name}" already exists`,
   );
-  return toUpstreamDto(row!);
+  return toUpstreamDto(row!, ctx);
 }
 
 /** A transport switch must not leave the old transport's settings (or secrets) behind. */

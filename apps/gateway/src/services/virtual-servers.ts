@@ -9,6 +9,7 @@ import { upstreams, virtualServerEntries, virtualServers } from '@switchboard/db
 import { eq, gt, inArray } from 'drizzle-orm';
 import { badRequest, conflict, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
+import { assertExposable } from './exposure-check.ts';
 import { decodeCursor, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 
@@ -133,6 +134,7 @@ export async function createVirtualServer(ctx: TxContext, input: VirtualServerCr
       : `a virtual server named "${input.name}" already exists`,
   );
   await replaceEntries(ctx, row!.id, entries);
+  await assertExposable(ctx, row!.id);
   return getVirtualServer(ctx, row!.id);
 }
 
@@ -152,6 +154,7 @@ export async function updateVirtualServer(
   );
   if (!row) throw notFound('virtual server', id);
   if (entries) await replaceEntries(ctx, id, entries);
+  await assertExposable(ctx, id);
   return getVirtualServer(ctx, id);
 }
 

@@ -15,6 +15,8 @@ export interface TestGateway {
   database: DatabaseHandle;
   registry: FederationRegistry;
   adminToken: string;
+  /** `app.request` as a socket would deliver it: with the Host header of the URL. */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
   /** `app.request` with the admin token and JSON encoding. */
   api(method: string, path: string, body?: unknown, token?: string | null): Promise<Response>;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
     publicUrl: 'https://gw.example.com',
   };
   const registry = new FederationRegistry({ ctx, logger, version: 'test' });
+  ctx.federation = registry;
   await registry.reload();
   const deps: Deps = { config, logger, database, ctx, bootstrap: { kind: 'existing-tokens' }, registry };
   const app = createApp(deps, { substitutionEnv: env });
@@ -40,6 +43,11 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
     ctx,
     database,
     adminToken,
+    fetch(url, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('host')) headers.set('host', new URL(url, 'http://localhost').host);
+      return Promise.resolve(app.request(url, { ...init, headers }));
+    },
     api(method, path, body, token = adminToken) {
       const headers: Record<string, string> = {};
       if (token) headers.authorization = `Bearer ${token}`;

@@ -62,6 +62,35 @@ export const upstreamUpdateSchema = z
   .meta({ id: 'UpstreamUpdate' });
 export type UpstreamUpdate = z.infer<typeof upstreamUpdateSchema>;
 
+export const upstreamStatusSchema = z
+  .object({
+    state: z.enum(['idle', 'starting', 'connected', 'failing', 'stopped']),
+    since: timestampSchema,
+    lastError: z.string().nullable(),
+    protocolVersion: z.string().nullable(),
+    restarts: z.number().int(),
+    inFlight: z.number().int(),
+    tools: z.number().int(),
+    resources: z.number().int(),
+    prompts: z.number().int(),
+  })
+  .meta({ id: 'UpstreamStatus' });
+export type UpstreamStatusDto = z.infer<typeof upstreamStatusSchema>;
+
+/** What an upstream offered when last listed (items exactly as the upstream sent them). */
+export const upstreamCatalogSchema = z
+  .object({
+    tools: z.array(z.record(z.string(), z.unknown())),
+    resources: z.array(z.record(z.string(), z.unknown())),
+    resourceTemplates: z.array(z.record(z.string(), z.unknown())),
+    prompts: z.array(z.record(z.string(), z.unknown())),
+    serverInfo: z.record(z.string(), z.unknown()).nullable(),
+    instructions: z.string().nullable(),
+    refreshedAt: timestampSchema,
+  })
+  .meta({ id: 'UpstreamCatalog' });
+export type UpstreamCatalogDto = z.infer<typeof upstreamCatalogSchema>;
+
 export const upstreamSchema = z
   .object({
     id: uuidSchema,
@@ -78,6 +107,8 @@ export const upstreamSchema = z
     enabled: z.boolean(),
     connectAtBoot: z.boolean(),
     timeoutMs: z.number().int(),
+    /** Live connection state in this gateway process; null when it is not running here. */
+    status: upstreamStatusSchema.nullable(),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })

@@ -1,0 +1,148 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
+import { backends } from '@switchboard/db/testing/test-database';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+
+const fixture = fixtureStdio();
+const SERVER_ID = '3f1c2b9a-6d4e-4f8a-9b7c-2e5d1a0c8f31';
+
+/** An SDK client talking to the in-process app (no socket), as a real client would over HTTP. */
+async function connect(gw: TestGateway, id = SERVER_ID, mode: 'legacy' | 'auto' = 'legacy', token?: string) {
+  const client = new Client({ name: 'test', version: '1' }, { versionNegotiation: { mode } });
+  const transport = new StreamableHTTPClientTransport(new URL(`http://localhost/servers/${id}/mcp`), {
+    fetch: (url, init) => gw.fetch(String(url), init as RequestInit),
+    requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : undefined,
+  });
+  await client.connect(transport);
+  return client;
+}
+
+describe.each(backends)('federation on %s', (backend) => {
+  let gw: TestGateway;
+  let upstreamId: string;
+  beforeAll(async () => {
+    gw = await createTestGateway(backend);
+    const res = await gw.api('POST', '/api/v1/import', {
+      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
+      virtualServers: { dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'none' } },
+    });
+    expect(res.status).toBe(200);
+    upstreamId = (await json(gw.api('GET', '/api/v1/upstreams'))).items[0].id;
+  });
+  afterAll(() => gw.close());
+
+  it('lists and calls an upstream tool through the virtual server, in both protocol eras', async () => {
+    for (const mode of ['legacy', 'auto'] as const) {
+      const client = await connect(gw, SERVER_ID, mode);
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain('fx__test_simple_text');
+      const result = await client.callTool({ name: 'fx__test_simple_text', arguments: {} });
+      expect(result.content).toEqual([{ type: 'text', text: 'This is a simple text response for testing.' }]);
+      await expect(client.callTool({ name: 'fx__nope', arguments: {} })).rejects.toThrow(/Unknown tool: fx__nope/);
+      await client.close();
+    }
+  });
+
+  it('stores the catalog and reports the connection status', async () => {
+    const refreshed = await gw.api('POST', `/api/v1/upstreams/${upstreamId}/refresh`);
+    expect(refreshed.status).toBe(200);
+    const catalog = await json(gw.api('GET', `/api/v1/upstreams/${upstreamId}/catalog`));
+    expect(catalog.tools.map((t: { name: string }) => t.name)).toContain('test_simple_text');
+    const upstream = await json(gw.api('GET', `/api/v1/upstreams/${upstreamId}`));
+    expect(upstream.status).toMatchObject({ state: 'connected', lastError: null });
+    expect(upstream.status.tools).toBe(catalog.tools.length);
+  });
+
+  it('rejects exposing two tools under one name at save time, naming both sources', async () => {
+    await json(gw.api('POST', '/api/v1/upstreams', { name: 'fx2', transport: 'stdio', command: fixture.command, args: fixture.args, cwd: fixture.cwd }));
+    const fx2 = (await json(gw.api('GET', '/api/v1/upstreams?limit=200'))).items.find((u: { name: string }) => u.name === 'fx2');
+    expect((await gw.api('POST', `/api/v1/upstreams/${fx2.id}/refresh`)).status).toBe(200);
+    const clash = await gw.api('POST', '/api/v1/virtual-servers', {
+      name: 'clash',
+      prefixMode: 'never',
+      entries: [{ upstreamId }, { upstreamId: fx2.id }],
+    });
+    expect(clash.status).toBe(409);
+    expect((await json(clash)).error.message).toContain('by fx:test_simple_text and by fx2:test_simple_text');
+    const prefixed = await gw.api('POST', '/api/v1/virtual-servers', { name: 'prefixed', entries: [{ upstreamId }, { upstreamId: fx2.id }] });
+    expect(prefixed.status).toBe(201);
+    const missing = await gw.api('POST', '/api/v1/virtual-servers', { name: 'missing', entries: [{ upstreamId, kind: 'tool', name: 'no_such_tool' }] });
+    expect(missing.status).toBe(400);
+    expect((await json(missing)).error.message).toBe('entries: upstream "fx" offers no tool "no_such_tool"');
+  });
+
+  it('answers 404 for an unknown or disabled virtual server, never another server', async () => {
+    const unknown = await gw.fetch('/servers/0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40/mcp', { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(404);
+    expect((await gw.fetch('/servers/not-a-uuid/mcp', { method: 'POST', body: '{}' })).status).toBe(404);
+    const created = await json(gw.api('POST', '/api/v1/virtual-servers', { name: 'off', enabled: false, auth: undefined, entries: [{ upstreamId }] }));
+    const disabled = await gw.fetch(`/servers/${created.id}/mcp`, { method: 'POST', body: '{}' });
+    expect(disabled.status).toBe(404);
+  });
+
+  it('rejects a foreign Host or Origin (DNS rebinding)', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    const evilHost = await gw.app.request(`http://evil.example/servers/${SERVER_ID}/mcp`, { method: 'POST', body, headers: { host: 'evil.example' } });
+    expect(evilHost.status).toBe(403);
+    const evilOrigin = await gw.app.request(`http://localhost/servers/${SERVER_ID}/mcp`, {
+      method: 'POST',
+      body,
+      headers: { host: 'localhost', origin: 'https://evil.example' },
+    });
+    expect(evilOrigin.status).toBe(403);
+  });
+
+  it('tells open sessions when the virtual server changes (tools/list_changed)', async () => {
+    const client = await connect(gw);
+    const changed = new Promise<void>((resolve) => {
+      client.setNotificationHandler('notifications/tools/list_changed', () => resolve());
+    });
+    await client.listTools();
+    const vs = await gw.api('PATCH', `/api/v1/virtual-servers/${SERVER_ID}`, {
+      entries: [{ upstreamId, kind: 'tool', name: 'test_simple_text', exposedName: 'simple' }],
+    });
+    expect(vs.status).toBe(200);
+    await changed;
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['simple']);
+    await client.close();
+  });
+});
+
+describe('sessions and API keys', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await createTestGateway('pglite');
+    await gw.api('POST', '/api/v1/import', {
+      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
+      virtualServers: { keyed: { id: SERVER_ID, upstreams: ['fx'], auth: 'api-key' } },
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('requires a key, and a session id presented with another key does not exist', async () => {
+    const noKey = await gw.fetch(`/servers/${SERVER_ID}/mcp`, { method: 'POST', body: '{}', headers: { host: 'localhost' } });
+    expect(noKey.status).toBe(401);
+    const a = (await json(gw.api('POST', '/api/v1/api-tokens', { name: 'a' }))).token;
+    const b = (await json(gw.api('POST', '/api/v1/api-tokens', { name: 'b' }))).token;
+    const init = await gw.fetch(`/servers/${SERVER_ID}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+    });
+    expect(init.status).toBe(200);
+    const sessionId = init.headers.get('mcp-session-id')!;
+    expect(sessionId).toBeTruthy();
+    const hijack = await gw.fetch(`/servers/${SERVER_ID}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${b}`, 'mcp-session-id': sessionId, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
+    expect(hijack.status).toBe(404);
+    const inQuery = await gw.fetch(`/servers/${SERVER_ID}/mcp?access_token=${a}`, { method: 'POST', body: '{}' });
+    expect(inQuery.status).toBe(400);
+    const client = await connect(gw, SERVER_ID, 'legacy', a);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+  });
+});

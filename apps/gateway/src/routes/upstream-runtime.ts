@@ -1,0 +1,82 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { errorBodySchema } from '@switchboard/core/contracts/common';
+import { upstreamCatalogSchema, upstreamStatusSchema } from '@switchboard/core/contracts/upstreams';
+import { UpstreamError } from '@switchboard/core/upstream/types';
+import { AppError, notFound } from '../errors.ts';
+import { errorResponses, idParams, jsonResponse } from '../http/crud.ts';
+import type { AppEnv } from '../http/env.ts';
+import { validationHook } from '../http/validation.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { getCatalogRow, saveCatalog } from '../services/upstream-catalogs.ts';
+import { findUpstreamRow } from '../services/upstreams.ts';
+
+const missing = { 404: jsonResponse(errorBodySchema, 'No such upstream') };
+
+/** The live side of an upstream: connection status, its catalog, and refreshing it. */
+export function upstreamRuntimeRoutes(ctx: ServiceContext) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/status',
+      tags: ['upstreams'],
+      summary: 'Connection status of an upstream in this gateway process',
+      request: { params: idParams },
+      responses: { 200: jsonResponse(upstreamStatusSchema, 'The status'), ...errorResponses, ...missing },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await findUpstreamRow(ctx, id);
+      const status = ctx.federation?.status(id);
+      if (!status) throw notFound('running upstream', id);
+      return c.json(status, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/catalog',
+      tags: ['upstreams'],
+      summary: 'The tools, resources and prompts the upstream offered when last listed',
+      request: { params: idParams },
+      responses: { 200: jsonResponse(upstreamCatalogSchema, 'The catalog'), ...errorResponses, ...missing },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await findUpstreamRow(ctx, id);
+      const row = await getCatalogRow(ctx.db, id);
+      if (!row) throw new AppError(404, 'not_listed', 'this upstream has not been listed yet; POST …/refresh to connect and list it');
+      const { tools, resources, resourceTemplates, prompts, serverInfo, instructions } = row;
+      return c.json({ tools, resources, resourceTemplates, prompts, serverInfo, instructions, refreshedAt: row.refreshedAt.toISOString() }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/refresh',
+      tags: ['upstreams'],
+      summary: 'Connect if needed and list the upstream again',
+      request: { params: idParams },
+      responses: {
+        200: jsonResponse(upstreamCatalogSchema, 'The fresh catalog'),
+        ...errorResponses,
+        ...missing,
+        503: jsonResponse(errorBodySchema, 'The upstream could not be reached'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await findUpstreamRow(ctx, id);
+      if (!ctx.federation) throw new AppError(503, 'upstream_unavailable', 'federation is not running');
+      try {
+        const catalog = await ctx.federation.refresh(id);
+        await saveCatalog(ctx.db, id, catalog);
+        return c.json({ ...catalog, refreshedAt: new Date().toISOString() }, 200);
+      } catch (error) {
+        if (error instanceof UpstreamError) throw new AppError(503, 'upstream_unavailable', error.message);
+        throw error;
+      }
+    },
+  );
+  return app;
+}
