@@ -1,0 +1,340 @@
+/**
+ * One upstream MCP server behind ONE shared SDK `Client`, serving every downstream session
+ * (no process per client session). The SDK gives each request its own JSON-RPC id, so
+ * concurrent calls multiplex safely; this class adds the lifecycle around it: lazy connect,
+ * era negotiation with a remembered verdict, catalog, crash detection, health pings and
+ * reconnects with backoff.
+ */
+import type { Client, McpSubscription, PriorDiscovery } from '@modelcontextprotocol/client';
+import { type BackoffOptions, createBackoff } from './backoff.ts';
+import { emptyCatalog, fetchCatalog, sameCatalog } from './catalog.ts';
+import { describeError, mayBeStaleVerdict, toUpstreamError, unavailable } from './errors.ts';
+import { startHealthCheck } from './health-check.ts';
+import { type Logger, noopLogger } from './logger.ts';
+import { ProgressRouter, withProgressToken } from './progress-router.ts';
+import { createUpstreamTransport, type UpstreamTransport } from './transport-factory.ts';
+import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamState, UpstreamStatus } from './types.ts';
+import { ANY_RESULT, createUpstreamClient, listenForListChanges, type UpstreamClientOptions } from './upstream-client.ts';
+import { coalesced, flushNotifications, within } from './wait.ts';
+
+export interface UpstreamConnectionOptions extends UpstreamClientOptions {
+  logger?: Logger;
+  /** Ping interval for 2025-era upstreams (2026-07-28 has no ping). Default 30 s; 0 disables. */
+  healthIntervalMs?: number;
+  backoff?: BackoffOptions;
+  /** Budget for spawning and handshaking. Default 30 s. */
+  connectTimeoutMs?: number;
+  /** Base environment of stdio upstreams (see `safeBaseEnv`). */
+  baseEnv?: Record<string, string>;
+  onCatalogChanged?(catalog: Catalog): void;
+  onNotification?(method: string, params: Record<string, unknown> | undefined): void;
+  onStatus?(status: UpstreamStatus): void;
+}
+
+/** One connection attempt's client; replaced wholesale on every reconnect. */
+interface Live {
+  gen: number;
+  client: Client;
+  handle: UpstreamTransport;
+  connectedAt?: number;
+  stopHealth?: () => void;
+  subscription?: McpSubscription;
+}
+
+/** A connection that stayed up this long resets the backoff; shorter ones are a crash loop. */
+const STABLE_AFTER_MS = 10_000;
+
+export class UpstreamConnection {
+  private readonly log: Logger;
+  private state: UpstreamState = 'idle';
+  private since = new Date();
+  private lastError: string | null = null;
+  private protocolVersion: string | null = null;
+  private restarts = 0;
+  private current?: Live;
+  private connecting?: Promise<void>;
+  private reconnectTimer?: NodeJS.Timeout;
+  /** Bumped whenever the current client is abandoned, so late events from it are ignored. */
+  private generation = 0;
+  /** The era verdict of the last successful connect: reconnects skip the probe. */
+  private prior?: PriorDiscovery;
+  private cat: Catalog = emptyCatalog();
+  private readonly inFlight = new Map<number, (error: Error) => void>();
+  private readonly progress = new ProgressRouter();
+  private seq = 0;
+  /** The client of a connect attempt still under way (stop() must not leave it behind). */
+  private attempting?: Live;
+  private stopping?: Promise<void>;
+  private readonly backoff;
+
+  constructor(
+    readonly spec: UpstreamSpec,
+    private readonly options: UpstreamConnectionOptions = {},
+  ) {
+    this.log = options.logger ?? noopLogger;
+    this.backoff = createBackoff(options.backoff);
+  }
+
+  status(): UpstreamStatus {
+    return {
+      state: this.state,
+      since: this.since.toISOString(),
+      lastError: this.lastError,
+      protocolVersion: this.protocolVersion,
+      restarts: this.restarts,
+      inFlight: this.inFlight.size,
+      tools: this.cat.tools.length,
+      resources: this.cat.resources.length,
+      prompts: this.cat.prompts.length,
+    };
+  }
+
+  catalog(): Catalog {
+    return this.cat;
+  }
+
+  /** Connects if needed; concurrent callers share one attempt. Fails fast while backing off. */
+  ensureConnected(): Promise<void> {
+    if (!this.spec.enabled) return Promise.reject(unavailable(`upstream ${this.spec.name} is disabled`));
+    if (this.stopping) return Promise.reject(unavailable(`upstream ${this.spec.name} is stopped`));
+    if (this.current && this.state === 'connected') return Promise.resolve();
+    if (this.connecting) return this.connecting;
+    if (this.reconnectTimer) return Promise.reject(unavailable(this.unavailableMessage()));
+    return this.connect();
+  }
+
+  /** Connects now (connectAtBoot). Never rejects: failures land in status() and retry with backoff. */
+  async start(): Promise<void> {
+    if (!this.spec.enabled) return;
+    await this.ensureConnected().catch(() => {});
+  }
+
+  /** Stops for good; with `graceMs`, in-flight requests get that long to settle first. */
+  stop(graceMs = 0): Promise<void> {
+    this.stopping ??= (async () => {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = undefined;
+      this.generation += 1;
+      const deadline = Date.now() + graceMs;
+      while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const live = this.current;
+      this.current = undefined;
+      this.rejectInFlight(unavailable(`upstream ${this.spec.name} was stopped`));
+      await Promise.all([live, this.attempting].map((it) => it && this.teardown(it)));
+      this.setState('stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** Forwards one request (any method) on behalf of one downstream client. */
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: ForwardOptions = {},
+  ): Promise<Record<string, unknown>> {
+    if (options.signal?.aborted) throw toUpstreamError(options.signal.reason, true);
+    const deadline = Date.now() + (options.timeoutMs ?? this.spec.timeoutMs);
+    if (!(this.current && this.state === 'connected')) {
+      await within(this.ensureConnected(), options.signal, deadline - Date.now(), `connecting to ${this.spec.name}`);
+    }
+    const live = this.current;
+    if (!live) throw unavailable(this.unavailableMessage());
+    return this.send(live, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+  }
+
+  /** Re-lists everything now (also runs by itself on the upstream's list_changed). */
+  readonly refreshCatalog: () => Promise<Catalog> = coalesced(async () => {
+    await this.ensureConnected();
+    const live = this.current;
+    if (!live) throw unavailable(this.unavailableMessage());
+    const catalog = await this.fetchCatalog(live);
+    if (live === this.current) this.applyCatalog(catalog);
+    return this.cat;
+  });
+
+  private async send(
+    live: Live,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: ForwardOptions & { timeoutMs: number },
+  ): Promise<Record<string, unknown>> {
+    const id = ++this.seq;
+    const token = options.onProgress && this.progress.register(options.onProgress);
+    const outgoing = token ? withProgressToken(params, token) : params;
+    try {
+      return await new Promise<Record<string, unknown>>((resolve, reject) => {
+        // registered so a dead connection rejects us at once instead of leaving us hanging
+        this.inFlight.set(id, reject);
+        // the SDK sends notifications/cancelled upstream on abort and on timeout
+        live.client
+          .request({ method, params: outgoing }, ANY_RESULT, { timeout: options.timeoutMs, signal: options.signal })
+          .then(resolve, reject);
+      });
+    } catch (error) {
+      throw toUpstreamError(error, options.signal?.aborted === true);
+    } finally {
+      this.inFlight.delete(id);
+      if (token) {
+        // progress written just before the result may still be queued behind it
+        await flushNotifications();
+        this.progress.release(token);
+      }
+    }
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.attempt().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async attempt(): Promise<void> {
+    const gen = ++this.generation;
+    const started = Date.now();
+    this.setState('starting');
+    const handle = createUpstreamTransport(this.spec, {
+      baseEnv: this.options.baseEnv,
+      onStderrLine: (line) => this.log.debug({ upstream: this.spec.id, line }, 'upstream stderr'),
+    });
+    const live: Live = { gen, client: createUpstreamClient(this.spec, this.options), handle };
+    this.wire(live);
+    this.attempting = live;
+    try {
+      await live.client.connect(handle.transport, { prior: this.prior, timeout: this.options.connectTimeoutMs ?? 30_000 });
+      if (gen !== this.generation) throw unavailable('connection attempt superseded');
+      this.current = live;
+      const era = live.client.getProtocolEra();
+      this.protocolVersion = live.client.getNegotiatedProtocolVersion() ?? null;
+      const discover = live.client.getDiscoverResult();
+      this.prior = era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' };
+      if (era === 'modern') await this.subscribeToListChanges(live);
+      const catalog = await this.fetchCatalog(live);
+      if (gen !== this.generation) throw unavailable('connection attempt superseded');
+      this.applyCatalog(catalog);
+      live.connectedAt = Date.now();
+      live.stopHealth = startHealthCheck(live.client, {
+        intervalMs: era === 'modern' ? 0 : (this.options.healthIntervalMs ?? 30_000),
+        timeoutMs: Math.min(this.spec.timeoutMs, this.options.healthIntervalMs ?? 30_000),
+        logger: this.log,
+        logContext: { upstream: this.spec.id },
+        onUnhealthy: (reason) => this.lost(live, reason),
+      });
+      this.log.info(
+        { upstream: this.spec.id, protocolVersion: this.protocolVersion, ms: Date.now() - started },
+        'upstream connected',
+      );
+      this.setState('connected');
+    } catch (error) {
+      // the upstream refused us: re-probe next time in case it changed era (a stale legacy
+      // verdict would succeed silently forever, a stale modern one fails loudly like this)
+      if (mayBeStaleVerdict(error)) this.prior = undefined;
+      if (gen === this.generation) this.lost(live, `connect failed: ${describeError(error)}`);
+      else void this.teardown(live);
+      throw unavailable(this.unavailableMessage());
+    } finally {
+      if (this.attempting === live) this.attempting = undefined;
+    }
+  }
+
+  private wire(live: Live): void {
+    const { client } = live;
+    client.onclose = () => this.lost(live, 'connection closed');
+    client.onerror = (error) => this.log.debug({ upstream: this.spec.id, err: error.message }, 'upstream client error');
+    this.progress.attach(client);
+    const onListChanged = () => {
+      if (live !== this.current) return;
+      this.refreshCatalog().catch((error: unknown) =>
+        this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'catalog refresh failed'),
+      );
+    };
+    client.setNotificationHandler('notifications/tools/list_changed', onListChanged);
+    client.setNotificationHandler('notifications/resources/list_changed', onListChanged);
+    client.setNotificationHandler('notifications/prompts/list_changed', onListChanged);
+    client.fallbackNotificationHandler = async (notification) => {
+      if (live === this.current) this.options.onNotification?.(notification.method, notification.params);
+    };
+  }
+
+  private async subscribeToListChanges(live: Live): Promise<void> {
+    try {
+      live.subscription = await listenForListChanges(live.client, this.options.connectTimeoutMs ?? 30_000);
+      // a stream that ends while we still want it means we may miss changes: start over
+      void live.subscription?.closed.then((how) => {
+        if (how !== 'local') this.lost(live, `change subscription ended (${how})`);
+      });
+    } catch (error) {
+      this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'cannot subscribe to list changes');
+    }
+  }
+
+  private fetchCatalog(live: Live): Promise<Catalog> {
+    const info = live.client.getServerVersion();
+    return fetchCatalog(
+      (method, params) => this.send(live, method, params, { timeoutMs: this.spec.timeoutMs }),
+      {
+        capabilities: { ...live.client.getServerCapabilities() },
+        serverInfo: info ? { ...info } : null,
+        instructions: live.client.getInstructions() ?? null,
+      },
+      this.log,
+    );
+  }
+
+  private applyCatalog(catalog: Catalog): void {
+    if (sameCatalog(this.cat, catalog)) return;
+    this.cat = catalog;
+    this.options.onCatalogChanged?.(catalog);
+    this.options.onStatus?.(this.status());
+  }
+
+  /** The current client died (or never came up): fail its requests, then retry later. */
+  private lost(live: Live, reason: string): void {
+    if (live.gen !== this.generation || this.stopping) return;
+    this.generation += 1;
+    if (this.current === live) this.current = undefined;
+    if (live.connectedAt !== undefined && Date.now() - live.connectedAt > STABLE_AFTER_MS) this.backoff.reset();
+    const stderr = live.handle.stderrTail();
+    if (stderr) this.log.warn({ upstream: this.spec.id, stderr }, 'upstream stderr before failure');
+    const tail = stderr.split('\n').slice(-3).join(' | ');
+    this.lastError = tail ? `${reason}; stderr: ${tail}` : reason;
+    this.log.warn({ upstream: this.spec.id, err: this.lastError }, 'upstream unavailable');
+    this.rejectInFlight(unavailable(this.unavailableMessage()));
+    void this.teardown(live);
+    this.setState('failing');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const delay = this.backoff.next();
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.restarts += 1;
+      this.connect().catch(() => {});
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private async teardown(live: Live): Promise<void> {
+    live.stopHealth?.();
+    // closes the transport: stdin EOF, then SIGTERM/SIGKILL for a stdio child that lingers
+    await live.client.close().catch(() => {});
+  }
+
+  private rejectInFlight(error: Error): void {
+    for (const reject of this.inFlight.values()) reject(error);
+    this.inFlight.clear();
+  }
+
+  private unavailableMessage(): string {
+    return `upstream ${this.spec.name} is unavailable${this.lastError ? `: ${this.lastError}` : ''}`;
+  }
+
+  private setState(state: UpstreamState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.since = new Date();
+    this.options.onStatus?.(this.status());
+  }
+}

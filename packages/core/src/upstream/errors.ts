@@ -1,0 +1,59 @@
+/**
+ * Maps whatever the SDK client throws onto the engine's one error type, so the router
+ * can answer downstream clients without knowing SDK internals.
+ */
+import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { UpstreamError } from './types.ts';
+
+const METHOD_NOT_FOUND = -32601;
+const INTERNAL_ERROR = -32603;
+
+export const unavailable = (message: string) => new UpstreamError('upstream_unavailable', message);
+
+/**
+ * @param aborted whether the caller's AbortSignal fired — the SDK reports an abort as
+ *   a `RequestTimeout` SdkError carrying the abort reason, so only the caller's signal
+ *   tells a cancellation from a timeout.
+ */
+export function toUpstreamError(error: unknown, aborted: boolean): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (aborted) return new UpstreamError('upstream_cancelled', 'request cancelled by the client');
+  // the upstream answered with a JSON-RPC error: keep its code, message and data verbatim
+  if (error instanceof ProtocolError) return new UpstreamError('upstream_error', error.message, error.code, error.data);
+  if (error instanceof SdkError) {
+    switch (error.code) {
+      case SdkErrorCode.RequestTimeout:
+        return new UpstreamError('upstream_timeout', 'upstream did not answer in time');
+      // e.g. `ping` or `logging/setLevel` toward a 2026-07-28 upstream: the method does
+      // not exist in the era it speaks, which to a caller is "method not found"
+      case SdkErrorCode.MethodNotSupportedByProtocolVersion:
+      case SdkErrorCode.CapabilityNotSupported:
+        return new UpstreamError('upstream_error', error.message, METHOD_NOT_FOUND);
+      case SdkErrorCode.InvalidResult:
+      case SdkErrorCode.UnsupportedResultType:
+      case SdkErrorCode.InputRequiredRoundsExceeded:
+        return new UpstreamError('upstream_error', error.message, INTERNAL_ERROR);
+      default:
+        return unavailable(error.message);
+    }
+  }
+  // fetch failures (TypeError), "Not connected", spawn errors: the upstream is not reachable
+  return unavailable(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Whether a failed connect may be the remembered era verdict's fault: the server answered
+ * (initialize or a first request refused, negotiation failed) rather than being unreachable.
+ * A crash or an outage says nothing about the era, so the verdict survives those.
+ */
+export function mayBeStaleVerdict(error: unknown): boolean {
+  if (error instanceof UpstreamError) return error.code === 'upstream_error';
+  if (error instanceof SdkError) return error.code === SdkErrorCode.EraNegotiationFailed;
+  return error instanceof ProtocolError;
+}
+
+/** One short line for status.lastError / logs. */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 300);
+}

@@ -1,0 +1,115 @@
+/**
+ * Real upstream MCP servers for the tests beside this file: the conformance fixture
+ * (stdio and HTTP), the misbehaving fixture, and the npm reference servers. Every
+ * process a test starts must be stopped in its afterAll.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { UpstreamSpec } from './types.ts';
+
+export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const FIXTURES = `${ROOT}e2e/fixtures/`;
+
+type StdioSpec = Extract<UpstreamSpec, { transport: 'stdio' }>;
+type HttpSpec = Extract<UpstreamSpec, { transport: 'sse' | 'streamable-http' }>;
+
+const base = { enabled: true, connectAtBoot: false, timeoutMs: 30_000 };
+
+export function stdioSpec(id: string, args: string[], extra: Partial<StdioSpec> = {}): StdioSpec {
+  return { ...base, id, name: id, transport: 'stdio', command: process.execPath, args, env: {}, cwd: ROOT, ...extra };
+}
+
+export function httpSpec(id: string, url: string, extra: Partial<HttpSpec> = {}): HttpSpec {
+  return { ...base, id, name: id, transport: 'streamable-http', url, headers: {}, ...extra };
+}
+
+const tsx = (file: string) => ['--import', 'tsx', `${FIXTURES}${file}`];
+export const fixtureStdio = (id = 'fixture', extra: Partial<StdioSpec> = {}) =>
+  stdioSpec(id, tsx('conformance-server/stdio.ts'), extra);
+export const misbehaving = (id = 'misbehaving', extra: Partial<StdioSpec> = {}) =>
+  stdioSpec(id, tsx('misbehaving-server.ts'), extra);
+
+/** The bin script of an installed npm server, run with this Node (no npx download at test time). */
+export function npmServerBin(name: string): string {
+  const dir = `${ROOT}node_modules/${name}/`;
+  const pkg = JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as { bin: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : Object.values(pkg.bin)[0]!;
+  return `${dir}${bin}`;
+}
+export const everything = (id = 'everything', extra: Partial<StdioSpec> = {}) =>
+  stdioSpec(id, [npmServerBin('@modelcontextprotocol/server-everything')], extra);
+export const memory = (id: string, memoryFile: string) =>
+  stdioSpec(id, [npmServerBin('@modelcontextprotocol/server-memory')], { env: { MEMORY_FILE_PATH: memoryFile } });
+
+export interface Served {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a child and waits for a line matching `ready` on stdout or stderr. */
+async function serve(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const found = ready.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', () => reject(new Error(`server exited: ${output}`)));
+  });
+  return { child, match };
+}
+
+const stopper = (child: ChildProcess) => async () => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await Promise.race([once(child, 'exit'), sleep(5000).then(() => child.kill('SIGKILL'))]);
+};
+
+export async function startHttpFixture(): Promise<Served> {
+  const { child, match } = await serve([...tsx('conformance-server/http.ts'), '--port', '0'], /^listening (\S+)$/m);
+  return { url: match[1]!, stop: stopper(child) };
+}
+
+/** server-everything's legacy HTTP+SSE transport (it reads PORT from the environment). */
+export async function startEverythingSse(): Promise<Served> {
+  const port = await freePort();
+  const { child } = await serve([npmServerBin('@modelcontextprotocol/server-everything'), 'sse'], /running on port/, {
+    PORT: String(port),
+  });
+  return { url: `http://127.0.0.1:${port}/sse`, stop: stopper(child) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export const textOf = (result: Record<string, unknown>) =>
+  ((result.content as Array<{ type: string; text?: string }> | undefined) ?? []).map((c) => c.text ?? `[${c.type}]`).join(' ');
+
+export const callTool = (name: string, args: Record<string, unknown> = {}) => ({ name, arguments: args });

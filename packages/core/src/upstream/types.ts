@@ -1,0 +1,82 @@
+/**
+ * The runtime view of an upstream MCP server and its connection, shared by the pool
+ * (which owns connections) and the router (which sends requests through them).
+ * No database or HTTP-framework types here: the gateway maps its rows onto these.
+ */
+
+/** An upstream as the engine needs it: secrets already decrypted, in memory only. */
+export type UpstreamSpec = {
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** Connect when the pool starts, instead of on first use. */
+  connectAtBoot: boolean;
+  /** Default per-request timeout. */
+  timeoutMs: number;
+} & (
+  | { transport: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string | null }
+  | { transport: 'sse' | 'streamable-http'; url: string; headers: Record<string, string>; bearerToken?: string | null }
+);
+
+export type UpstreamState = 'idle' | 'starting' | 'connected' | 'failing' | 'stopped';
+
+export interface UpstreamStatus {
+  state: UpstreamState;
+  /** When the current state began (ISO-8601). */
+  since: string;
+  lastError: string | null;
+  /** Protocol version negotiated with the upstream, once connected. */
+  protocolVersion: string | null;
+  restarts: number;
+  inFlight: number;
+  /** Counts of the catalog last seen. */
+  tools: number;
+  resources: number;
+  prompts: number;
+}
+
+/** What an upstream offers, as last listed (all pages). Items are the MCP objects as sent. */
+export interface Catalog {
+  tools: McpTool[];
+  resources: McpResource[];
+  resourceTemplates: McpResourceTemplate[];
+  prompts: McpPrompt[];
+  capabilities: Record<string, unknown>;
+  serverInfo: { name: string; version: string; [key: string]: unknown } | null;
+  instructions: string | null;
+}
+
+export type McpTool = { name: string; description?: string; inputSchema: Record<string, unknown>; [key: string]: unknown };
+export type McpResource = { uri: string; name: string; [key: string]: unknown };
+export type McpResourceTemplate = { uriTemplate: string; name: string; [key: string]: unknown };
+export type McpPrompt = { name: string; description?: string; [key: string]: unknown };
+
+/** Options for one request forwarded to an upstream on behalf of one downstream client. */
+export interface ForwardOptions {
+  /** Aborting sends `notifications/cancelled` upstream and rejects with an UpstreamError. */
+  signal?: AbortSignal;
+  /** Overrides the upstream's default timeout. */
+  timeoutMs?: number;
+  /** Progress from the upstream for this request, already matched to it. */
+  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+}
+
+export type UpstreamErrorCode =
+  | 'upstream_unavailable' // cannot connect / crashed / disabled
+  | 'upstream_timeout'
+  | 'upstream_cancelled'
+  | 'upstream_error'; // the upstream answered with a JSON-RPC error (see `rpcCode`)
+
+/** Every failure of a forwarded request, with a stable code and no internals. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(
+    readonly code: UpstreamErrorCode,
+    message: string,
+    /** The upstream's JSON-RPC error code, when it sent one. */
+    readonly rpcCode?: number,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The SDK `Client` as the engine configures it for one upstream, plus the bits of client
+ * set-up that depend on the negotiated era.
+ */
+import { Client, type McpSubscription, type StandardSchemaV1 } from '@modelcontextprotocol/client';
+import type { UpstreamSpec } from './types.ts';
+
+export interface UpstreamClientOptions {
+  clientInfo?: { name: string; version: string };
+  /** `'auto'` probes `server/discover` and falls back to `initialize`; `'legacy'` never probes. */
+  protocol?: 'auto' | 'legacy';
+  probeTimeoutMs?: number;
+}
+
+export function createUpstreamClient(spec: UpstreamSpec, options: UpstreamClientOptions): Client {
+  const legacyOnly = spec.transport === 'sse' || options.protocol === 'legacy';
+  return new Client(options.clientInfo ?? { name: 'switchboard', version: '0.1.0' }, {
+    // No sampling/elicitation/roots capabilities yet. Server→client requests must reach the
+    // one downstream client that caused them: their handlers get registered here (with the
+    // capabilities declared) once the router can route them back.
+    capabilities: {},
+    // SSE upstreams predate 2026-07-28: probing them would only cost a round trip. On stdio the
+    // SDK probes on a disposable sibling process, and a silent probe means "legacy", so the
+    // probe budget is the delay a legacy server that ignores unknown requests costs us.
+    versionNegotiation: legacyOnly
+      ? { mode: 'legacy' }
+      : { mode: 'auto', probe: { timeoutMs: options.probeTimeoutMs ?? 10_000 } },
+    // a 2026-07-28 `input_required` result surfaces as an error until the router relays it
+    inputRequired: { autoFulfill: false },
+  });
+}
+
+/** Results pass through untouched (the downstream side re-validates); only "is an object" is checked. */
+export const ANY_RESULT: StandardSchemaV1<unknown, Record<string, unknown>> = {
+  '~standard': {
+    version: 1,
+    vendor: 'switchboard',
+    validate: (value) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? { value: value as Record<string, unknown> }
+        : { issues: [{ message: 'result is not an object' }] },
+  },
+};
+
+/**
+ * 2026-07-28 upstreams send list changes only on a `subscriptions/listen` stream (the SDK
+ * opens one by itself only for its own `listChanged` option, and not on a `prior` connect).
+ * Resolves undefined when the server declares no `listChanged` at all.
+ */
+export async function listenForListChanges(client: Client, timeoutMs: number): Promise<McpSubscription | undefined> {
+  const caps = client.getServerCapabilities() ?? {};
+  const filter = {
+    ...(caps.tools?.listChanged && { toolsListChanged: true }),
+    ...(caps.resources?.listChanged && { resourcesListChanged: true }),
+    ...(caps.prompts?.listChanged && { promptsListChanged: true }),
+  };
+  if (Object.keys(filter).length === 0) return undefined;
+  return client.listen(filter, { timeout: timeoutMs });
+}
