@@ -1,29 +1,53 @@
 import type { ServerContext } from '@modelcontextprotocol/server';
 import type { ForwardOptions } from '@switchboard/core/upstream/types';
+import { LOG_LEVEL_META, type LogLevel, wants } from './logging.ts';
 
 /**
  * Request `_meta` keys that belong to the hop between the client and the gateway (the
  * client's progress token, the 2026-07-28 envelope): the upstream connection sets its own.
  * Everything else (e.g. trace context) travels on.
  */
-function isHopMetaKey(key: string) {
+export function isHopMetaKey(key: string) {
   return key === 'progressToken' || key.startsWith('io.modelcontextprotocol/');
 }
 
-/** The downstream request's params as they go upstream. */
-export function upstreamParams(params: Record<string, unknown> | undefined, ctx: ServerContext): Record<string, unknown> {
+const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+
+/**
+ * The downstream request's params as they go upstream. The end client's capabilities
+ * travel in the 2026-07-28 envelope, so an upstream asks for input (elicitation, sampling)
+ * exactly when the person's client can answer it.
+ */
+export function upstreamParams(
+  params: Record<string, unknown> | undefined,
+  ctx: ServerContext,
+  clientCapabilities?: Record<string, unknown>,
+  logLevel?: LogLevel,
+): Record<string, unknown> {
   const { _meta, ...rest } = params ?? {};
   const meta = Object.fromEntries(Object.entries((_meta as Record<string, unknown> | undefined) ?? {}).filter(([k]) => !isHopMetaKey(k)));
+  const declared = (_meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES] as Record<string, unknown> | undefined;
+  const capabilities = declared ?? clientCapabilities;
+  if (capabilities) meta[CLIENT_CAPABILITIES] = capabilities;
+  if (logLevel) meta[LOG_LEVEL_META] = logLevel;
   const forwarded: Record<string, unknown> = { ...rest, ...(Object.keys(meta).length ? { _meta: meta } : {}) };
   // A legacy client answering a bridged elicitation re-enters with the answers on the context.
   if (ctx.mcpReq.inputResponses && !('inputResponses' in forwarded)) forwarded.inputResponses = ctx.mcpReq.inputResponses;
   return forwarded;
 }
 
-/** Cancellation and progress of the downstream request, wired to the upstream one. */
-export function forwardOptions(ctx: ServerContext): ForwardOptions {
+/** Cancellation, progress and log messages of the downstream request, wired to the upstream one. */
+export function forwardOptions(ctx: ServerContext, logThreshold: LogLevel | 'all' | 'none' = 'none'): ForwardOptions {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   return {
+    onLog:
+      logThreshold === 'none'
+        ? undefined
+        : (params) => {
+            if (wants(logThreshold, params.level)) {
+              ctx.mcpReq.notify({ method: 'notifications/message', params }).catch(() => {});
+            }
+          },
     signal: ctx.mcpReq.signal,
     onProgress:
       progressToken === undefined

@@ -1,7 +1,8 @@
 import { isInputRequiredResult, Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
 import { forwarding } from './errors.ts';
-import { downstreamResult, forwardOptions, upstreamParams } from './forwarding.ts';
+import { downstreamResult, forwardOptions as optionsFor, upstreamParams as forwardParams } from './forwarding.ts';
+import { type LogLevel, requestLogLevel, upstreamLogLevel } from './logging.ts';
 
 export interface GatewayServerOptions {
   name: string;
@@ -41,6 +42,17 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     },
   );
   const visible = options.visibility;
+  // A 2025-era session's level from logging/setLevel (2026 requests carry their own).
+  let sessionLogLevel: LogLevel | undefined;
+  // 2025-era sessions declared their capabilities at initialize; 2026 requests carry them.
+  const upstreamParams = (params: Params, ctx: ServerContext) =>
+    forwardParams(
+      params,
+      ctx,
+      server.getClientCapabilities() as Record<string, unknown> | undefined,
+      upstreamLogLevel(requestLogLevel(ctx, sessionLogLevel)),
+    );
+  const forwardOptions = (ctx: ServerContext) => optionsFor(ctx, requestLogLevel(ctx, sessionLogLevel));
   // The SDK's handler typings are per-method unions; the router deals in plain JSON objects.
   const handle = (method: string, fn: (params: Params, ctx: ServerContext) => Promise<AnyResult>) =>
     server.setRequestHandler(method as 'tools/list', (async (request: { params?: Params }, ctx: ServerContext) => {
@@ -77,6 +89,10 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     options.onUnsubscribe?.(String(params.uri));
     // The upstream subscription is shared by every session; it stays until the upstream goes.
     void ctx;
+    return {};
+  });
+  handle('logging/setLevel', async (params) => {
+    sessionLogLevel = params.level as LogLevel;
     return {};
   });
   handle('completion/complete', async (params, ctx) =>

@@ -41,6 +41,9 @@ interface Live {
   subscription?: McpSubscription;
 }
 
+/** The methods whose 2026-07-28 results may be `input_required`. */
+const INPUT_REQUIRED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
 /** A connection that stayed up this long resets the backoff; shorter ones are a crash loop. */
 const STABLE_AFTER_MS = 10_000;
 
@@ -60,6 +63,10 @@ export class UpstreamConnection {
   private prior?: PriorDiscovery;
   private cat: Catalog = emptyCatalog();
   private readonly inFlight = new Map<number, (error: Error) => void>();
+  /** URIs some downstream session subscribed to (see `subscription`). */
+  private readonly resourceUris = new Set<string>();
+  /** In-flight requests that want the upstream's log messages (see ForwardOptions.onLog). */
+  private readonly logListeners = new Map<number, NonNullable<ForwardOptions['onLog']>>();
   private readonly progress = new ProgressRouter();
   private seq = 0;
   /** The client of a connect attempt still under way (stop() must not leave it behind). */
@@ -139,7 +146,42 @@ export class UpstreamConnection {
     }
     const live = this.current;
     if (!live) throw unavailable(this.unavailableMessage());
+    if (method === 'resources/subscribe' || method === 'resources/unsubscribe') return this.subscription(live, method, params);
     return this.send(live, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+  }
+
+  /**
+   * Resource subscriptions are the connection's, shared by every downstream session (the
+   * gateway fans updates out). They survive reconnects. A 2026-07-28 upstream has no
+   * resources/subscribe: the URIs go into the filter of its listen stream instead.
+   */
+  private async subscription(live: Live, method: string, params: Record<string, unknown> | undefined) {
+    const uri = String(params?.uri ?? '');
+    const subscribe = method === 'resources/subscribe';
+    if (live.client.getProtocolEra() !== 'modern') {
+      const result = await this.send(live, method, params, { timeoutMs: this.spec.timeoutMs });
+      if (subscribe) this.resourceUris.add(uri);
+      else this.resourceUris.delete(uri);
+      return result;
+    }
+    const changed = subscribe ? !this.resourceUris.has(uri) : this.resourceUris.has(uri);
+    if (subscribe) this.resourceUris.add(uri);
+    else this.resourceUris.delete(uri);
+    if (changed) {
+      const previous = live.subscription;
+      await this.subscribeToListChanges(live);
+      if (previous && previous !== live.subscription) await previous.close().catch(() => {});
+    }
+    return {};
+  }
+
+  /** After a reconnect to a 2025-era upstream, its resource subscriptions are renewed. */
+  private resubscribeResources(live: Live) {
+    for (const uri of this.resourceUris) {
+      void this.send(live, 'resources/subscribe', { uri }, { timeoutMs: this.spec.timeoutMs }).catch((err) =>
+        this.log.warn({ upstream: this.spec.id, uri, err: describeError(err) }, 'could not renew a resource subscription'),
+      );
+    }
   }
 
   /** Re-lists everything now (also runs by itself on the upstream's list_changed). */
@@ -165,20 +207,27 @@ export class UpstreamConnection {
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
         // registered so a dead connection rejects us at once instead of leaving us hanging
         this.inFlight.set(id, reject);
+        if (options.onLog) this.logListeners.set(id, options.onLog);
         // the SDK sends notifications/cancelled upstream on abort and on timeout
         live.client
-          .request({ method, params: outgoing }, ANY_RESULT, { timeout: options.timeoutMs, signal: options.signal })
+          .request({ method, params: outgoing }, ANY_RESULT, {
+            timeout: options.timeoutMs,
+            signal: options.signal,
+            // A 2026-07-28 upstream asking for input (elicitation, sampling) answers with an
+            // `input_required` result: hand it back so the gateway relays it to the one client
+            // whose call it belongs to, instead of the SDK trying to fulfil it here.
+            allowInputRequired: INPUT_REQUIRED_METHODS.has(method),
+          })
           .then(resolve, reject);
       });
     } catch (error) {
       throw toUpstreamError(error, options.signal?.aborted === true);
     } finally {
+      // progress or a log written just before the result may still be queued behind it
+      if (token || options.onLog) await flushNotifications();
       this.inFlight.delete(id);
-      if (token) {
-        // progress written just before the result may still be queued behind it
-        await flushNotifications();
-        this.progress.release(token);
-      }
+      this.logListeners.delete(id);
+      if (token) this.progress.release(token);
     }
   }
 
@@ -209,6 +258,7 @@ export class UpstreamConnection {
       const discover = live.client.getDiscoverResult();
       this.prior = era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' };
       if (era === 'modern') await this.subscribeToListChanges(live);
+      else this.resubscribeResources(live);
       const catalog = await this.fetchCatalog(live);
       if (gen !== this.generation) throw unavailable('connection attempt superseded');
       this.applyCatalog(catalog);
@@ -251,6 +301,13 @@ export class UpstreamConnection {
     client.setNotificationHandler('notifications/tools/list_changed', onListChanged);
     client.setNotificationHandler('notifications/resources/list_changed', onListChanged);
     client.setNotificationHandler('notifications/prompts/list_changed', onListChanged);
+    client.setNotificationHandler('notifications/message', async (notification) => {
+      if (live !== this.current) return;
+      // Only when exactly one request is in flight can a log message be its (and no one else's).
+      const [only] = this.inFlight.size === 1 ? [...this.logListeners.values()] : [];
+      if (only) only(notification.params as Record<string, unknown>);
+      else this.options.onNotification?.(notification.method, notification.params as Record<string, unknown>);
+    });
     client.fallbackNotificationHandler = async (notification) => {
       if (live === this.current) this.options.onNotification?.(notification.method, notification.params);
     };
@@ -258,10 +315,11 @@ export class UpstreamConnection {
 
   private async subscribeToListChanges(live: Live): Promise<void> {
     try {
-      live.subscription = await listenForListChanges(live.client, this.options.connectTimeoutMs ?? 30_000);
+      const subscription = await listenForListChanges(live.client, this.options.connectTimeoutMs ?? 30_000, this.resourceUris);
+      live.subscription = subscription;
       // a stream that ends while we still want it means we may miss changes: start over
-      void live.subscription?.closed.then((how) => {
-        if (how !== 'local') this.lost(live, `change subscription ended (${how})`);
+      void subscription?.closed.then((how) => {
+        if (how !== 'local' && live.subscription === subscription) this.lost(live, `change subscription ended (${how})`);
       });
     } catch (error) {
       this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'cannot subscribe to list changes');

@@ -59,6 +59,13 @@ export interface ForwardOptions {
   timeoutMs?: number;
   /** Progress from the upstream for this request, already matched to it. */
   onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  /**
+   * Log messages (`notifications/message`) the upstream sends while this request runs.
+   * The protocol does not tie a log message to a request, so a message is delivered here
+   * only when this is the one request in flight that wants logs on its connection;
+   * otherwise it goes to the pool's onNotification (never to the wrong client).
+   */
+  onLog?: (params: Record<string, unknown>) => void;
 }
 
 export type UpstreamErrorCode =

@@ -45,14 +45,21 @@ export const ANY_RESULT: StandardSchemaV1<unknown, Record<string, unknown>> = {
 /**
  * 2026-07-28 upstreams send list changes only on a `subscriptions/listen` stream (the SDK
  * opens one by itself only for its own `listChanged` option, and not on a `prior` connect).
- * Resolves undefined when the server declares no `listChanged` at all.
+ * Resolves undefined when there is nothing to listen for.
  */
-export async function listenForListChanges(client: Client, timeoutMs: number): Promise<McpSubscription | undefined> {
+export async function listenForListChanges(
+  client: Client,
+  timeoutMs: number,
+  resourceUris: Iterable<string> = [],
+): Promise<McpSubscription | undefined> {
   const caps = client.getServerCapabilities() ?? {};
+  const uris = caps.resources?.subscribe ? [...resourceUris] : [];
   const filter = {
     ...(caps.tools?.listChanged && { toolsListChanged: true }),
     ...(caps.resources?.listChanged && { resourcesListChanged: true }),
     ...(caps.prompts?.listChanged && { promptsListChanged: true }),
+    // 2026-07-28 has no resources/subscribe: updates ride the same listen stream.
+    ...(uris.length > 0 && { resourceSubscriptions: uris }),
   };
   if (Object.keys(filter).length === 0) return undefined;
   return client.listen(filter, { timeout: timeoutMs });
