@@ -1,0 +1,305 @@
+/**
+ * Load generator: N concurrent MCP sessions, each looping `tools/call` back to back
+ * for a fixed time (and never more than a fixed total count), recording latencies.
+ *   node --import tsx bench/load.ts --url http://127.0.0.1:PORT/mcp --sessions 8 --duration 5
+ * Two interchangeable clients speak the same protocol: `sdk` (the official v2
+ * Client + StreamableHTTPClientTransport) and `lean` (raw JSON-RPC over keep-alive
+ * node:http). On a 2-core machine the generator shares the CPU with the process
+ * under test, so the cheaper `lean` client is the default; see README.md.
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+
+export type Era = 'legacy' | 'modern';
+export type ClientKind = 'lean' | 'sdk';
+
+export interface LoadOptions {
+  url: string;
+  tool: string;
+  sessions: number;
+  durationMs: number;
+  /** Untimed calls before measuring, so JIT and connection pools are warm in every target alike. */
+  warmupMs: number;
+  /** Hard cap on calls per phase, so a pathologically fast target still stops. */
+  maxCalls: number;
+  callTimeoutMs: number;
+  /** Per session; generous because a stateful supergateway spawns a process per session. */
+  openTimeoutMs?: number;
+  era: Era;
+  client: ClientKind;
+  /** Extra request headers (e.g. a bearer token once the gateway runs with auth on). */
+  headers?: Record<string, string>;
+}
+
+export interface LoadHooks {
+  onMeasureStart?(): void;
+  /** Called while every session is still open (RSS "with N sessions open"). */
+  onMeasureEnd?(): void;
+}
+
+export interface LoadResult {
+  sessions: number;
+  opened: number;
+  openMs: number;
+  calls: number;
+  errors: number;
+  elapsedS: number;
+  callsPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  /** CPU of the load generator itself, to tell a saturated client from a slow target. */
+  clientCpuUsPerCall: number;
+  firstError?: string;
+}
+
+interface Session {
+  call(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CLIENT_INFO = { name: 'switchboard-bench', version: '1.0.0' };
+const LEGACY_VERSION = '2025-11-25';
+const MODERN_VERSION = '2026-07-28';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function checkEcho(result: unknown, text: string): void {
+  const r = result as { isError?: boolean; content?: Array<{ type: string; text?: string }> } | undefined;
+  if (r?.isError || r?.content?.[0]?.text !== text) throw new Error(`unexpected result: ${JSON.stringify(result).slice(0, 200)}`);
+}
+
+interface HttpReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function httpCall(agent: Agent, url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number) {
+  return new Promise<HttpReply>((resolve, reject) => {
+    const req = request(url, { method, agent, headers }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        data += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    // A socket idle timeout rather than AbortSignal.timeout(): measured ~50 µs/call cheaper here.
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.end(body);
+  });
+}
+
+/** The JSON-RPC response with `id`, whether the server answered with JSON or with an SSE stream. */
+function rpcResult(reply: HttpReply, id: number): unknown {
+  if (reply.status !== 200) throw new Error(`HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
+  let found: { id?: unknown; result?: unknown; error?: { code: number; message: string } } | undefined;
+  if (String(reply.headers['content-type']).startsWith('text/event-stream')) {
+    for (const line of reply.body.split('\n')) {
+      // Skip other fields and empty `data:` priming events (servers with resumability send one first).
+      const data = line.startsWith('data:') ? line.slice(5).trim() : '';
+      if (!data) continue;
+      const msg = JSON.parse(data);
+      if (msg.id === id) {
+        found = msg;
+        break;
+      }
+    }
+  } else {
+    found = JSON.parse(reply.body);
+  }
+  if (!found) throw new Error('no JSON-RPC response in reply');
+  if (found.error) throw new Error(`JSON-RPC ${found.error.code}: ${found.error.message}`);
+  return found.result;
+}
+
+/** Raw JSON-RPC session: exactly the bytes a conforming client sends, without the SDK's bookkeeping. */
+async function openLeanSession(o: LoadOptions, agent: Agent): Promise<Session> {
+  const url = new URL(o.url);
+  let nextId = 1;
+  const base: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...o.headers };
+  const openTimeoutMs = o.openTimeoutMs ?? 60_000;
+  const rpc = async (method: string, params: Record<string, unknown>, headers: Record<string, string>, timeoutMs = o.callTimeoutMs) => {
+    const id = nextId++;
+    const reply = await httpCall(agent, url, 'POST', headers, JSON.stringify({ jsonrpc: '2.0', id, method, params }), timeoutMs);
+    return { reply, result: rpcResult(reply, id) };
+  };
+
+  if (o.era === 'modern') {
+    // 2026-07-28: no session; every request carries the envelope and routing headers.
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
+      'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const headers = (method: string, name?: string) => ({
+      ...base,
+      'mcp-protocol-version': MODERN_VERSION,
+      'mcp-method': method,
+      ...(name ? { 'mcp-name': name } : {}),
+    });
+    await rpc('server/discover', { _meta: meta }, headers('server/discover'), openTimeoutMs);
+    const callHeaders = headers('tools/call', o.tool);
+    return {
+      call: async (text) => checkEcho((await rpc('tools/call', { name: o.tool, arguments: { text }, _meta: meta }, callHeaders)).result, text),
+      close: async () => {},
+    };
+  }
+
+  // Opening may legitimately be slow (supergateway spawns a process per session): own timeout.
+  const init = await rpc('initialize', { protocolVersion: LEGACY_VERSION, capabilities: {}, clientInfo: CLIENT_INFO }, base, openTimeoutMs);
+  const sessionId = init.reply.headers['mcp-session-id'];
+  const version = (init.result as { protocolVersion?: string }).protocolVersion ?? LEGACY_VERSION;
+  const headers = { ...base, 'mcp-protocol-version': version, ...(typeof sessionId === 'string' ? { 'mcp-session-id': sessionId } : {}) };
+  const ack = await httpCall(agent, url, 'POST', headers, '{"jsonrpc":"2.0","method":"notifications/initialized"}', openTimeoutMs);
+  if (ack.status >= 300) throw new Error(`notifications/initialized: HTTP ${ack.status}`);
+  return {
+    call: async (text) => checkEcho((await rpc('tools/call', { name: o.tool, arguments: { text } }, headers)).result, text),
+    // DELETE ends the session server-side, so sessions don't pile up across runs.
+    close: async () => {
+      if (typeof sessionId === 'string') await httpCall(agent, url, 'DELETE', headers, undefined, o.callTimeoutMs);
+    },
+  };
+}
+
+async function openSdkSession(o: LoadOptions): Promise<Session> {
+  const client = new Client(CLIENT_INFO, {
+    versionNegotiation: { mode: o.era === 'modern' ? { pin: MODERN_VERSION } : 'legacy' },
+  });
+  const transport = new StreamableHTTPClientTransport(new URL(o.url), { requestInit: { headers: o.headers ?? {} } });
+  await client.connect(transport);
+  return {
+    call: async (text) => checkEcho(await client.callTool({ name: o.tool, arguments: { text } }, { timeout: o.callTimeoutMs }), text),
+    close: async () => {
+      if (o.era === 'legacy') await transport.terminateSession().catch(() => {});
+      await client.close();
+    },
+  };
+}
+
+interface Tally {
+  issued: number;
+  errors: number;
+  latencies?: number[];
+  firstError?: string;
+}
+
+/** Every session calls back to back until the deadline or the shared count cap. */
+async function drive(sessions: Session[], deadline: number, maxCalls: number, tally: Tally): Promise<void> {
+  await Promise.all(
+    sessions.map(async (session, s) => {
+      let failedInARow = 0;
+      for (let n = 0; performance.now() < deadline && tally.issued < maxCalls; n++) {
+        tally.issued++;
+        const started = performance.now();
+        try {
+          await session.call(`s${s}-${n}`);
+          tally.latencies?.push(performance.now() - started);
+          failedInARow = 0;
+        } catch (error) {
+          tally.errors++;
+          tally.firstError ??= message(error);
+          // A session that only fails (e.g. its upstream died) stops instead of spinning.
+          if (++failedInARow >= 50) return;
+        }
+      }
+    }),
+  );
+}
+
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) : 0;
+
+export async function runLoad(o: LoadOptions, hooks: LoadHooks = {}): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true });
+  const open = () => (o.client === 'sdk' ? openSdkSession(o) : openLeanSession(o, agent));
+  const openStarted = performance.now();
+  const settled = await Promise.allSettled(
+    Array.from({ length: o.sessions }, () => withTimeout(open(), (o.openTimeoutMs ?? 60_000) + 1000, 'open session')),
+  );
+  const openMs = performance.now() - openStarted;
+  const sessions = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const openFailure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  try {
+    if (sessions.length === 0) throw new Error(`no session could be opened: ${message(openFailure?.reason)}`);
+    await drive(sessions, performance.now() + o.warmupMs, o.maxCalls, { issued: 0, errors: 0 });
+    const tally: Tally = { issued: 0, errors: o.sessions - sessions.length, latencies: [] };
+    if (openFailure) tally.firstError = `open: ${message(openFailure.reason)}`;
+    hooks.onMeasureStart?.();
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await drive(sessions, started + o.durationMs, o.maxCalls, tally);
+    const elapsedS = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    hooks.onMeasureEnd?.();
+    const sorted = Float64Array.from(tally.latencies ?? []).sort();
+    const calls = sorted.length;
+    return {
+      sessions: o.sessions,
+      opened: sessions.length,
+      openMs,
+      calls,
+      errors: tally.errors,
+      elapsedS,
+      callsPerS: calls / elapsedS,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      meanMs: calls ? sorted.reduce((a, b) => a + b, 0) / calls : 0,
+      clientCpuUsPerCall: calls ? (cpu.user + cpu.system) / calls : 0,
+      firstError: tally.firstError,
+    };
+  } finally {
+    await Promise.allSettled(sessions.map((s) => withTimeout(s.close(), 5000, 'close session')));
+    agent.destroy();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      tool: { type: 'string', default: 'echo' },
+      sessions: { type: 'string', default: '8' },
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '1' },
+      'max-calls': { type: 'string', default: '2000000' },
+      client: { type: 'string', default: 'lean' },
+      era: { type: 'string', default: 'legacy' },
+    },
+    strict: true,
+  });
+  if (!values.url) throw new Error('--url is required');
+  const result = await runLoad({
+    url: values.url,
+    tool: values.tool,
+    sessions: Number(values.sessions),
+    durationMs: Number(values.duration) * 1000,
+    warmupMs: Number(values.warmup) * 1000,
+    maxCalls: Number(values['max-calls']),
+    callTimeoutMs: 10_000,
+    era: values.era === 'modern' ? 'modern' : 'legacy',
+    client: values.client === 'sdk' ? 'sdk' : 'lean',
+  });
+  console.log(JSON.stringify(result, null, 2));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(message(error));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,285 @@
+/**
+ * The paths under test. Each target starts its processes, returns the MCP URL to load,
+ * the tool name there and the pid whose resources are reported, and stops everything
+ * it started. Every child runs in its own process group so that stopping it also
+ * stops what it spawned; `killAllChildren()` is the last-resort sweep on exit.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface TargetContext {
+  /** Node binary for every child (the one running the benchmark). */
+  node: string;
+  gatewayProfile: GatewayProfile;
+}
+
+export interface StartedTarget {
+  url: string;
+  tool: string;
+  /** The process whose RSS and CPU are reported: the server or proxy itself, not its children. */
+  pid: number;
+  /** Request headers the load must send (bearer token once the gateway runs with auth). */
+  headers?: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `bare`: gateway with auth `none` and no policy, what works today.
+ * `full`: OAuth JWT, policy and audit switched on, as DESIGN.md "Performance" asks;
+ * fill in `gatewayProfileConfig` when those features land.
+ */
+export type GatewayProfile = 'bare' | 'full';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ECHO = join(ROOT, 'bench/echo-server.ts');
+const GATEWAY = join(ROOT, 'apps/gateway/src/index.ts');
+const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
+const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
+
+const children = new Set<ChildProcess>();
+let reaper: ChildProcess | undefined;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Signal handlers cannot cover SIGKILL, an OOM kill or a crash in native code. So a tiny
+ * detached watcher learns every process group we start (`+pgid`, `-pgid` once stopped)
+ * over a pipe, and SIGKILLs the groups still listed when that pipe closes, however the
+ * benchmark ended.
+ */
+const REAPER = `const g=new Set();let b='';process.stdin.setEncoding('utf8');
+process.stdin.on('data',d=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const n=Number(b.slice(0,i));b=b.slice(i+1);n>0?g.add(n):g.delete(-n)}});
+process.stdin.on('end',()=>{for(const p of g){try{process.kill(-p,'SIGKILL')}catch{}}process.exit(0)});`;
+
+function tellReaper(line: string): void {
+  if (!reaper) {
+    reaper = spawn(process.execPath, ['-e', REAPER], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    // Neither the watcher nor its pipe may keep the benchmark alive.
+    reaper.unref();
+    (reaper.stdin as unknown as Socket).unref();
+    reaper.stdin?.on('error', () => {});
+  }
+  reaper.stdin?.write(`${line}\n`);
+}
+
+interface Child {
+  proc: ChildProcess;
+  pid: number;
+  /** The last lines it printed, to explain a failure. */
+  tail(): string;
+}
+
+function launch(name: string, command: string, args: string[], env: Record<string, string> = {}): Child {
+  const proc = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (proc.pid === undefined) throw new Error(`${name}: could not spawn ${command}`);
+  children.add(proc);
+  tellReaper(`+${proc.pid}`);
+  proc.once('exit', () => children.delete(proc));
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - 15));
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  return { proc, pid: proc.pid, tail: () => `${name}: ${lines.join('\n  ') || '(no output)'}` };
+}
+
+const exited = (proc: ChildProcess) => proc.exitCode !== null || proc.signalCode !== null;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM to the group, then SIGKILL after 3 s; the group is swept even if the leader left early. */
+async function stopChild(child: Child): Promise<void> {
+  killGroup(child.pid, 'SIGTERM');
+  for (let waited = 0; !exited(child.proc) && waited < 3000; waited += 50) await sleep(50);
+  killGroup(child.pid, 'SIGKILL');
+  children.delete(child.proc);
+  tellReaper(`-${child.pid}`);
+}
+
+/** Synchronous, so it can run from process.on('exit'). */
+export function killAllChildren(): void {
+  for (const proc of children) if (proc.pid !== undefined) killGroup(proc.pid, 'SIGKILL');
+  children.clear();
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no free port');
+  return address.port;
+}
+
+function waitForLine(child: Child, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const done = (error?: Error, match?: RegExpExecArray) => {
+      clearTimeout(timer);
+      child.proc.stdout?.off('data', onData);
+      child.proc.off('exit', onExit);
+      if (match) resolve(match);
+      else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const match = pattern.exec(buffered);
+      if (match) done(undefined, match);
+    };
+    const onExit = () => done(new Error(`exited before ready\n  ${child.tail()}`));
+    const timer = setTimeout(() => done(new Error(`not ready after ${timeoutMs} ms\n  ${child.tail()}`)), timeoutMs);
+    child.proc.stdout?.on('data', onData);
+    child.proc.once('exit', onExit);
+  });
+}
+
+/** Polls until `url` answers (any status, or `status` if given); bounded by `timeoutMs`. */
+async function waitForHttp(child: Child, url: string, timeoutMs: number, status?: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (exited(child.proc)) throw new Error(`exited before ready\n  ${child.tail()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.body?.cancel();
+      if (status === undefined || res.status === status) return;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})\n  ${child.tail()}`);
+}
+
+const tsxArgs = (file: string, ...rest: string[]) => ['--import', 'tsx', file, ...rest];
+
+async function startEchoHttp(ctx: TargetContext): Promise<{ child: Child; url: string }> {
+  const child = launch('echo-server', ctx.node, tsxArgs(ECHO, '--http', '--port', '0'));
+  try {
+    const match = await waitForLine(child, /listening (\S+)/, 30_000);
+    return { child, url: match[1]! };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+/** (a) the upstream itself over the SDK's Streamable HTTP transport. */
+async function directHttp(ctx: TargetContext): Promise<StartedTarget> {
+  const { child, url } = await startEchoHttp(ctx);
+  return { url, tool: 'echo', pid: child.pid, stop: () => stopChild(child) };
+}
+
+/** Starts a proxy child that needs no setup beyond its command line, and waits for its port. */
+async function simpleProxy(name: string, command: string, args: string[], port: number): Promise<StartedTarget> {
+  const child = launch(name, command, args);
+  const url = `http://127.0.0.1:${port}/mcp`;
+  try {
+    await waitForHttp(child, url, 30_000);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { url, tool: 'echo', pid: child.pid, stop: () => stopChild(child) };
+}
+
+/** (d) mcp-proxy: Streamable HTTP on /mcp only, one shared stdio upstream for all sessions. */
+async function mcpProxy(ctx: TargetContext): Promise<StartedTarget> {
+  const port = await freePort();
+  const args = [MCP_PROXY, '--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--', ctx.node, ...tsxArgs(ECHO, '--stdio')];
+  return simpleProxy('mcp-proxy', ctx.node, args, port);
+}
+
+/**
+ * (d) supergateway: stdio → Streamable HTTP, `--stateful` because the load keeps 2025-era
+ * sessions (stateless mode spawns a stdio server per POST). Stateful spawns one stdio
+ * server per session. It has no host option and listens on all interfaces; we only
+ * ever connect to 127.0.0.1.
+ */
+async function supergateway(ctx: TargetContext): Promise<StartedTarget> {
+  const port = await freePort();
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const stdio = [ctx.node, ...tsxArgs(ECHO, '--stdio')].map(quote).join(' ');
+  const args = [SUPERGATEWAY, '--stdio', stdio, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(port), '--logLevel', 'none'];
+  return simpleProxy('supergateway', ctx.node, args, port);
+}
+
+/** Virtual-server settings and load headers per profile: the hook for auth, policy and audit. */
+function gatewayProfileConfig(profile: GatewayProfile): { virtualServer: Record<string, unknown>; headers?: Record<string, string> } {
+  if (profile === 'full') {
+    // TODO(bench): when OAuth, policy and audit land: register a test issuer, mint a JWT for
+    // the load (returned as `headers`), add an allow policy for echo__echo, turn audit on.
+    throw new Error('gateway profile "full" (OAuth JWT + policy + audit) is not available yet; use --gateway-profile bare');
+  }
+  return { virtualServer: { auth: 'none', defaultAccess: 'allow' } };
+}
+
+/** (b)/(c) the Switchboard gateway, configured through its admin API with one echo upstream. */
+async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Promise<StartedTarget> {
+  const profile = gatewayProfileConfig(ctx.gatewayProfile);
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const token = randomBytes(24).toString('hex');
+  const started: Child[] = [];
+  const stop = async () => {
+    await Promise.all(started.map(stopChild));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    let upstream: Record<string, unknown> = { command: ctx.node, args: tsxArgs(ECHO, '--stdio'), cwd: ROOT };
+    if (upstreamKind === 'http') {
+      const echo = await startEchoHttp(ctx);
+      started.push(echo.child);
+      upstream = { type: 'streamable-http', url: echo.url };
+    }
+    const child = launch('gateway', ctx.node, tsxArgs(GATEWAY), {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SWITCHBOARD_DATA_DIR: dataDir,
+      SWITCHBOARD_ADMIN_TOKEN: token,
+      LOG_LEVEL: 'warn',
+    });
+    started.push(child);
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHttp(child, `${base}/readyz`, 60_000, 200);
+    const id = randomUUID();
+    const res = await fetch(`${base}/api/v1/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        mcpServers: { echo: upstream },
+        virtualServers: { bench: { id, upstreams: ['echo'], ...profile.virtualServer } },
+      }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+    return { url: `${base}/servers/${id}/mcp`, tool: 'echo__echo', pid: child.pid, headers: profile.headers, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export const TARGETS = {
+  'direct-http': directHttp,
+  'gateway-stdio': (ctx) => gateway(ctx, 'stdio'),
+  'gateway-http': (ctx) => gateway(ctx, 'http'),
+  'mcp-proxy': mcpProxy,
+  supergateway,
+} satisfies Record<string, (ctx: TargetContext) => Promise<StartedTarget>>;
+
+export type TargetName = keyof typeof TARGETS;
+export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
