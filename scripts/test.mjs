@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const started = performance.now();
-const workspaces = ['packages/core', 'packages/auth', 'packages/db', 'apps/gateway', 'apps/console'];
+const workspaces = ['packages/core', 'packages/auth', 'packages/db', 'apps/gateway', 'apps/console', 'e2e'];
 
 function run(command, args, cwd = root) {
   return new Promise((resolve) => {
@@ -52,6 +52,17 @@ for (const dir of workspaces) {
   const passed = Number(line.match(/(\d+) passed/)?.[1] ?? 0);
   const failed = Number(line.match(/(\d+) failed/)?.[1] ?? 0) + (code !== 0 && !/failed/.test(line) ? 1 : 0);
   results.push({ name: pkg.name, passed, failed, time: seconds(t) });
+}
+
+// The official MCP conformance suite, through the gateway, with the fixture upstream over
+// stdio and over Streamable HTTP (it needs Node 22: the `node` dev dependency provides it).
+for (const transport of ['stdio', 'http']) {
+  const t = performance.now();
+  const { code, output } = await run(process.execPath, ['e2e/conformance/run-direct.mjs', '--gateway', transport]);
+  const line = output.split('\n').find((l) => /^conformance: \d+ passed/.test(l)) ?? '';
+  const passed = Number(line.match(/(\d+) passed/)?.[1] ?? 0);
+  const failed = Number(line.match(/(\d+) failed/)?.[1] ?? 0) + (code !== 0 && !/[1-9]\d* failed/.test(line) ? 1 : 0);
+  results.push({ name: `conformance (${transport})`, passed, failed, time: seconds(t) });
 }
 
 console.log('\nTest summary');
