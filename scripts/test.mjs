@@ -5,7 +5,7 @@
  * per-package summary ending in one `N passed, N failed` line.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const started = performance.now();
@@ -42,6 +42,7 @@ for (const [name, args] of [
 }
 
 for (const dir of workspaces) {
+  if (!existsSync(`${root}/${dir}/package.json`)) continue;
   const pkg = JSON.parse(readFileSync(`${root}/${dir}/package.json`, 'utf8'));
   if (!pkg.scripts?.test) continue;
   const t = performance.now();
