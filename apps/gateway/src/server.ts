@@ -56,7 +56,11 @@ export async function startGateway(
       stopping ??= (async () => {
         shuttingDown = true;
         configFile?.close();
-        await closeServer(server, config.shutdownTimeoutMs);
+        // Stop accepting and let in-flight requests finish; long-lived MCP streams (GET,
+        // SSE) never finish by themselves, so the sessions are closed right after.
+        const closed = closeServer(server, config.shutdownTimeoutMs);
+        await deps.registry.closeSessions();
+        await closed;
         await deps.registry.close();
         await deps.database.close();
       })();

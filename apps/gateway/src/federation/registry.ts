@@ -141,8 +141,13 @@ export class FederationRegistry implements FederationView {
     return connection.refreshCatalog();
   }
 
-  async close() {
+  /** Ends every client session and stream (shutdown), keeping upstreams for in-flight calls. */
+  async closeSessions() {
     await Promise.allSettled([...this.runtimes.values()].map((r) => r.close()));
+  }
+
+  async close() {
+    await this.closeSessions();
     this.runtimes.clear();
     await this.pool.stopAll();
   }

@@ -16,6 +16,8 @@ export interface GatewayServerOptions {
   /** Subscriptions of this downstream session, kept by the runtime for update fan-out. */
   onSubscribe?(uri: string): void;
   onUnsubscribe?(uri: string): void;
+  /** Per-session state the runtime's fast path reads (the level set by logging/setLevel). */
+  sessionState?: { logLevel?: LogLevel };
 }
 
 type Params = Record<string, unknown>;
@@ -43,16 +45,16 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
   );
   const visible = options.visibility;
   // A 2025-era session's level from logging/setLevel (2026 requests carry their own).
-  let sessionLogLevel: LogLevel | undefined;
+  const session = options.sessionState ?? {};
   // 2025-era sessions declared their capabilities at initialize; 2026 requests carry them.
   const upstreamParams = (params: Params, ctx: ServerContext) =>
     forwardParams(
       params,
       ctx,
       server.getClientCapabilities() as Record<string, unknown> | undefined,
-      upstreamLogLevel(requestLogLevel(ctx, sessionLogLevel)),
+      upstreamLogLevel(requestLogLevel(ctx, session.logLevel)),
     );
-  const forwardOptions = (ctx: ServerContext) => optionsFor(ctx, requestLogLevel(ctx, sessionLogLevel));
+  const forwardOptions = (ctx: ServerContext) => optionsFor(ctx, requestLogLevel(ctx, session.logLevel));
   // The SDK's handler typings are per-method unions; the router deals in plain JSON objects.
   const handle = (method: string, fn: (params: Params, ctx: ServerContext) => Promise<AnyResult>) =>
     server.setRequestHandler(method as 'tools/list', (async (request: { params?: Params }, ctx: ServerContext) => {
@@ -92,7 +94,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     return {};
   });
   handle('logging/setLevel', async (params) => {
-    sessionLogLevel = params.level as LogLevel;
+    session.logLevel = params.level as LogLevel;
     return {};
   });
   handle('completion/complete', async (params, ctx) =>

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
   createMcpHandler,
   isInitializeRequest,
@@ -9,16 +11,20 @@ import {
 } from '@modelcontextprotocol/server';
 import { VirtualServerRouter, type UpstreamDirectory } from '@switchboard/core/federation/router';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
+import { tryFastToolCall } from './fast-path.ts';
 import { createGatewayServer } from './gateway-server.ts';
+import type { LogLevel } from './logging.ts';
 import { type Principal, principalOf, toAuthInfo } from './principal.ts';
+import { SseServerTransport } from './sse-server-transport.ts';
 
-interface LegacySession {
-  transport: WebStandardStreamableHTTPServerTransport;
+/** A 2025-era session: Streamable HTTP (`/mcp`) or the old HTTP+SSE transport (`/sse`). */
+type LegacySession = {
   server: Server;
   principal: Principal;
   subscriptions: Set<string>;
+  state: { logLevel?: LogLevel };
   lastSeen: number;
-}
+} & ({ kind: 'streamable'; transport: WebStandardStreamableHTTPServerTransport } | { kind: 'sse'; transport: SseServerTransport });
 
 export interface RuntimeOptions {
   name: string;
@@ -29,11 +35,16 @@ export interface RuntimeOptions {
   prepare?: () => Promise<void>;
   /** Legacy (2025-era) sessions idle longer than this are closed. */
   sessionIdleMs?: number;
+  /** Cap on open legacy sessions (Streamable HTTP and SSE together). */
   maxSessions?: number;
+  /** Interval of keep-alive comments on SSE streams. */
+  sseKeepAliveMs?: number;
 }
 
 const rpcError = (status: number, code: number, message: string) =>
   Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
+const sessionNotFound = () => rpcError(404, -32001, 'Session not found');
+const tooManySessions = () => rpcError(503, -32000, 'Too many open sessions on this virtual server; try again later');
 
 /**
  * One virtual server's MCP endpoint. One URL serves both protocol eras: 2026-07-28
@@ -50,12 +61,15 @@ export class VirtualServerRuntime {
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
     this.modern = createMcpHandler((ctx) => this.newServer(principalOf(ctx.authInfo)), { legacy: 'reject' });
-    this.sweeper = setInterval(() => this.closeIdleSessions(), 60_000);
+    // Sweep at half the idle limit (at most every minute): a session outlives it by < 50 %.
+    const sweepMs = Math.min(60_000, Math.max(10, this.idleMs / 2));
+    this.sweeper = setInterval(() => this.closeIdleSessions(), sweepMs);
     this.sweeper.unref();
   }
 
-  private newServer(_principal: Principal, session?: { subscriptions: Set<string> }): Server {
+  private newServer(_principal: Principal, session?: { subscriptions: Set<string>; state: { logLevel?: LogLevel } }): Server {
     return createGatewayServer({
+      sessionState: session?.state,
       name: `switchboard/${this.options.name}`,
       version: this.options.version,
       router: () => this.router,
@@ -65,11 +79,32 @@ export class VirtualServerRuntime {
     });
   }
 
+  private get idleMs() {
+    return this.options.sessionIdleMs ?? 30 * 60_000;
+  }
+
   get sessionCount() {
     return this.sessions.size;
   }
 
-  async fetch(request: Request, principal: Principal): Promise<Response> {
+  /**
+   * @param outgoing the Node response, when serving over a real socket: enables the fast
+   * path for `tools/call` on an open session (see fast-path.ts).
+   */
+  async fetch(request: Request, principal: Principal, outgoing?: ServerResponse): Promise<Response> {
+    const sessionId = request.headers.get('mcp-session-id');
+    if (request.method === 'POST' && sessionId && outgoing) {
+      const session = this.sessions.get(sessionId);
+      if (session?.kind === 'streamable' && session.principal.key === principal.key) {
+        session.lastSeen = Date.now();
+        await this.options.prepare?.();
+        const outcome = await tryFastToolCall(request, outgoing, { id: sessionId, server: session.server, state: session.state }, this.router);
+        if (outcome.handled) return RESPONSE_ALREADY_SENT;
+        if ('parsedBody' in outcome) {
+          return session.transport.handleRequest(request, { parsedBody: outcome.parsedBody, authInfo: toAuthInfo(principal) });
+        }
+      }
+    }
     if (request.method === 'POST' && !(await isLegacyRequest(request))) {
       return this.modern.fetch(request, { authInfo: toAuthInfo(principal) });
     }
@@ -81,7 +116,7 @@ export class VirtualServerRuntime {
     if (sessionId) {
       const session = this.sessions.get(sessionId);
       // A session id is not a credential: presented by anyone else, it does not exist.
-      if (!session || session.principal.key !== principal.key) return rpcError(404, -32001, 'Session not found');
+      if (session?.kind !== 'streamable' || session.principal.key !== principal.key) return sessionNotFound();
       session.lastSeen = Date.now();
       return session.transport.handleRequest(request, { authInfo: toAuthInfo(principal) });
     }
@@ -93,19 +128,18 @@ export class VirtualServerRuntime {
       return rpcError(400, -32700, 'Parse error: the body is not valid JSON');
     }
     if (!isInitializeRequest(body)) return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) {
-      return rpcError(503, -32000, 'Too many open sessions on this virtual server; try again later');
-    }
+    if (this.atCapacity()) return tooManySessions();
     return this.openSession(request, body, principal);
   }
 
   private async openSession(request: Request, body: unknown, principal: Principal): Promise<Response> {
     const subscriptions = new Set<string>();
-    const server = this.newServer(principal, { subscriptions });
+    const state = {};
+    const server = this.newServer(principal, { subscriptions, state });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, principal, subscriptions, lastSeen: Date.now() });
+        this.sessions.set(id, { kind: 'streamable', transport, server, principal, subscriptions, state, lastSeen: Date.now() });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);
@@ -118,8 +152,41 @@ export class VirtualServerRuntime {
     return transport.handleRequest(request, { parsedBody: body, authInfo: toAuthInfo(principal) });
   }
 
+  private atCapacity() {
+    return this.sessions.size >= (this.options.maxSessions ?? 10_000);
+  }
+
+  /**
+   * GET `/sse` (HTTP+SSE, protocol 2024-11-05): opens a legacy session whose event stream
+   * is the response; its first event names `messagesPath?sessionId=…` for the POSTs.
+   * The session ends when the stream does (client gone, idle sweep, runtime closed).
+   */
+  async openSse(principal: Principal, messagesPath: string): Promise<Response> {
+    if (this.atCapacity()) return tooManySessions();
+    const subscriptions = new Set<string>();
+    const state = {};
+    const server = this.newServer(principal, { subscriptions, state });
+    const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
+    const id = transport.sessionId;
+    this.sessions.set(id, { kind: 'sse', transport, server, principal, subscriptions, state, lastSeen: Date.now() });
+    server.onclose = () => {
+      this.sessions.delete(id);
+    };
+    await server.connect(transport);
+    return transport.response;
+  }
+
+  /** POST `/messages?sessionId=…`: a message for an SSE session of the same principal. */
+  async postSse(request: Request, sessionId: string, principal: Principal): Promise<Response> {
+    const session = this.sessions.get(sessionId);
+    // As on /mcp, a session id presented by another principal does not exist.
+    if (session?.kind !== 'sse' || session.principal.key !== principal.key) return sessionNotFound();
+    session.lastSeen = Date.now();
+    return session.transport.handlePost(request, toAuthInfo(principal));
+  }
+
   private closeIdleSessions() {
-    const cutoff = Date.now() - (this.options.sessionIdleMs ?? 30 * 60_000);
+    const cutoff = Date.now() - this.idleMs;
     for (const session of this.sessions.values()) if (session.lastSeen < cutoff) void session.server.close();
   }
 

@@ -1,9 +1,11 @@
+import type { ServerResponse } from 'node:http';
 import { hostHeaderValidationResponse, originValidationResponse } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import type { FederationRegistry } from '../federation/registry.ts';
 import { bearerToken } from '../http/admin-auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { anonymous, type Principal } from '../mcp/principal.ts';
+import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import { authenticateApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 
@@ -19,8 +21,10 @@ export interface McpRouteOptions {
 }
 
 /**
- * `/servers/{uuid}/mcp`: the Streamable HTTP endpoint of each virtual server. An unknown
- * or disabled id is a 404 — a request never falls through to another server's tools.
+ * The MCP endpoints of each virtual server: `/servers/{uuid}/mcp` (Streamable HTTP, both
+ * protocol eras) and the old HTTP+SSE pair `/servers/{uuid}/sse` + `/messages`. All three
+ * share the Host/Origin checks and the server's auth mode. An unknown or disabled id is a
+ * 404 — a request never falls through to another server's tools.
  */
 export function mcpRoutes({ ctx, registry, allowedHosts }: McpRouteOptions) {
   const app = new Hono<AppEnv>();
@@ -42,16 +46,41 @@ export function mcpRoutes({ ctx, registry, allowedHosts }: McpRouteOptions) {
     return rpcError(401, -32001, 'this virtual server requires OAuth, which this gateway does not offer yet', challenge);
   }
 
-  app.all('/servers/:id/mcp', async (c) => {
-    const id = c.req.param('id');
-    const request = c.req.raw;
+  /** Host/Origin, the virtual server, the caller: what every MCP endpoint checks first. */
+  async function admit(rawId: string, request: Request): Promise<{ id: string; runtime: VirtualServerRuntime; principal: Principal } | Response> {
     const rejected = hostHeaderValidationResponse(request, allowedHosts) ?? originValidationResponse(request, allowedHosts);
     if (rejected) return rejected;
-    const runtime = UUID.test(id) ? registry.runtime(id.toLowerCase()) : undefined;
+    const id = rawId.toLowerCase();
+    const runtime = UUID.test(id) ? registry.runtime(id) : undefined;
     if (!runtime) return rpcError(404, -32001, 'no such virtual server');
-    const principal = await authenticate(id.toLowerCase(), request);
+    const principal = await authenticate(id, request);
     if (principal instanceof Response) return principal;
-    return runtime.fetch(request, principal);
+    return { id, runtime, principal };
+  }
+
+  app.all('/servers/:id/mcp', async (c) => {
+    const admitted = await admit(c.req.param('id'), c.req.raw);
+    if (admitted instanceof Response) return admitted;
+    // Over a real socket the runtime may answer a hot tools/call on the Node response directly.
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    return admitted.runtime.fetch(c.req.raw, admitted.principal, outgoing);
+  });
+
+  app.all('/servers/:id/sse', async (c) => {
+    const admitted = await admit(c.req.param('id'), c.req.raw);
+    if (admitted instanceof Response) return admitted;
+    // Not app.get: Hono answers HEAD with GET handlers, which would open a session nobody reads.
+    if (c.req.method !== 'GET') return rpcError(405, -32000, 'Method not allowed: open the stream with GET', { Allow: 'GET' });
+    return admitted.runtime.openSse(admitted.principal, `/servers/${admitted.id}/messages`);
+  });
+
+  app.all('/servers/:id/messages', async (c) => {
+    const admitted = await admit(c.req.param('id'), c.req.raw);
+    if (admitted instanceof Response) return admitted;
+    if (c.req.method !== 'POST') return rpcError(405, -32000, 'Method not allowed: POST messages here', { Allow: 'POST' });
+    const sessionId = c.req.query('sessionId');
+    if (!sessionId) return rpcError(400, -32000, 'Bad Request: the sessionId query parameter is required');
+    return admitted.runtime.postSse(c.req.raw, sessionId, admitted.principal);
   });
   return app;
 }

@@ -46,6 +46,30 @@ export interface UpstreamTransport {
   stderrTail(): string;
 }
 
+/**
+ * Under load many sessions send to one shared stdio upstream in the same event-loop turn;
+ * the SDK writes each message separately (one syscall and one wake-up of the child each).
+ * Corking the child's stdin until the turn ends sends them in one writev. Messages are
+ * never delayed past the current turn.
+ */
+function coalesceWrites(transport: StdioClientTransport) {
+  const send = transport.send.bind(transport);
+  let corked = false;
+  transport.send = (message) => {
+    // The SDK keeps the child process private; without it we simply do not coalesce.
+    const stdin = (transport as unknown as { _process?: { stdin?: NodeJS.WritableStream & { cork(): void; uncork(): void } } })._process?.stdin;
+    if (stdin && !corked) {
+      corked = true;
+      stdin.cork();
+      setImmediate(() => {
+        corked = false;
+        stdin.uncork();
+      });
+    }
+    return send(message);
+  };
+}
+
 export function createUpstreamTransport(spec: UpstreamSpec, options: TransportFactoryOptions = {}): UpstreamTransport {
   if (spec.transport === 'stdio') {
     const transport = new StdioClientTransport({
@@ -60,6 +84,7 @@ export function createUpstreamTransport(spec: UpstreamSpec, options: TransportFa
     const tail = createLineTail(options.stderrLines ?? 20, options.onStderrLine);
     // always drain the pipe: an unread stderr would eventually block the child on write
     transport.stderr?.on('data', (chunk: Buffer | string) => tail.push(String(chunk)));
+    coalesceWrites(transport);
     return { transport, stderrTail: tail.text };
   }
   const init: RequestInit = { headers: httpHeaders(spec.headers, spec.bearerToken) };

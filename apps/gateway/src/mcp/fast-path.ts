@@ -1,0 +1,118 @@
+import type { ServerResponse } from 'node:http';
+import { isInputRequiredResult, type Server } from '@modelcontextprotocol/server';
+import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import { toProtocolError } from './errors.ts';
+import { downstreamResult, isHopMetaKey } from './forwarding.ts';
+import { LOG_LEVEL_META, type LogLevel, upstreamLogLevel, wants } from './logging.ts';
+
+/** What the fast path needs of a 2025-era session. */
+export interface FastSession {
+  id: string;
+  server: Server;
+  state: { logLevel?: LogLevel };
+}
+
+export type FastPathOutcome = { handled: true } | { handled: false; parsedBody?: unknown };
+
+const SUPPORTED_VERSIONS = new Set(['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05']);
+
+/**
+ * The hot path of a gateway: `tools/call` on an open 2025-era session, relayed as a lean
+ * JSON-RPC exchange written straight to the socket — no per-request SDK transport, stream
+ * or Server dispatch (measured: those cost more than the upstream call itself). Anything
+ * the SDK must handle (batches, other methods, clients that can answer elicitation or
+ * sampling, unusual headers) falls back with the body already parsed. Same router, same
+ * visibility rule, same error mapping and result projection as the SDK path.
+ */
+export async function tryFastToolCall(
+  request: Request,
+  outgoing: ServerResponse | undefined,
+  session: FastSession,
+  router: VirtualServerRouter,
+  visible?: Visibility,
+): Promise<FastPathOutcome> {
+  const accept = request.headers.get('accept') ?? '';
+  const version = request.headers.get('mcp-protocol-version');
+  if (
+    !outgoing ||
+    !accept.includes('text/event-stream') ||
+    !accept.includes('application/json') ||
+    !(request.headers.get('content-type') ?? '').startsWith('application/json') ||
+    (version !== null && !SUPPORTED_VERSIONS.has(version))
+  ) {
+    return { handled: false };
+  }
+  const text = await request.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const message = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: Record<string, unknown> } | undefined;
+  const caps = (session.server.getClientCapabilities() ?? {}) as Record<string, unknown>;
+  if (
+    !message ||
+    typeof message !== 'object' ||
+    Array.isArray(message) ||
+    message.jsonrpc !== '2.0' ||
+    message.method !== 'tools/call' ||
+    !(typeof message.id === 'string' || typeof message.id === 'number') ||
+    typeof message.params?.name !== 'string' ||
+    caps.elicitation ||
+    caps.sampling
+  ) {
+    return { handled: false, parsedBody: body ?? text };
+  }
+
+  const id = message.id;
+  const params = message.params;
+  const meta = (params._meta ?? {}) as Record<string, unknown>;
+  const progressToken = meta.progressToken as string | number | undefined;
+  const threshold = session.state.logLevel ?? 'all';
+  const write = (payload: unknown) => outgoing.write(`event: message\ndata: ${JSON.stringify(payload)}\n\n`);
+
+  const aborted = new AbortController();
+  outgoing.once('close', () => {
+    if (!outgoing.writableFinished) aborted.abort(new Error('client went away'));
+  });
+  outgoing.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'mcp-session-id': session.id,
+  });
+
+  let reply: unknown;
+  try {
+    const route = router.toolRoute(params.name as string, visible);
+    const forwardedMeta = Object.fromEntries(Object.entries(meta).filter(([k]) => !isHopMetaKey(k)));
+    const level = upstreamLogLevel(threshold);
+    if (level) forwardedMeta[LOG_LEVEL_META] = level;
+    const { _meta: _, ...rest } = params;
+    const result = await router.callTool(
+      { ...rest, _meta: forwardedMeta },
+      {
+        signal: aborted.signal,
+        onProgress:
+          progressToken === undefined
+            ? undefined
+            : (p) => write({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, ...p } }),
+        onLog: (p) => {
+          if (wants(threshold, p.level)) write({ jsonrpc: '2.0', method: 'notifications/message', params: p });
+        },
+      },
+      visible,
+    );
+    if (isInputRequiredResult(result)) throw new Error('the upstream asked for input this client cannot give');
+    const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;
+    reply = { jsonrpc: '2.0', id, result: downstreamResult(session.server.projectCallToolResult(result as never, outputSchema) as Record<string, unknown>) };
+  } catch (error) {
+    const failure = toProtocolError(error) as { code?: unknown; message?: string; data?: unknown };
+    const code = typeof failure.code === 'number' ? failure.code : -32603;
+    const messageText = typeof failure.code === 'number' ? failure.message : 'internal error';
+    reply = { jsonrpc: '2.0', id, error: { code, message: messageText, ...(failure.data !== undefined && { data: failure.data }) } };
+  }
+  outgoing.end(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
+  return { handled: true };
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AuthInfo,
+  DEFAULT_MAX_REQUEST_BODY_SIZE,
+  isJsonContentType,
+  type JSONRPCMessage,
+  parseJSONRPCMessage,
+  readRequestBody,
+  type Transport,
+} from '@modelcontextprotocol/server';
+
+export interface SseServerTransportOptions {
+  /** Path the client POSTs its messages to; `?sessionId=…` is appended. */
+  messagesPath: string;
+  /** Interval of `: keepalive` comments (keeps proxies from timing out idle streams); 0 = off. */
+  keepAliveMs?: number;
+  maxBodyBytes?: number;
+  /** A client that stops reading while this much is queued for it is disconnected. */
+  maxBufferedBytes?: number;
+}
+
+const encoder = new TextEncoder();
+const MAX_BATCH = 100;
+
+const rpcError = (status: number, code: number, message: string) =>
+  Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
+
+/**
+ * The old HTTP+SSE transport (protocol 2024-11-05) on web-standard `Request`/`Response`:
+ * `response` is the event stream (first event `endpoint`, then one `message` event per
+ * JSON-RPC message), `handlePost` takes the client's messages and answers 202. The stream
+ * ends when the client goes away (the body is cancelled) or on `close()`; both run
+ * `onclose` exactly once.
+ */
+export class SseServerTransport implements Transport {
+  readonly sessionId = randomUUID();
+  readonly response: Response;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: Transport['onmessage'];
+
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private keepAlive?: NodeJS.Timeout;
+  private started = false;
+  private closed = false;
+
+  constructor(private readonly options: SseServerTransportOptions) {
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.controller = controller;
+      },
+      cancel: () => this.finish(),
+    }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
+    this.response = new Response(stream, {
+      status: 200,
+      headers: {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Accel-Buffering': 'no',
+      },
+    });
+  }
+
+  get isClosed() {
+    return this.closed;
+  }
+
+  async start() {
+    if (this.started) throw new Error('SseServerTransport already started');
+    this.started = true;
+    this.write(`event: endpoint\ndata: ${this.options.messagesPath}?sessionId=${this.sessionId}\n\n`);
+    const interval = this.options.keepAliveMs ?? 25_000;
+    if (interval > 0) {
+      this.keepAlive = setInterval(() => this.write(': keepalive\n\n'), interval);
+      this.keepAlive.unref();
+    }
+  }
+
+  async send(message: JSONRPCMessage) {
+    if (this.closed) throw new Error('SSE stream is closed');
+    this.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  }
+
+  async close() {
+    if (this.closed) return;
+    try {
+      this.controller.close();
+    } catch {
+      // already errored or cancelled
+    }
+    this.finish();
+  }
+
+  /**
+   * One POST of the session: JSON-RPC message(s) in, 202 out; the answers travel on the
+   * stream. Client mistakes are 4xx JSON-RPC errors, never a 500.
+   */
+  async handlePost(request: Request, authInfo?: AuthInfo): Promise<Response> {
+    if (this.closed) return rpcError(404, -32001, 'Session not found');
+    if (!isJsonContentType(request.headers.get('content-type'))) {
+      return rpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    }
+    const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_SIZE;
+    let parsed: unknown;
+    try {
+      const body = await readRequestBody(request, limit);
+      if (body.tooLarge) return rpcError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`);
+      parsed = JSON.parse(body.text);
+    } catch {
+      return rpcError(400, -32700, 'Parse error: the body is not valid JSON');
+    }
+    let messages: JSONRPCMessage[];
+    try {
+      const list = Array.isArray(parsed) ? parsed : [parsed];
+      if (list.length === 0 || list.length > MAX_BATCH) throw new Error('bad batch size');
+      messages = list.map((m) => parseJSONRPCMessage(m));
+    } catch {
+      return rpcError(400, -32600, 'Invalid Request: not a JSON-RPC message');
+    }
+    for (const message of messages) this.onmessage?.(message, { authInfo, request });
+    return new Response(null, { status: 202 });
+  }
+
+  private write(chunk: string) {
+    if (this.closed) return;
+    try {
+      this.controller.enqueue(encoder.encode(chunk));
+    } catch (error) {
+      this.onerror?.(error as Error);
+      this.finish();
+      return;
+    }
+    // desiredSize is minus the bytes queued (high-water mark 0): a stalled reader is cut off.
+    if (-(this.controller.desiredSize ?? 0) > (this.options.maxBufferedBytes ?? 16 * 1024 * 1024)) {
+      this.onerror?.(new Error('SSE client stopped reading; closing its session'));
+      void this.close();
+    }
+  }
+
+  private finish() {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.keepAlive);
+    this.onclose?.();
+  }
+}
