@@ -21,7 +21,9 @@ export function toProtocolError(error: unknown, upstreamName?: string): unknown 
       case 'upstream_cancelled':
         return new ProtocolError(REQUEST_TIMEOUT, 'request cancelled', { upstream: upstreamName, reason: 'cancelled' });
       default:
-        return new ProtocolError(INTERNAL_ERROR, `${where} is unavailable: ${error.message}`, { upstream: upstreamName, reason: 'unavailable' });
+        // The cause (often the upstream's stderr) stays in the log and the admin status:
+        // a third-party server's output is not for clients.
+        return new ProtocolError(INTERNAL_ERROR, `${where} is unavailable; try again shortly`, { upstream: upstreamName, reason: 'unavailable' });
     }
   }
   return error;

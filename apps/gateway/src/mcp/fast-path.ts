@@ -10,6 +10,8 @@ export interface FastSession {
   id: string;
   server: Server;
   state: { logLevel?: LogLevel };
+  /** Calls this session has in flight on the fast path, so a cancel can find them. */
+  calls: Map<string | number, AbortController>;
 }
 
 export type FastPathOutcome = { handled: true } | { handled: false; parsedBody?: unknown };
@@ -51,6 +53,13 @@ export async function tryFastToolCall(
   }
   const message = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: Record<string, unknown> } | undefined;
   const caps = (session.server.getClientCapabilities() ?? {}) as Record<string, unknown>;
+  // A cancel for a call the SDK never saw: abort it here (the upstream gets notifications/cancelled).
+  const cancelled = message?.method === 'notifications/cancelled' ? session.calls.get(message.params?.requestId as string | number) : undefined;
+  if (cancelled && message?.id === undefined) {
+    cancelled.abort(new Error(String(message?.params?.reason ?? 'cancelled by the client')));
+    outgoing.writeHead(202).end();
+    return { handled: true };
+  }
   if (
     !message ||
     typeof message !== 'object' ||
@@ -73,6 +82,7 @@ export async function tryFastToolCall(
   const write = (payload: unknown) => outgoing.write(`event: message\ndata: ${JSON.stringify(payload)}\n\n`);
 
   const aborted = new AbortController();
+  session.calls.set(id, aborted);
   outgoing.once('close', () => {
     if (!outgoing.writableFinished) aborted.abort(new Error('client went away'));
   });
@@ -84,8 +94,10 @@ export async function tryFastToolCall(
   });
 
   let reply: unknown;
+  let upstreamName: string | undefined;
   try {
     const route = router.toolRoute(params.name as string, visible);
+    upstreamName = route.upstreamName;
     const forwardedMeta = Object.fromEntries(Object.entries(meta).filter(([k]) => !isHopMetaKey(k)));
     const level = upstreamLogLevel(threshold);
     if (level) forwardedMeta[LOG_LEVEL_META] = level;
@@ -108,11 +120,12 @@ export async function tryFastToolCall(
     const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;
     reply = { jsonrpc: '2.0', id, result: downstreamResult(session.server.projectCallToolResult(result as never, outputSchema) as Record<string, unknown>) };
   } catch (error) {
-    const failure = toProtocolError(error) as { code?: unknown; message?: string; data?: unknown };
+    const failure = toProtocolError(error, upstreamName) as { code?: unknown; message?: string; data?: unknown };
     const code = typeof failure.code === 'number' ? failure.code : -32603;
     const messageText = typeof failure.code === 'number' ? failure.message : 'internal error';
     reply = { jsonrpc: '2.0', id, error: { code, message: messageText, ...(failure.data !== undefined && { data: failure.data }) } };
   }
+  session.calls.delete(id);
   outgoing.end(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
   return { handled: true };
 }

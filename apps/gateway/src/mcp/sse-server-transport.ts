@@ -33,6 +33,7 @@ const rpcError = (status: number, code: number, message: string) =>
  * `onclose` exactly once.
  */
 export class SseServerTransport implements Transport {
+  private lastWasNotification = false;
   readonly sessionId = randomUUID();
   readonly response: Response;
   onclose?: () => void;
@@ -77,6 +78,12 @@ export class SseServerTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage) {
+    if (this.closed) throw new Error('SSE stream is closed');
+    // Old clients dispatch notifications a microtask after responses: a progress event
+    // written right before its result would reach them late and be dropped. One
+    // macrotask between the two keeps them in order on the client side too.
+    if ('id' in message && this.lastWasNotification) await new Promise((resolve) => setImmediate(resolve));
+    this.lastWasNotification = !('id' in message);
     if (this.closed) throw new Error('SSE stream is closed');
     this.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
   }

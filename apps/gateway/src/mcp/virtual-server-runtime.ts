@@ -23,6 +23,7 @@ type LegacySession = {
   principal: Principal;
   subscriptions: Set<string>;
   state: { logLevel?: LogLevel };
+  fastCalls: Map<string | number, AbortController>;
   lastSeen: number;
 } & ({ kind: 'streamable'; transport: WebStandardStreamableHTTPServerTransport } | { kind: 'sse'; transport: SseServerTransport });
 
@@ -98,7 +99,7 @@ export class VirtualServerRuntime {
       if (session?.kind === 'streamable' && session.principal.key === principal.key) {
         session.lastSeen = Date.now();
         await this.options.prepare?.();
-        const outcome = await tryFastToolCall(request, outgoing, { id: sessionId, server: session.server, state: session.state }, this.router);
+        const outcome = await tryFastToolCall(request, outgoing, { id: sessionId, server: session.server, state: session.state, calls: session.fastCalls }, this.router);
         if (outcome.handled) return RESPONSE_ALREADY_SENT;
         if ('parsedBody' in outcome) {
           return session.transport.handleRequest(request, { parsedBody: outcome.parsedBody, authInfo: toAuthInfo(principal) });
@@ -139,7 +140,7 @@ export class VirtualServerRuntime {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { kind: 'streamable', transport, server, principal, subscriptions, state, lastSeen: Date.now() });
+        this.sessions.set(id, { kind: 'streamable', transport, server, principal, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);
@@ -168,7 +169,7 @@ export class VirtualServerRuntime {
     const server = this.newServer(principal, { subscriptions, state });
     const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
     const id = transport.sessionId;
-    this.sessions.set(id, { kind: 'sse', transport, server, principal, subscriptions, state, lastSeen: Date.now() });
+    this.sessions.set(id, { kind: 'sse', transport, server, principal, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
     server.onclose = () => {
       this.sessions.delete(id);
     };
