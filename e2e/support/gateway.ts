@@ -1,0 +1,101 @@
+/**
+ * The whole gateway as `index.ts` runs it (embedded PGlite in a temp data dir, a real
+ * socket on a free port), configured through its admin API like an operator would.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../apps/gateway/src/config.ts';
+import { type RunningGateway, startGateway } from '../../apps/gateway/src/server.ts';
+
+export const ADMIN_TOKEN = 'e2e-admin-token-'.padEnd(48, 'x');
+
+export interface ApiResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response shapes
+  body: any;
+}
+
+export interface E2eGateway {
+  url: string;
+  running: RunningGateway;
+  /** A scratch directory removed on stop (memory files, start logs…). */
+  tmp: string;
+  mcpUrl(serverId: string): string;
+  sseUrl(serverId: string): string;
+  /** The admin API with the bootstrap admin token. */
+  api(method: string, path: string, body?: unknown): Promise<ApiResponse>;
+  /** POST /api/v1/import; throws unless it was applied. */
+  importConfig(doc: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startE2eGateway(): Promise<E2eGateway> {
+  const tmp = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
+  let running: RunningGateway;
+  try {
+    const config = loadConfig({
+      PORT: '0',
+      SWITCHBOARD_DATA_DIR: join(tmp, 'data'),
+      SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
+      SWITCHBOARD_CONSOLE_DIR: '/nonexistent',
+      SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: '2000',
+    });
+    running = await startGateway(config, pino({ level: 'silent' }), {});
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  const url = running.url;
+  const api = async (method: string, path: string, body?: unknown): Promise<ApiResponse> => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    url,
+    running,
+    tmp,
+    mcpUrl: (id) => `${url}/servers/${id}/mcp`,
+    sseUrl: (id) => `${url}/servers/${id}/sse`,
+    api,
+    async importConfig(doc) {
+      const res = await api('POST', '/api/v1/import', doc);
+      if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+    async stop() {
+      try {
+        await running.stop();
+      } finally {
+        await rm(tmp, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Runs every cleanup even if some fail, last registered first; rethrows the first failure. */
+export class Cleanup {
+  private readonly steps: Array<() => Promise<unknown> | unknown> = [];
+
+  add(step: () => Promise<unknown> | unknown) {
+    this.steps.push(step);
+  }
+
+  async run() {
+    const errors: unknown[] = [];
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length) throw errors[0];
+  }
+}
