@@ -2,10 +2,10 @@ import { generateApiToken, hashApiToken, looksLikeApiToken } from '@switchboard/
 import type { ApiToken, ApiTokenCreate, ApiTokenCreated } from '@switchboard/core/contracts/api-tokens';
 import type { PageQuery } from '@switchboard/core/contracts/common';
 import { type ApiTokenScope, apiTokens } from '@switchboard/db/schema';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { notFound } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { decodeCursor, toPage } from './pagination.ts';
+import { fetchPage, toPage } from './pagination.ts';
 
 type TokenRow = typeof apiTokens.$inferSelect;
 
@@ -21,13 +21,7 @@ const toDto = (row: TokenRow): ApiToken => ({
 });
 
 export async function listApiTokens(ctx: ServiceContext, query: PageQuery) {
-  const after = decodeCursor(query.cursor);
-  const rows = await ctx.db
-    .select()
-    .from(apiTokens)
-    .where(after ? gt(apiTokens.id, after) : undefined)
-    .orderBy(apiTokens.id)
-    .limit(query.limit + 1);
+  const rows = await fetchPage(ctx.db, apiTokens, query);
   return toPage(rows, query, toDto);
 }
 

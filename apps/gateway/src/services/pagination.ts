@@ -1,4 +1,7 @@
 import type { Page, PageQuery } from '@switchboard/core/contracts/common';
+import type { Executor } from '@switchboard/db/client';
+import { and, gt, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { badRequest } from '../errors.ts';
 
 /**
@@ -28,4 +31,21 @@ export function toPage<Row extends { id: string }, Item>(
     items: pageRows.map(toItem),
     nextCursor: hasMore && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
   };
+}
+
+/** One page of rows of a table keyed by `id` (plus one extra row, to know if more follow). */
+export async function fetchPage<T extends PgTable & { id: PgColumn }>(
+  db: Executor,
+  table: T,
+  query: PageQuery,
+  where?: SQL,
+): Promise<T['$inferSelect'][]> {
+  const after = decodeCursor(query.cursor);
+  const rows = await db
+    .select()
+    .from(table as PgTable)
+    .where(and(where, after ? gt(table.id, after) : undefined))
+    .orderBy(table.id)
+    .limit(query.limit + 1);
+  return rows as T['$inferSelect'][];
 }

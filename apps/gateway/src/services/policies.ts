@@ -1,10 +1,10 @@
 import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { Policy, PolicyCreate, PolicyUpdate } from '@switchboard/core/contracts/policies';
 import { policies, roles, users } from '@switchboard/db/schema';
-import { and, eq, gt, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { badRequest, isForeignKeyViolation, notFound } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { decodeCursor, toPage } from './pagination.ts';
+import { fetchPage, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 
 type PolicyRow = typeof policies.$inferSelect;
@@ -28,19 +28,16 @@ export interface PolicyFilter {
 }
 
 export async function listPolicies(ctx: ServiceContext, query: PageQuery & PolicyFilter) {
-  const after = decodeCursor(query.cursor);
-  const conditions: (SQL | undefined)[] = [
-    after ? gt(policies.id, after) : undefined,
-    query.subjectType ? eq(policies.subjectType, query.subjectType) : undefined,
-    query.subjectId ? eq(policies.subjectId, query.subjectId) : undefined,
-    query.virtualServerId ? eq(policies.virtualServerId, query.virtualServerId) : undefined,
-  ];
-  const rows = await ctx.db
-    .select()
-    .from(policies)
-    .where(and(...conditions))
-    .orderBy(policies.id)
-    .limit(query.limit + 1);
+  const rows = await fetchPage(
+    ctx.db,
+    policies,
+    query,
+    and(
+      query.subjectType ? eq(policies.subjectType, query.subjectType) : undefined,
+      query.subjectId ? eq(policies.subjectId, query.subjectId) : undefined,
+      query.virtualServerId ? eq(policies.virtualServerId, query.virtualServerId) : undefined,
+    ),
+  );
   return toPage(rows, query, toDto);
 }
 

@@ -1,10 +1,10 @@
 import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { Role, RoleCreate, RoleUpdate } from '@switchboard/core/contracts/identity';
 import { policies, roles } from '@switchboard/db/schema';
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { badRequest, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { decodeCursor, toPage } from './pagination.ts';
+import { fetchPage, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 
 type RoleRow = typeof roles.$inferSelect;
@@ -18,13 +18,7 @@ const toDto = (row: RoleRow): Role => ({
 });
 
 export async function listRoles(ctx: ServiceContext, query: PageQuery) {
-  const after = decodeCursor(query.cursor);
-  const rows = await ctx.db
-    .select()
-    .from(roles)
-    .where(after ? gt(roles.id, after) : undefined)
-    .orderBy(roles.id)
-    .limit(query.limit + 1);
+  const rows = await fetchPage(ctx.db, roles, query);
   return toPage(rows, query, toDto);
 }
 

@@ -1,10 +1,10 @@
 import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { Upstream, UpstreamCreate, UpstreamUpdate } from '@switchboard/core/contracts/upstreams';
 import { upstreams } from '@switchboard/db/schema';
-import { eq, gt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { badRequest, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { decodeCursor, toPage } from './pagination.ts';
+import { fetchPage, toPage } from './pagination.ts';
 import { describeMap, encryptMap, mergeEncryptedMap } from './secret-fields.ts';
 import { stripUndefined } from './patch.ts';
 
@@ -33,13 +33,7 @@ export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceCont
 }
 
 export async function listUpstreams(ctx: ServiceContext, query: PageQuery) {
-  const after = decodeCursor(query.cursor);
-  const rows = await ctx.db
-    .select()
-    .from(upstreams)
-    .where(after ? gt(upstreams.id, after) : undefined)
-    .orderBy(upstreams.id)
-    .limit(query.limit + 1);
+  const rows = await fetchPage(ctx.db, upstreams, query);
   return toPage(rows, query, (row) => toUpstreamDto(row, ctx));
 }
 

@@ -2,10 +2,10 @@ import { hashPassword } from '@switchboard/auth/password';
 import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { User, UserCreate, UserUpdate } from '@switchboard/core/contracts/identity';
 import { policies, roles, userRoles, users } from '@switchboard/db/schema';
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { decodeCursor, toPage } from './pagination.ts';
+import { fetchPage, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 import { roleIdsByName } from './roles.ts';
 
@@ -38,13 +38,7 @@ async function roleNamesOf(ctx: TxContext, userIds: string[]): Promise<Map<strin
 }
 
 export async function listUsers(ctx: ServiceContext, query: PageQuery) {
-  const after = decodeCursor(query.cursor);
-  const rows = await ctx.db
-    .select()
-    .from(users)
-    .where(after ? gt(users.id, after) : undefined)
-    .orderBy(users.id)
-    .limit(query.limit + 1);
+  const rows = await fetchPage(ctx.db, users, query);
   const names = await roleNamesOf(ctx, rows.map((r) => r.id));
   return toPage(rows, query, (row) => toDto(row, names.get(row.id) ?? []));
 }

@@ -6,11 +6,11 @@ import type {
   VirtualServerUpdate,
 } from '@switchboard/core/contracts/virtual-servers';
 import { upstreams, virtualServerEntries, virtualServers } from '@switchboard/db/schema';
-import { eq, gt, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { badRequest, conflict, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { assertExposable } from './exposure-check.ts';
-import { decodeCursor, toPage } from './pagination.ts';
+import { fetchPage, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 
 type ServerRow = typeof virtualServers.$inferSelect;
@@ -59,13 +59,7 @@ async function entriesOf(ctx: TxContext, serverIds: string[]): Promise<Map<strin
 }
 
 export async function listVirtualServers(ctx: ServiceContext, query: PageQuery) {
-  const after = decodeCursor(query.cursor);
-  const rows = await ctx.db
-    .select()
-    .from(virtualServers)
-    .where(after ? gt(virtualServers.id, after) : undefined)
-    .orderBy(virtualServers.id)
-    .limit(query.limit + 1);
+  const rows = await fetchPage(ctx.db, virtualServers, query);
   const entries = await entriesOf(ctx, rows.map((r) => r.id));
   return toPage(rows, query, (row) => toDto(ctx, row, entries.get(row.id) ?? []));
 }
