@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { isInputRequiredResult, type Server } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
 import { toProtocolError } from './errors.ts';
-import { downstreamResult, isHopMetaKey } from './forwarding.ts';
+import { CLIENT_CAPABILITIES, downstreamResult, isHopMetaKey } from './forwarding.ts';
 import { LOG_LEVEL_META, type LogLevel, upstreamLogLevel, wants } from './logging.ts';
 
 /** What the fast path needs of a 2025-era session. */
@@ -101,6 +101,8 @@ export async function tryFastToolCall(
     const forwardedMeta = Object.fromEntries(Object.entries(meta).filter(([k]) => !isHopMetaKey(k)));
     const level = upstreamLogLevel(threshold);
     if (level) forwardedMeta[LOG_LEVEL_META] = level;
+    // The upstream asks for input only if this client could give it (here: it cannot).
+    forwardedMeta[CLIENT_CAPABILITIES] = caps;
     const { _meta: _, ...rest } = params;
     const result = await router.callTool(
       { ...rest, _meta: forwardedMeta },

@@ -11,7 +11,7 @@ export function isHopMetaKey(key: string) {
   return key === 'progressToken' || key.startsWith('io.modelcontextprotocol/');
 }
 
-const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+export const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
 
 /**
  * The downstream request's params as they go upstream. The end client's capabilities

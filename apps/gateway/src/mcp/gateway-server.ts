@@ -21,6 +21,9 @@ export interface GatewayServerOptions {
 }
 
 type Params = Record<string, unknown>;
+
+const isModernRequest = (ctx: ServerContext) =>
+  Boolean(ctx.mcpReq._meta && 'io.modelcontextprotocol/protocolVersion' in ctx.mcpReq._meta);
 type AnyResult = Record<string, unknown>;
 
 /**
@@ -54,7 +57,17 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       server.getClientCapabilities() as Record<string, unknown> | undefined,
       upstreamLogLevel(requestLogLevel(ctx, session.logLevel)),
     );
-  const forwardOptions = (ctx: ServerContext) => optionsFor(ctx, requestLogLevel(ctx, session.logLevel));
+  const forwardOptions = (ctx: ServerContext) => ({
+    ...optionsFor(ctx, requestLogLevel(ctx, session.logLevel)),
+    // A 2025-era upstream asks its client directly; relay to this client if it can answer.
+    // (A 2026-07-28 client is asked through input_required results instead.)
+    onServerRequest: async (method: string, params: Record<string, unknown> | undefined) => {
+      const caps = (server.getClientCapabilities() ?? {}) as Record<string, unknown>;
+      const capability = method === 'elicitation/create' ? 'elicitation' : 'sampling';
+      if (!caps[capability] || isModernRequest(ctx)) throw new Error(`the client cannot answer ${method}`);
+      return (await ctx.mcpReq.send({ method, params } as never)) as Record<string, unknown>;
+    },
+  });
   // The SDK's handler typings are per-method unions; the router deals in plain JSON objects.
   const handle = (method: string, fn: (params: Params, ctx: ServerContext) => Promise<AnyResult>) =>
     server.setRequestHandler(method as 'tools/list', (async (request: { params?: Params }, ctx: ServerContext) => {

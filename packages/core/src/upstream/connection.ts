@@ -67,6 +67,8 @@ export class UpstreamConnection {
   private readonly resourceUris = new Set<string>();
   /** In-flight requests that want the upstream's log messages (see ForwardOptions.onLog). */
   private readonly logListeners = new Map<number, NonNullable<ForwardOptions['onLog']>>();
+  /** In-flight requests whose client can answer elicitation/sampling (see ForwardOptions.onServerRequest). */
+  private readonly serverRequestListeners = new Map<number, NonNullable<ForwardOptions['onServerRequest']>>();
   private readonly progress = new ProgressRouter();
   private seq = 0;
   /** The client of a connect attempt still under way (stop() must not leave it behind). */
@@ -208,6 +210,7 @@ export class UpstreamConnection {
         // registered so a dead connection rejects us at once instead of leaving us hanging
         this.inFlight.set(id, reject);
         if (options.onLog) this.logListeners.set(id, options.onLog);
+        if (options.onServerRequest) this.serverRequestListeners.set(id, options.onServerRequest);
         // the SDK sends notifications/cancelled upstream on abort and on timeout
         live.client
           .request({ method, params: outgoing }, ANY_RESULT, {
@@ -227,6 +230,7 @@ export class UpstreamConnection {
       if (token || options.onLog) await flushNotifications();
       this.inFlight.delete(id);
       this.logListeners.delete(id);
+      this.serverRequestListeners.delete(id);
       if (token) this.progress.release(token);
     }
   }
@@ -301,6 +305,13 @@ export class UpstreamConnection {
     client.setNotificationHandler('notifications/tools/list_changed', onListChanged);
     client.setNotificationHandler('notifications/resources/list_changed', onListChanged);
     client.setNotificationHandler('notifications/prompts/list_changed', onListChanged);
+    for (const method of ['elicitation/create', 'sampling/createMessage'] as const) {
+      client.setRequestHandler(method, (async (request: { params?: Record<string, unknown> }) => {
+        const [only] = this.inFlight.size === 1 ? [...this.serverRequestListeners.values()] : [];
+        if (!only) throw new Error(`${method} cannot be routed to a single client here; it was declined`);
+        return only(method, request.params);
+      }) as never);
+    }
     client.setNotificationHandler('notifications/message', async (notification) => {
       if (live !== this.current) return;
       // Only when exactly one request is in flight can a log message be its (and no one else's).

@@ -66,6 +66,13 @@ export interface ForwardOptions {
    * otherwise it goes to the pool's onNotification (never to the wrong client).
    */
   onLog?: (params: Record<string, unknown>) => void;
+  /**
+   * A 2025-era upstream's request to the client (elicitation, sampling) made while this
+   * request runs, relayed to the downstream client that caused it. Like logs, it is routed
+   * only when this is the one request in flight on the connection; otherwise the upstream
+   * gets an error rather than another person's answer.
+   */
+  onServerRequest?: (method: string, params: Record<string, unknown> | undefined) => Promise<Record<string, unknown>>;
 }
 
 export type UpstreamErrorCode =

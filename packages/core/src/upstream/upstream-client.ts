@@ -15,10 +15,11 @@ export interface UpstreamClientOptions {
 export function createUpstreamClient(spec: UpstreamSpec, options: UpstreamClientOptions): Client {
   const legacyOnly = spec.transport === 'sse' || options.protocol === 'legacy';
   return new Client(options.clientInfo ?? { name: 'switchboard', version: '0.1.0' }, {
-    // No sampling/elicitation/roots capabilities yet. Server→client requests must reach the
-    // one downstream client that caused them: their handlers get registered here (with the
-    // capabilities declared) once the router can route them back.
-    capabilities: {},
+    // Elicitation and sampling are relayed to the downstream client that caused them (see
+    // UpstreamConnection). 2026-07-28 requests carry the end client's own capabilities in
+    // their envelope, which overrides these. Roots are not offered: a 2025-era server asks
+    // for them right after connecting, when no client request is there to answer it.
+    capabilities: { elicitation: { form: {} }, sampling: {} },
     // SSE upstreams predate 2026-07-28: probing them would only cost a round trip. On stdio the
     // SDK probes on a disposable sibling process, and a silent probe means "legacy", so the
     // probe budget is the delay a legacy server that ignores unknown requests costs us.
