@@ -3,6 +3,7 @@
  * spawned or fetched until the `Client` starts the transport.
  */
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import { nodeFetch } from './node-fetch.ts';
 import { DEFAULT_INHERITED_ENV_VARS, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { UpstreamSpec } from './types.ts';
 
@@ -92,7 +93,7 @@ export function createUpstreamTransport(spec: UpstreamSpec, options: TransportFa
   const transport =
     spec.transport === 'sse'
       ? new SSEClientTransport(url, { requestInit: init })
-      : new StreamableHTTPClientTransport(url, { requestInit: init });
+      : new StreamableHTTPClientTransport(url, { requestInit: init, fetch: nodeFetch });
   return { transport, stderrTail: () => '' };
 }
 
