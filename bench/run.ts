@@ -26,6 +26,7 @@ const { values } = parseArgs({
     era: { type: 'string', default: 'legacy' },
     'gateway-profile': { type: 'string', default: 'bare' },
     'max-calls': { type: 'string', default: '1000000' },
+    'database-url': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -55,7 +56,11 @@ if (!['legacy', 'modern'].includes(values.era)) fail('--era legacy|modern');
 if (!['bare', 'full'].includes(values['gateway-profile'])) fail('--gateway-profile bare|full');
 const client = values.client as ClientKind;
 const era = values.era as Era;
-const ctx: TargetContext = { node: process.execPath, gatewayProfile: values['gateway-profile'] as GatewayProfile };
+const ctx: TargetContext = {
+  node: process.execPath,
+  gatewayProfile: values['gateway-profile'] as GatewayProfile,
+  databaseUrl: values['database-url'],
+};
 const CALL_TIMEOUT_MS = 10_000;
 
 // Children must never outlive the benchmark, whatever ends it.

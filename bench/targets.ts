@@ -5,17 +5,21 @@
  * stops what it spawned; `killAllChildren()` is the last-resort sweep on exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const BENCH_SERVER_ID = '5b0a7d00-be9c-4c3a-9f11-0d1e2f3a4b5c';
+
 export interface TargetContext {
   /** Node binary for every child (the one running the benchmark). */
   node: string;
   gatewayProfile: GatewayProfile;
+  /** Run the gateway on this Postgres instead of the embedded PGlite (which dominates its RSS). */
+  databaseUrl?: string;
 }
 
 export interface StartedTarget {
@@ -251,11 +255,16 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
       SWITCHBOARD_DATA_DIR: dataDir,
       SWITCHBOARD_ADMIN_TOKEN: token,
       LOG_LEVEL: 'warn',
+      ...(ctx.databaseUrl && {
+        DATABASE_URL: ctx.databaseUrl,
+        SWITCHBOARD_SECRET_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      }),
     });
     started.push(child);
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(child, `${base}/readyz`, 60_000, 200);
-    const id = randomUUID();
+    // Stable, so runs against one Postgres (--database-url) update the same virtual server.
+    const id = BENCH_SERVER_ID;
     const res = await fetch(`${base}/api/v1/import`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
