@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { emptyCatalog } from '../upstream/catalog.ts';
 import type { Catalog } from '../upstream/types.ts';
 import { buildRoutingTable, routeResource, templateMatcher, type UpstreamView, type VirtualServerSpec } from './routing-table.ts';
 
-const catalog = (over: Partial<Catalog>): Catalog => ({
-  tools: [],
-  resources: [],
-  resourceTemplates: [],
-  prompts: [],
-  capabilities: {},
-  serverInfo: null,
-  instructions: null,
-  ...over,
-});
+const catalog = (over: Partial<Catalog>): Catalog => ({ ...emptyCatalog(), ...over });
 const tool = (name: string, description = `${name} tool`) => ({ name, description, inputSchema: { type: 'object' } });
 
 const upstreams = new Map<string, UpstreamView>([
