@@ -54,6 +54,26 @@ describe.each(backends)('federation on %s', (backend) => {
     expect(upstream.status.tools).toBe(catalog.tools.length);
   });
 
+  it('restarts an upstream on request, and can test a definition before it is saved', async () => {
+    const restarted = await json(gw.api('POST', `/api/v1/upstreams/${upstreamId}/restart`));
+    expect(restarted.state).toBe('connected');
+    const client = await connect(gw);
+    expect((await client.callTool({ name: 'fx__test_simple_text', arguments: {} })).isError).toBeFalsy();
+    await client.close();
+
+    const good = await json(
+      gw.api('POST', '/api/v1/upstreams/test', { name: 'candidate', transport: 'stdio', command: fixture.command, args: fixture.args, cwd: fixture.cwd }),
+    );
+    expect(good).toMatchObject({ ok: true, error: null, protocolVersion: '2026-07-28' });
+    expect(good.tools).toContain('test_simple_text');
+    const bad = await json(gw.api('POST', '/api/v1/upstreams/test', { name: 'broken', transport: 'stdio', command: '/nonexistent/mcp-server' }));
+    expect(bad.ok).toBe(false);
+    expect(bad.error).toMatch(/nonexistent|ENOENT/);
+    // a test stores nothing
+    const names = (await json(gw.api('GET', '/api/v1/upstreams?limit=200'))).items.map((u: { name: string }) => u.name);
+    expect(names).not.toContain('candidate');
+  });
+
   it('rejects exposing two tools under one name at save time, naming both sources', async () => {
     await json(gw.api('POST', '/api/v1/upstreams', { name: 'fx2', transport: 'stdio', command: fixture.command, args: fixture.args, cwd: fixture.cwd }));
     const fx2 = (await json(gw.api('GET', '/api/v1/upstreams?limit=200'))).items.find((u: { name: string }) => u.name === 'fx2');

@@ -134,6 +134,10 @@ export class FederationRegistry implements FederationView {
     return this.pool.get(upstreamId)?.status();
   }
 
+  async restart(upstreamId: string): Promise<UpstreamStatus | undefined> {
+    return (await this.pool.restart(upstreamId))?.status();
+  }
+
   async refresh(upstreamId: string): Promise<Catalog> {
     const connection = this.pool.get(upstreamId);
     if (!connection) throw new UpstreamError('upstream_unavailable', 'the upstream is not loaded');

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { errorBodySchema } from '@switchboard/core/contracts/common';
-import { upstreamCatalogSchema, upstreamStatusSchema } from '@switchboard/core/contracts/upstreams';
+import { z } from '@hono/zod-openapi';
+import { upstreamCatalogSchema, upstreamCreateSchema, upstreamStatusSchema } from '@switchboard/core/contracts/upstreams';
 import { UpstreamError } from '@switchboard/core/upstream/types';
 import { AppError, notFound } from '../errors.ts';
 import { errorResponses, idParams, jsonResponse } from '../http/crud.ts';
@@ -8,7 +9,21 @@ import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { getCatalogRow, saveCatalog } from '../services/upstream-catalogs.ts';
+import { testUpstreamConnection } from '../services/upstream-test.ts';
 import { findUpstreamRow } from '../services/upstreams.ts';
+
+const connectionTestSchema = z
+  .object({
+    ok: z.boolean(),
+    error: z.string().nullable(),
+    protocolVersion: z.string().nullable(),
+    serverInfo: z.record(z.string(), z.unknown()).nullable(),
+    tools: z.array(z.string()),
+    resources: z.number().int(),
+    prompts: z.number().int(),
+    ms: z.number().int(),
+  })
+  .meta({ id: 'ConnectionTest' });
 
 const missing = { 404: jsonResponse(errorBodySchema, 'No such upstream') };
 
@@ -77,6 +92,34 @@ export function upstreamRuntimeRoutes(ctx: ServiceContext) {
         throw error;
       }
     },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/restart',
+      tags: ['upstreams'],
+      summary: 'Replace the connection with a fresh one (restarts a stdio process)',
+      request: { params: idParams },
+      responses: { 200: jsonResponse(upstreamStatusSchema, 'The status after restarting'), ...errorResponses, ...missing },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await findUpstreamRow(ctx, id);
+      const status = await ctx.federation?.restart(id);
+      if (!status) throw notFound('running upstream', id);
+      return c.json(status, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/test',
+      tags: ['upstreams'],
+      summary: 'Try an upstream definition before saving it: connect, list, disconnect',
+      request: { body: { ...jsonResponse(upstreamCreateSchema, 'The upstream as it would be created'), required: true } },
+      responses: { 200: jsonResponse(connectionTestSchema, 'Whether it connected, and what it offers'), ...errorResponses },
+    }),
+    async (c) => c.json(await testUpstreamConnection(c.req.valid('json')), 200),
   );
   return app;
 }

@@ -7,6 +7,8 @@ export interface FederationView {
   status(upstreamId: string): UpstreamStatus | undefined;
   /** Connects if needed and re-lists the upstream's tools, resources and prompts. */
   refresh(upstreamId: string): Promise<Catalog>;
+  /** Replaces the upstream's connection with a fresh one (a stuck process is restarted). */
+  restart(upstreamId: string): Promise<UpstreamStatus | undefined>;
 }
 
 /** What services need from the outside world; built once in deps.ts. */

@@ -55,6 +55,17 @@ export class UpstreamPool {
     await this.retire(entry.connection);
   }
 
+  /** A fresh connection for the same spec, connected now; the old one drains its calls. */
+  async restart(id: string): Promise<UpstreamConnection | undefined> {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    const connection = this.createConnection(entry.connection.spec);
+    this.entries.set(id, { hash: entry.hash, connection });
+    void this.retire(entry.connection);
+    await connection.start();
+    return connection;
+  }
+
   get(id: string): UpstreamConnection | undefined {
     return this.entries.get(id)?.connection;
   }

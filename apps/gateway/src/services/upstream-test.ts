@@ -1,0 +1,58 @@
+import { UpstreamConnection } from '@switchboard/core/upstream/connection';
+import type { UpstreamSpec } from '@switchboard/core/upstream/types';
+import type { UpstreamCreate } from '@switchboard/core/contracts/upstreams';
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  /** Why it failed (for stdio, with the tail of the process's stderr). Admins only. */
+  error: string | null;
+  protocolVersion: string | null;
+  serverInfo: Record<string, unknown> | null;
+  tools: string[];
+  resources: number;
+  prompts: number;
+  ms: number;
+}
+
+/**
+ * "Test the connection before saving": connects to an upstream described by a create
+ * body with a throwaway connection (nothing stored, nothing shared), lists what it offers,
+ * and disconnects. Bounded by the upstream's timeout, at most 30 s.
+ */
+export async function testUpstreamConnection(input: UpstreamCreate): Promise<ConnectionTestResult> {
+  const timeoutMs = Math.min(input.timeoutMs, 30_000);
+  const common = { id: 'connection-test', name: input.name, enabled: true, connectAtBoot: false, timeoutMs };
+  const spec: UpstreamSpec =
+    input.transport === 'stdio'
+      ? { ...common, transport: 'stdio', command: input.command, args: input.args, env: input.env, cwd: input.cwd ?? null }
+      : { ...common, transport: input.transport, url: input.url, headers: input.headers, bearerToken: input.bearerToken ?? null };
+  const connection = new UpstreamConnection(spec, { connectTimeoutMs: timeoutMs, healthIntervalMs: 0, probeTimeoutMs: Math.min(10_000, timeoutMs) });
+  const started = Date.now();
+  try {
+    await connection.ensureConnected();
+    const catalog = connection.catalog();
+    return {
+      ok: true,
+      error: null,
+      protocolVersion: connection.status().protocolVersion,
+      serverInfo: catalog.serverInfo,
+      tools: catalog.tools.map((t) => t.name),
+      resources: catalog.resources.length + catalog.resourceTemplates.length,
+      prompts: catalog.prompts.length,
+      ms: Date.now() - started,
+    };
+  } catch (error) {
+    return {
+      ok: false,
+      error: connection.status().lastError ?? (error as Error).message,
+      protocolVersion: null,
+      serverInfo: null,
+      tools: [],
+      resources: 0,
+      prompts: 0,
+      ms: Date.now() - started,
+    };
+  } finally {
+    await connection.stop();
+  }
+}
