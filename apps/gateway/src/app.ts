@@ -42,7 +42,7 @@ export function createApp(deps: Deps, options: AppOptions) {
       logger,
       substitutionEnv: options.substitutionEnv,
       version: packageJson.version,
-      onConfigChanged: () => registry.reload(),
+      onConfigChanged: () => registry.configChanged(),
     }),
   );
   app.route('/', mcpRoutes({ ctx, registry, allowedHosts: config.allowedHosts }));

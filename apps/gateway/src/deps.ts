@@ -32,8 +32,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     const ctx: ServiceContext = { db: database.db, secrets: keys.ring, publicUrl: config.publicUrl };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
-    const registry = new FederationRegistry({ ctx, logger, version: packageJson.version });
+    const registry = new FederationRegistry({ ctx, logger, version: packageJson.version, signals: database });
     ctx.federation = registry;
+    await registry.followReplicas();
     await registry.reload();
     await registry.pool.startAll();
     return { config, logger, database, ctx, bootstrap, registry };

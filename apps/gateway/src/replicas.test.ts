@@ -77,6 +77,28 @@ describe('two gateway processes on one Postgres', () => {
       const res = await fetch(`${gw.url}/api/v1/upstreams`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
     }
+    // A change made through one replica reaches the other's MCP endpoints (LISTEN/NOTIFY).
+    const vsId = '8d2f4a6c-1e3b-4c5d-9e7f-0a1b2c3d4e5f';
+    const initialize = () =>
+      fetch(`${b.url}/servers/${vsId}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+      });
+    expect((await initialize()).status).toBe(404);
+    const created = await fetch(`${a.url}/api/v1/virtual-servers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: vsId, name: 'shared', authMode: 'none' }),
+    });
+    expect(created.status).toBe(201);
+    let status = 404;
+    for (let i = 0; i < 50 && status === 404; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await initialize()).status;
+    }
+    expect(status).toBe(200);
+
     // Logs never contain the token (only the one-time banner on stdout does).
     for (const gw of [a, b]) {
       const logLines = gw.output.split('\n').filter((l) => l.startsWith('{'));

@@ -28,7 +28,7 @@ export async function startGateway(
       ctx: deps.ctx,
       logger,
       env,
-      onApplied: () => deps.registry.reload(),
+      onApplied: () => deps.registry.configChanged(),
     });
     try {
       const summary = await configFile.applyNow();

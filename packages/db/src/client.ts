@@ -23,6 +23,9 @@ export interface DatabaseHandle {
   /** Runs `fn` while holding a cluster-wide advisory lock (serialises replicas). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /** Cluster-wide signals (Postgres LISTEN/NOTIFY): how replicas learn of each other's changes. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,13 @@ function openPostgres(url: string, max = 10): DatabaseHandle {
     async ping() {
       await client`select 1`;
     },
+    async listen(channel, onMessage) {
+      const { unlisten } = await client.listen(channel, onMessage);
+      return unlisten;
+    },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -71,6 +81,12 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
     withAdvisoryLock: (_key, fn) => fn(),
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    async listen(channel, onMessage) {
+      return client.listen(channel, onMessage);
+    },
+    async notify(channel, payload) {
+      await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
       await client.close();

@@ -1,16 +1,22 @@
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
 import { UpstreamPool } from '@switchboard/core/upstream/pool';
 import { type Catalog, UpstreamError, type UpstreamSpec, type UpstreamStatus } from '@switchboard/core/upstream/types';
+import { randomUUID } from 'node:crypto';
+import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { saveCatalog } from '../services/upstream-catalogs.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
+const CONFIG_CHANNEL = 'switchboard_config';
+
 export interface RegistryOptions {
   ctx: ServiceContext;
   logger: Logger;
   version: string;
+  /** LISTEN/NOTIFY of the shared database: tells the other replicas to reload. */
+  signals?: Pick<DatabaseHandle, 'listen' | 'notify'>;
   /** Passed to the pool (tests shorten health checks and backoff). */
   pool?: ConstructorParameters<typeof UpstreamPool>[0];
 }
@@ -26,6 +32,8 @@ export class FederationRegistry implements FederationView {
   private servers = new Map<string, GatewayServerSpec>();
   private readonly runtimes = new Map<string, VirtualServerRuntime>();
   private reloading: Promise<void> = Promise.resolve();
+  private readonly replicaId = randomUUID();
+  private unlisten?: () => Promise<void>;
 
   constructor(private readonly options: RegistryOptions) {
     this.pool = new UpstreamPool({
@@ -40,6 +48,23 @@ export class FederationRegistry implements FederationView {
       },
       onNotification: (upstreamId, method, params) => this.onUpstreamNotification(upstreamId, method, params),
     });
+  }
+
+  /** Follows configuration changes made through other replicas sharing the database. */
+  async followReplicas() {
+    if (!this.options.signals) return;
+    this.unlisten = await this.options.signals.listen(CONFIG_CHANNEL, (payload) => {
+      if (payload === this.replicaId) return;
+      this.reload().catch((err) => this.options.logger.error({ err }, 'reload after a change on another replica failed'));
+    });
+  }
+
+  /** After a configuration change here: reload, and tell the other replicas to. */
+  async configChanged() {
+    await this.reload();
+    await this.options.signals
+      ?.notify(CONFIG_CHANNEL, this.replicaId)
+      .catch((err) => this.options.logger.warn({ err }, 'could not notify the other replicas'));
   }
 
   /** Reads the configuration and converges the live state onto it; serialised. */
@@ -151,6 +176,7 @@ export class FederationRegistry implements FederationView {
   }
 
   async close() {
+    await this.unlisten?.().catch(() => {});
     await this.closeSessions();
     this.runtimes.clear();
     await this.pool.stopAll();
