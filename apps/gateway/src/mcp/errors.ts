@@ -37,3 +37,7 @@ export async function forwarding<T>(upstreamName: string | undefined, run: () =>
     throw toProtocolError(error, upstreamName);
   }
 }
+
+/** An HTTP response carrying a JSON-RPC error not tied to a request id (transport-level failures). */
+export const rpcErrorResponse = (status: number, code: number, message: string, headers?: Record<string, string>) =>
+  Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });

@@ -8,6 +8,7 @@ import {
   readRequestBody,
   type Transport,
 } from '@modelcontextprotocol/server';
+import { rpcErrorResponse } from './errors.ts';
 
 export interface SseServerTransportOptions {
   /** Path the client POSTs its messages to; `?sessionId=…` is appended. */
@@ -22,8 +23,6 @@ export interface SseServerTransportOptions {
 const encoder = new TextEncoder();
 const MAX_BATCH = 100;
 
-const rpcError = (status: number, code: number, message: string) =>
-  Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 
 /**
  * The old HTTP+SSE transport (protocol 2024-11-05) on web-standard `Request`/`Response`:
@@ -103,18 +102,18 @@ export class SseServerTransport implements Transport {
    * stream. Client mistakes are 4xx JSON-RPC errors, never a 500.
    */
   async handlePost(request: Request, authInfo?: AuthInfo): Promise<Response> {
-    if (this.closed) return rpcError(404, -32001, 'Session not found');
+    if (this.closed) return rpcErrorResponse(404, -32001, 'Session not found');
     if (!isJsonContentType(request.headers.get('content-type'))) {
-      return rpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      return rpcErrorResponse(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_SIZE;
     let parsed: unknown;
     try {
       const body = await readRequestBody(request, limit);
-      if (body.tooLarge) return rpcError(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`);
+      if (body.tooLarge) return rpcErrorResponse(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`);
       parsed = JSON.parse(body.text);
     } catch {
-      return rpcError(400, -32700, 'Parse error: the body is not valid JSON');
+      return rpcErrorResponse(400, -32700, 'Parse error: the body is not valid JSON');
     }
     let messages: JSONRPCMessage[];
     try {
@@ -122,7 +121,7 @@ export class SseServerTransport implements Transport {
       if (list.length === 0 || list.length > MAX_BATCH) throw new Error('bad batch size');
       messages = list.map((m) => parseJSONRPCMessage(m));
     } catch {
-      return rpcError(400, -32600, 'Invalid Request: not a JSON-RPC message');
+      return rpcErrorResponse(400, -32600, 'Invalid Request: not a JSON-RPC message');
     }
     for (const message of messages) this.onmessage?.(message, { authInfo, request });
     return new Response(null, { status: 202 });

@@ -16,6 +16,7 @@ import { createGatewayServer } from './gateway-server.ts';
 import type { LogLevel } from './logging.ts';
 import { type Principal, principalOf, toAuthInfo } from './principal.ts';
 import { SseServerTransport } from './sse-server-transport.ts';
+import { rpcErrorResponse } from './errors.ts';
 
 /** A 2025-era session: Streamable HTTP (`/mcp`) or the old HTTP+SSE transport (`/sse`). */
 type LegacySession = {
@@ -42,10 +43,8 @@ export interface RuntimeOptions {
   sseKeepAliveMs?: number;
 }
 
-const rpcError = (status: number, code: number, message: string) =>
-  Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
-const sessionNotFound = () => rpcError(404, -32001, 'Session not found');
-const tooManySessions = () => rpcError(503, -32000, 'Too many open sessions on this virtual server; try again later');
+const sessionNotFound = () => rpcErrorResponse(404, -32001, 'Session not found');
+const tooManySessions = () => rpcErrorResponse(503, -32000, 'Too many open sessions on this virtual server; try again later');
 
 /**
  * One virtual server's MCP endpoint. One URL serves both protocol eras: 2026-07-28
@@ -121,14 +120,14 @@ export class VirtualServerRuntime {
       session.lastSeen = Date.now();
       return session.transport.handleRequest(request, { authInfo: toAuthInfo(principal) });
     }
-    if (request.method !== 'POST') return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    if (request.method !== 'POST') return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     let body: unknown;
     try {
       body = JSON.parse(await request.clone().text());
     } catch {
-      return rpcError(400, -32700, 'Parse error: the body is not valid JSON');
+      return rpcErrorResponse(400, -32700, 'Parse error: the body is not valid JSON');
     }
-    if (!isInitializeRequest(body)) return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    if (!isInitializeRequest(body)) return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     if (this.atCapacity()) return tooManySessions();
     return this.openSession(request, body, principal);
   }

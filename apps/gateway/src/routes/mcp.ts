@@ -8,11 +8,10 @@ import { anonymous, type Principal } from '../mcp/principal.ts';
 import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import { authenticateApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { rpcErrorResponse } from '../mcp/errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const rpcError = (status: number, code: number, message: string, headers?: Record<string, string>) =>
-  Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
 
 export interface McpRouteOptions {
   ctx: ServiceContext;
@@ -31,19 +30,19 @@ export function mcpRoutes({ ctx, registry, allowedHosts }: McpRouteOptions) {
 
   async function authenticate(serverId: string, request: Request): Promise<Principal | Response> {
     const authMode = registry.authMode(serverId);
-    if (!authMode) return rpcError(404, -32001, 'no such virtual server');
+    if (!authMode) return rpcErrorResponse(404, -32001, 'no such virtual server');
     if (new URL(request.url).searchParams.has('access_token')) {
-      return rpcError(400, -32600, 'tokens in the query string are refused; send Authorization: Bearer');
+      return rpcErrorResponse(400, -32600, 'tokens in the query string are refused; send Authorization: Bearer');
     }
     if (authMode === 'none') return anonymous;
     const challenge = { 'WWW-Authenticate': 'Bearer' };
     const presented = bearerToken(request.headers.get('authorization') ?? undefined);
     if (authMode === 'api-key') {
       const token = presented ? await authenticateApiToken(ctx, presented) : undefined;
-      if (!token) return rpcError(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);
+      if (!token) return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);
       return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: null };
     }
-    return rpcError(401, -32001, 'this virtual server requires OAuth, which this gateway does not offer yet', challenge);
+    return rpcErrorResponse(401, -32001, 'this virtual server requires OAuth, which this gateway does not offer yet', challenge);
   }
 
   /** Host/Origin, the virtual server, the caller: what every MCP endpoint checks first. */
@@ -52,7 +51,7 @@ export function mcpRoutes({ ctx, registry, allowedHosts }: McpRouteOptions) {
     if (rejected) return rejected;
     const id = rawId.toLowerCase();
     const runtime = UUID.test(id) ? registry.runtime(id) : undefined;
-    if (!runtime) return rpcError(404, -32001, 'no such virtual server');
+    if (!runtime) return rpcErrorResponse(404, -32001, 'no such virtual server');
     const principal = await authenticate(id, request);
     if (principal instanceof Response) return principal;
     return { id, runtime, principal };
@@ -70,16 +69,16 @@ export function mcpRoutes({ ctx, registry, allowedHosts }: McpRouteOptions) {
     const admitted = await admit(c.req.param('id'), c.req.raw);
     if (admitted instanceof Response) return admitted;
     // Not app.get: Hono answers HEAD with GET handlers, which would open a session nobody reads.
-    if (c.req.method !== 'GET') return rpcError(405, -32000, 'Method not allowed: open the stream with GET', { Allow: 'GET' });
+    if (c.req.method !== 'GET') return rpcErrorResponse(405, -32000, 'Method not allowed: open the stream with GET', { Allow: 'GET' });
     return admitted.runtime.openSse(admitted.principal, `/servers/${admitted.id}/messages`);
   });
 
   app.all('/servers/:id/messages', async (c) => {
     const admitted = await admit(c.req.param('id'), c.req.raw);
     if (admitted instanceof Response) return admitted;
-    if (c.req.method !== 'POST') return rpcError(405, -32000, 'Method not allowed: POST messages here', { Allow: 'POST' });
+    if (c.req.method !== 'POST') return rpcErrorResponse(405, -32000, 'Method not allowed: POST messages here', { Allow: 'POST' });
     const sessionId = c.req.query('sessionId');
-    if (!sessionId) return rpcError(400, -32000, 'Bad Request: the sessionId query parameter is required');
+    if (!sessionId) return rpcErrorResponse(400, -32000, 'Bad Request: the sessionId query parameter is required');
     return admitted.runtime.postSse(c.req.raw, sessionId, admitted.principal);
   });
   return app;
