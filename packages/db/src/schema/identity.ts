@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns.ts';
 
 /** People who log in (locally or through an OpenID provider). Emails are stored lower-cased. */
@@ -10,6 +10,9 @@ export const users = pgTable('users', {
   isAdmin: boolean('is_admin').notNull().default(false),
   disabled: boolean('disabled').notNull().default(false),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  /** Consecutive failed password logins; reset on success. Drives the login throttle. */
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

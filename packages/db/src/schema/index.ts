@@ -4,3 +4,7 @@ export * from './policies.ts';
 export * from './upstreams.ts';
 export * from './virtual-servers.ts';
 export * from './upstream-catalogs.ts';
+export * from './identity-providers.ts';
+export * from './oauth.ts';
+export * from './web-sessions.ts';
+export * from './audit-events.ts';

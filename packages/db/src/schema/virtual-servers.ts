@@ -15,6 +15,8 @@ export const virtualServers = pgTable('virtual_servers', {
   authMode: text('auth_mode', { enum: authModes }).notNull().default('oauth'),
   defaultAccess: text('default_access', { enum: accessDefaults }).notNull().default('deny'),
   enabled: boolean('enabled').notNull().default(true),
+  /** Opt-in: store (size-capped, redacted) call arguments and results in the audit trail. */
+  auditPayloads: boolean('audit_payloads').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
