@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchPublicJson, SafeFetchError } from './safe-fetch.ts';
+
+let server: Server;
+let base: string;
+let ca: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-tls-'));
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+  ], { stdio: 'ignore' });
+  ca = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  rmSync(dir, { recursive: true });
+  server = createServer({ key, cert: ca }, (req, res) => {
+    const port = (server.address() as AddressInfo).port;
+    if (req.url === '/doc') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/json' }).end(`"${'x'.repeat(50_000)}"`);
+    if (req.url === '/html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hi</p>');
+    if (req.url === '/to-http') return res.writeHead(302, { location: `http://127.0.0.1:${port}/doc` }).end();
+    if (req.url === '/to-other') return res.writeHead(302, { location: `https://127.0.0.2:${port}/doc` }).end();
+    if (req.url === '/hop') return res.writeHead(302, { location: '/doc' }).end();
+    if (req.url === '/loop') return res.writeHead(302, { location: '/loop' }).end();
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+// Tests reach a loopback server, so they allow exactly 127.0.0.1; production allows public addresses only.
+const onlyLoopbackOne = () => ({ ca, isAllowedAddress: (address: string) => address === '127.0.0.1' });
+
+describe('fetchPublicJson', () => {
+  it('refuses loopback and private targets by default, whatever the spelling', async () => {
+    for (const url of [`${base}/doc`, base.replace('127.0.0.1', 'localhost'), 'https://[::ffff:127.0.0.1]/doc', 'https://10.1.2.3/doc', 'https://2130706433/doc', 'https://169.254.169.254/latest']) {
+      await expect(fetchPublicJson(url, { ca, timeoutMs: 2000 })).rejects.toBeInstanceOf(SafeFetchError);
+    }
+  });
+
+  it('fetches JSON from an allowed address and follows a checked redirect', async () => {
+    await expect(fetchPublicJson(`${base}/doc`, onlyLoopbackOne())).resolves.toEqual({ ok: true });
+    await expect(fetchPublicJson(`${base}/hop`, onlyLoopbackOne())).resolves.toEqual({ ok: true });
+  });
+
+  it('checks every redirect hop: no downgrade to http, no hop to a refused address, bounded hops', async () => {
+    await expect(fetchPublicJson(`${base}/to-http`, onlyLoopbackOne())).rejects.toThrow('only https');
+    await expect(fetchPublicJson(`${base}/to-other`, onlyLoopbackOne())).rejects.toThrow('not a public address');
+    await expect(fetchPublicJson(`${base}/loop`, onlyLoopbackOne())).rejects.toThrow('too many redirects');
+  });
+
+  it('caps the size and insists on JSON', async () => {
+    await expect(fetchPublicJson(`${base}/big`, { ...onlyLoopbackOne(), maxBytes: 10_000 })).rejects.toThrow('larger than');
+    await expect(fetchPublicJson(`${base}/html`, onlyLoopbackOne())).rejects.toThrow('not JSON');
+    await expect(fetchPublicJson(`${base}/missing`, onlyLoopbackOne())).rejects.toThrow('HTTP 404');
+  });
+});

@@ -1,0 +1,113 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { isPublicAddress } from './public-address.ts';
+
+export interface SafeFetchOptions {
+  maxBytes?: number;
+  timeoutMs?: number;
+  maxRedirects?: number;
+  /** Which resolved addresses may be contacted. Tests widen it; production keeps the default. */
+  isAllowedAddress?: (address: string) => boolean;
+  /** Extra trusted CA (PEM), for tests with a local https server. */
+  ca?: string;
+}
+
+export class SafeFetchError extends Error {
+  override readonly name = 'SafeFetchError';
+}
+
+/**
+ * Fetches a JSON document from a URL someone else chose (a CIMD client_id), so it cannot be
+ * turned against our network: https only; every address the name resolves to must be
+ * public, and the connection goes to the address that was checked (no second DNS answer
+ * can swap in 127.0.0.1); every redirect hop is checked the same way; body size and total
+ * time are capped.
+ */
+export async function fetchPublicJson(url: string, options: SafeFetchOptions = {}): Promise<unknown> {
+  const deadline = AbortSignal.timeout(options.timeoutMs ?? 5000);
+  let current = url;
+  for (let hop = 0; hop <= (options.maxRedirects ?? 3); hop++) {
+    const response = await getOnce(current, options, deadline);
+    if (response.location === undefined) return parseJson(response.body, response.contentType);
+    current = new URL(response.location, current).toString();
+  }
+  throw new SafeFetchError('too many redirects');
+}
+
+function checkedLookup(isAllowed: (address: string) => boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const list = addresses as LookupAddress[];
+      const refused = list.find((a) => !isAllowed(a.address));
+      if (refused || list.length === 0) {
+        return callback(new SafeFetchError(`${hostname} resolves to a non-public address`), '', 0);
+      }
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+}
+
+interface RawResponse {
+  location?: string;
+  body: Buffer;
+  contentType: string;
+}
+
+function getOnce(url: string, options: SafeFetchOptions, signal: AbortSignal): Promise<RawResponse> {
+  const target = new URL(url);
+  if (target.protocol !== 'https:') return Promise.reject(new SafeFetchError('only https URLs can be fetched'));
+  if (target.username || target.password) return Promise.reject(new SafeFetchError('URLs with credentials are refused'));
+  const isAllowed = options.isAllowedAddress ?? isPublicAddress;
+  // An IP literal never goes through DNS lookup, so check it here.
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (/^[\d.]+$|:/.test(literal) && !isAllowed(literal)) return Promise.reject(new SafeFetchError(`${literal} is not a public address`));
+  const maxBytes = options.maxBytes ?? 10_240;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      target,
+      { method: 'GET', headers: { accept: 'application/json' }, lookup: checkedLookup(isAllowed), signal, ca: options.ca, agent: false },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
+          res.resume();
+          return resolve({ location: res.headers.location, body: Buffer.alloc(0), contentType: '' });
+        }
+        if (status !== 200) {
+          res.resume();
+          return reject(new SafeFetchError(`the document answered HTTP ${status}`));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            req.destroy(new SafeFetchError(`the document is larger than ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => resolve({ body: Buffer.concat(chunks), contentType: String(res.headers['content-type'] ?? '') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', (error) => reject(error instanceof SafeFetchError ? error : new SafeFetchError(describe(error))));
+    req.end();
+  });
+}
+
+function describe(error: Error): string {
+  if (error.name === 'AbortError' || error.name === 'TimeoutError') return 'the document took too long to fetch';
+  return `the document could not be fetched (${(error as { code?: string }).code ?? 'network error'})`;
+}
+
+function parseJson(body: Buffer, contentType: string): unknown {
+  if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType)) throw new SafeFetchError('the document is not JSON (content-type)');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new SafeFetchError('the document is not valid JSON');
+  }
+}
