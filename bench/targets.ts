@@ -14,6 +14,14 @@ import { fileURLToPath } from 'node:url';
 
 const BENCH_SERVER_ID = '5b0a7d00-be9c-4c3a-9f11-0d1e2f3a4b5c';
 
+/**
+ * One secret key for every gateway of a run: on a shared `--database-url` each target
+ * boots on what the previous one stored encrypted (signing keys, secrets), and a new key
+ * per start would leave those unreadable. A database used by an earlier run needs that
+ * run's key, so give each run a fresh database.
+ */
+const BENCH_SECRET_KEYS = `bench:${randomBytes(32).toString('base64')}`;
+
 export interface TargetContext {
   /** Node binary for every child (the one running the benchmark). */
   node: string;
@@ -257,7 +265,7 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
       LOG_LEVEL: 'warn',
       ...(ctx.databaseUrl && {
         DATABASE_URL: ctx.databaseUrl,
-        SWITCHBOARD_SECRET_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+        SWITCHBOARD_SECRET_KEYS: BENCH_SECRET_KEYS,
       }),
     });
     started.push(child);

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['*.test.ts'],
+    include: ['*.test.ts', 'console/*.test.ts'],
     // real gateways, upstream processes and SDK clients: start-up alone takes seconds here
     testTimeout: 120_000,
     hookTimeout: 120_000,

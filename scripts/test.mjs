@@ -41,6 +41,16 @@ for (const [name, args] of [
   if (code !== 0) failedSteps++;
 }
 
+// The console's browser tests (e2e/console) drive Debian's Chromium: install it when missing.
+if (!existsSync('/usr/bin/chromium')) {
+  const t = performance.now();
+  process.env.DEBIAN_FRONTEND ??= 'noninteractive';
+  const apt = (...args) => (process.getuid?.() === 0 ? run('apt-get', args) : run('sudo', ['apt-get', ...args]));
+  const installed = (await apt('update', '-q')).code === 0 && (await apt('install', '-y', '-q', '--no-install-recommends', 'chromium')).code === 0;
+  console.log(`\nchromium: ${installed ? 'installed' : 'FAILED to install'} (${seconds(t)})\n`);
+  if (!installed) failedSteps++;
+}
+
 for (const dir of workspaces) {
   if (!existsSync(`${root}/${dir}/package.json`)) continue;
   const pkg = JSON.parse(readFileSync(`${root}/${dir}/package.json`, 'utf8'));

@@ -127,7 +127,7 @@ async function configureGateway(gatewayUrl, upstream) {
     body: JSON.stringify({
       mcpServers: { fixture: upstream },
       // No prefix: the suite calls the fixture's tools by their own names.
-      virtualServers: { conformance: { id: VIRTUAL_SERVER_ID, upstreams: ['fixture'], prefix: 'never', auth: 'none' } },
+      virtualServers: { conformance: { id: VIRTUAL_SERVER_ID, upstreams: ['fixture'], prefix: 'never', auth: 'none', defaultAccess: 'allow' } },
     }),
   });
   if (!res.ok) throw new Error(`gateway import failed: ${res.status} ${await res.text()}`);

@@ -58,6 +58,8 @@ export interface ConnectOptions {
   answer?: { username: string; email: string };
   /** Sees every JSON-RPC message a v2 client POSTs (to check the ids it used). */
   onSend?: (message: { id?: unknown; method?: string }) => void;
+  /** Sent as `Authorization: Bearer <token>` on every request (an API key; later an OAuth access token). */
+  token?: string;
 }
 
 const info = (kind: string) => ({ name: `e2e-${kind}`, version: '1.0.0' });
@@ -72,6 +74,7 @@ export async function connectClient(
   const answer = options.answer ?? DEFAULT_ANSWER;
   const elicit = options.elicitation ?? true;
   const elicitations: Array<{ message: string }> = [];
+  const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   if (kind === 'v2-modern' || kind === 'v2-legacy') {
     const client = new Client(info(kind), {
       capabilities: elicit ? { elicitation: { form: {} } } : {},
@@ -84,6 +87,7 @@ export async function connectClient(
       });
     }
     const transport = new StreamableHTTPClientTransport(new URL(gw.mcpUrl(serverId)), {
+      requestInit: { headers: auth },
       fetch: (url, init) => {
         if (options.onSend && typeof init?.body === 'string') options.onSend(JSON.parse(init.body));
         return fetch(url, init);
@@ -119,8 +123,14 @@ export async function connectClient(
       return { action: 'accept', content: { ...answer } };
     });
   }
-  const streamable = kind === 'v1-streamable' ? new V1StreamableTransport(new URL(gw.mcpUrl(serverId))) : undefined;
-  await client.connect(streamable ?? new V1SseTransport(new URL(gw.sseUrl(serverId))));
+  const streamable = kind === 'v1-streamable' ? new V1StreamableTransport(new URL(gw.mcpUrl(serverId)), { requestInit: { headers: auth } }) : undefined;
+  // The SSE stream is opened by an EventSource, which takes headers only through its fetch.
+  const sse = () =>
+    new V1SseTransport(new URL(gw.sseUrl(serverId)), {
+      requestInit: { headers: auth },
+      eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...auth } }) },
+    });
+  await client.connect(streamable ?? sse());
   return {
     kind,
     protocol: streamable?.protocolVersion ?? '2024-11-05',

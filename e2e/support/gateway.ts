@@ -3,6 +3,7 @@
  * socket on a free port), configured through its admin API like an operator would.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -31,16 +32,31 @@ export interface E2eGateway {
   stop(): Promise<void>;
 }
 
-export async function startE2eGateway(): Promise<E2eGateway> {
+/**
+ * A loopback port free right now, for servers whose public URL must be known before they
+ * listen (the gateway's OAuth issuer, the OpenID provider's issuer).
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startE2eGateway(env: Record<string, string> = {}): Promise<E2eGateway> {
   const tmp = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
   let running: RunningGateway;
   try {
+    const port = await freePort();
     const config = loadConfig({
-      PORT: '0',
+      PORT: String(port),
+      SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
       SWITCHBOARD_DATA_DIR: join(tmp, 'data'),
       SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
       SWITCHBOARD_CONSOLE_DIR: '/nonexistent',
       SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: '2000',
+      ...env,
     });
     running = await startGateway(config, pino({ level: 'silent' }), {});
   } catch (error) {

@@ -75,6 +75,11 @@ export class RawSession {
     return responseOf(await this.post({ jsonrpc: '2.0', id, method, params }), id);
   }
 
+  /** The raw HTTP response to one request, for tests about how the answer is framed. */
+  send(id: number | string, method: string, params: Record<string, unknown>): Promise<Response> {
+    return this.post({ jsonrpc: '2.0', id, method, params });
+  }
+
   async close(): Promise<void> {
     const res = await fetch(this.url, {
       method: 'DELETE',

@@ -1,10 +1,13 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useSyncExternalStore } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { sessionQueries, useSignOut } from './api/session.ts';
 import { tokenStore } from './api/token-store.ts';
+import { Loading } from './components/query-state.tsx';
 import { SignInCard } from './features/auth/sign-in-card.tsx';
 import { HealthBadge } from './features/health/health-badge.tsx';
-import { UpstreamsTable } from './features/upstreams/upstreams-table.tsx';
-import { VirtualServersTable } from './features/virtual-servers/virtual-servers-table.tsx';
+import { Routes } from './layout/routes.tsx';
+import { Sidebar } from './layout/sidebar.tsx';
+import { Link } from './lib/router.tsx';
 
 function Logo() {
   return (
@@ -20,40 +23,56 @@ function Logo() {
 }
 
 export function App() {
-  const { token, notice } = useSyncExternalStore(tokenStore.subscribe, tokenStore.getState);
+  const { token, csrfToken, notice } = useSyncExternalStore(tokenStore.subscribe, tokenStore.getState);
   const queryClient = useQueryClient();
+  const session = useQuery(sessionQueries.current());
+  const signOut = useSignOut();
 
-  // Nothing fetched with one token may be shown to whoever signs in next.
+  // Nothing fetched with one credential may be shown to whoever signs in next; and after
+  // a session ended on its own (a 401), ask the gateway again who is signed in.
+  const hadCredential = useRef(false);
   useEffect(() => {
-    if (!token) queryClient.clear();
-  }, [token, queryClient]);
+    const has = Boolean(token || csrfToken);
+    if (hadCredential.current && !has) {
+      queryClient.removeQueries({ predicate: (q) => !sessionQueries.all().every((part, i) => q.queryKey[i] === part) });
+      void queryClient.invalidateQueries({ queryKey: sessionQueries.all() });
+    }
+    hadCredential.current = has;
+  }, [token, csrfToken, queryClient]);
+
+  const user = csrfToken ? session.data?.user : null;
+  const signedIn = Boolean(token || user);
+  const who = user ? (user.name ?? user.email) : 'API token';
 
   return (
     <div className="shell">
       <header className="topbar">
-        <div className="brand">
+        <Link to="/" className="brand">
           <Logo />
           <span>Switchboard</span>
-        </div>
-        {token && (
+        </Link>
+        {signedIn && (
           <div className="topbar-actions">
             <HealthBadge />
-            <button type="button" className="button ghost" onClick={() => tokenStore.signOut()}>
+            <span className="who" title={user?.email}>
+              {who}
+            </span>
+            <button type="button" className="button ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
               Sign out
             </button>
           </div>
         )}
       </header>
-      <main className="content">
-        {token ? (
-          <div className="stack">
-            <UpstreamsTable />
-            <VirtualServersTable />
-          </div>
-        ) : (
-          <SignInCard notice={notice} onSignIn={(value) => tokenStore.signIn(value)} />
-        )}
-      </main>
+      {signedIn ? (
+        <div className="frame">
+          <Sidebar />
+          <main className="content">
+            <Routes />
+          </main>
+        </div>
+      ) : (
+        <main className="content">{session.isPending && !notice ? <Loading noun="the console" /> : <SignInCard notice={notice} />}</main>
+      )}
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { adminApi } from './routes/admin-api.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mcpRoutes } from './routes/mcp.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 
 export interface AppOptions {
   /** Variables `${VAR}` may name in imported documents (the gateway's own secrets removed). */
@@ -25,15 +26,13 @@ export function createApp(deps: Deps, options: AppOptions) {
   app.use('*', requestId());
   app.use('*', requestLog(logger));
   app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `request body exceeds ${config.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: config.maxBodyBytes,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `request body exceeds ${config.maxBodyBytes} bytes`);
+    },
+  });
+  for (const path of ['/api/*', '/oauth/*', '/login', '/consent']) app.use(path, limitBody);
   app.route('/', healthRoutes(database, logger, options.isShuttingDown ?? (() => false)));
   app.route(
     '/api/v1',
@@ -45,7 +44,8 @@ export function createApp(deps: Deps, options: AppOptions) {
       onConfigChanged: () => registry.configChanged(),
     }),
   );
-  app.route('/', mcpRoutes({ ctx, registry, allowedHosts: config.allowedHosts }));
+  app.route('/', oauthRoutes(deps.oauth.context));
+  app.route('/', mcpRoutes({ ctx, registry, allowedHosts: config.allowedHosts, bearer: deps.oauth.verifier }));
   app.all('/api/*', () => {
     throw new AppError(404, 'not_found', 'no such API endpoint');
   });

@@ -30,4 +30,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SWITCHBOARD_ADMIN_TOKEN: 'short' })).toThrow(/SWITCHBOARD_ADMIN_TOKEN/);
     expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: 'https://gw.example.com/' }).publicUrl).toBe('https://gw.example.com');
   });
+
+  it('keeps audit events 90 days by default; 0 keeps them forever', () => {
+    expect(loadConfig({}).auditRetentionDays).toBe(90);
+    expect(loadConfig({ SWITCHBOARD_AUDIT_RETENTION_DAYS: '0' }).auditRetentionDays).toBe(0);
+    expect(loadConfig({ SWITCHBOARD_AUDIT_RETENTION_DAYS: '7' }).auditRetentionDays).toBe(7);
+    expect(() => loadConfig({ SWITCHBOARD_AUDIT_RETENTION_DAYS: '-1' })).toThrow(/SWITCHBOARD_AUDIT_RETENTION_DAYS/);
+  });
 });

@@ -28,7 +28,17 @@ const envSchema = z.object({
   SWITCHBOARD_ALLOWED_HOSTS: optionalText,
   SWITCHBOARD_CONFIG: optionalText,
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
+  SWITCHBOARD_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
+  SWITCHBOARD_SIGNING_ALG: z.enum(['ES256', 'RS256']).default('ES256'),
+  SWITCHBOARD_DCR_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  SWITCHBOARD_EXTERNAL_ISSUER: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  SWITCHBOARD_EXTERNAL_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  SWITCHBOARD_EXTERNAL_AUDIENCE: optionalText,
+  SWITCHBOARD_EXTERNAL_ALGORITHMS: z.string().default('RS256,ES256,PS256,EdDSA'),
+  SWITCHBOARD_EXTERNAL_EMAIL_CLAIM: z.string().min(1).default('email'),
 });
 
 export interface Config {
@@ -48,7 +58,30 @@ export interface Config {
   /** Hostnames accepted in `Host` and `Origin` on MCP endpoints (DNS-rebinding protection). */
   allowedHosts: string[];
   shutdownTimeoutMs: number;
+  /** Audit events older than this many days are deleted periodically; 0 keeps them forever. */
+  auditRetentionDays: number;
   logLevel: (typeof logLevels)[number];
+  oauth: OAuthConfig;
+}
+
+export interface ExternalIssuerConfig {
+  issuer: string;
+  /** Absent: discovered from the issuer's metadata. */
+  jwksUrl?: string;
+  /** Absent: each virtual server's own URL is the required audience. */
+  audience?: string;
+  algorithms: string[];
+  emailClaim: string;
+}
+
+export interface OAuthConfig {
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  signingAlgorithm: 'ES256' | 'RS256';
+  /** Dynamic client registrations allowed per client IP per minute. */
+  registrationsPerMinute: number;
+  /** Set: trust this issuer's access tokens instead of running our own authorization server for MCP clients. */
+  externalIssuer?: ExternalIssuerConfig;
 }
 
 export class ConfigError extends Error {
@@ -110,7 +143,23 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       ]),
     ],
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
+    auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    oauth: {
+      accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: e.SWITCHBOARD_REFRESH_TOKEN_TTL,
+      signingAlgorithm: e.SWITCHBOARD_SIGNING_ALG,
+      registrationsPerMinute: e.SWITCHBOARD_DCR_RATE_LIMIT,
+      externalIssuer: e.SWITCHBOARD_EXTERNAL_ISSUER
+        ? {
+            issuer: e.SWITCHBOARD_EXTERNAL_ISSUER,
+            jwksUrl: e.SWITCHBOARD_EXTERNAL_JWKS_URL,
+            audience: e.SWITCHBOARD_EXTERNAL_AUDIENCE,
+            algorithms: e.SWITCHBOARD_EXTERNAL_ALGORITHMS.split(',').map((a) => a.trim()).filter((a) => a && a !== 'none' && !a.startsWith('HS')),
+            emailClaim: e.SWITCHBOARD_EXTERNAL_EMAIL_CLAIM,
+          }
+        : undefined,
+    },
   };
 }
 

@@ -3,8 +3,11 @@ import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { migrateDatabase } from '@switchboard/db/migrate';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
+import { AuditWriter } from './audit/audit-writer.ts';
+import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
+import { createOAuth, type OAuthRuntime } from './oauth/setup.ts';
 import { type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
 import type { ServiceContext } from './services/context.ts';
 import { assertKeysPresent, loadKeyRing } from './services/secret-keys.ts';
@@ -17,6 +20,11 @@ export interface Deps {
   ctx: ServiceContext;
   bootstrap: BootstrapResult;
   registry: FederationRegistry;
+  /** The audit trail's queue; drained at shutdown after in-flight requests, before the pool closes. */
+  audit: AuditWriter;
+  auditRetention: { stop(): Promise<void> };
+  /** Authorization server + bearer verification for OAuth-protected virtual servers. */
+  oauth: OAuthRuntime;
 }
 
 const BOOTSTRAP_LOCK_KEY = 0x5b0a_d002;
@@ -32,12 +40,17 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     const ctx: ServiceContext = { db: database.db, secrets: keys.ring, publicUrl: config.publicUrl };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
-    const registry = new FederationRegistry({ ctx, logger, version: packageJson.version, signals: database });
+    const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
+    const registry = new FederationRegistry({ ctx, logger, version: packageJson.version, signals: database, audit });
     ctx.federation = registry;
     await registry.followReplicas();
     await registry.reload();
     await registry.pool.startAll();
-    return { config, logger, database, ctx, bootstrap, registry };
+    const oauth = await createOAuth(ctx, config, logger, database);
+    oauth.context.onUsersChanged = () => void registry.configChanged();
+    oauth.verifier.knownUser = (id) => registry.access.current.user(id);
+    const auditRetention = startAuditRetention({ ctx, logger, days: config.auditRetentionDays });
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -89,7 +89,7 @@ describe('two gateway processes on one Postgres', () => {
     const created = await fetch(`${a.url}/api/v1/virtual-servers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: vsId, name: 'shared', authMode: 'none' }),
+      body: JSON.stringify({ id: vsId, name: 'shared', authMode: 'none', defaultAccess: 'allow' }),
     });
     expect(created.status).toBe(201);
     let status = 404;

@@ -34,7 +34,10 @@ export async function startGateway(
       const summary = await configFile.applyNow();
       logger.info({ path: config.configFile, summary }, 'configuration file applied');
     } catch (error) {
+      deps.oauth.stop();
       await deps.registry.close();
+      await deps.auditRetention.stop();
+      await deps.audit.close();
       await deps.database.close();
       throw error;
     }
@@ -61,7 +64,11 @@ export async function startGateway(
         const closed = closeServer(server, config.shutdownTimeoutMs);
         await deps.registry.closeSessions();
         await closed;
+        deps.oauth.stop();
         await deps.registry.close();
+        // Every call has been answered and recorded by now: write the rest, then close the pool.
+        await deps.auditRetention.stop();
+        await deps.audit.close();
         await deps.database.close();
       })();
       return stopping;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, apiRequest, SESSION_ENDED } from './client.ts';
+import { ApiError, apiDownload, apiRequest, SESSION_ENDED } from './client.ts';
 import { createTokenStore, type TokenStore } from './token-store.ts';
 
 /** A Storage backed by a Map: the unit tests run in Node, which has no sessionStorage. */
@@ -140,7 +140,7 @@ describe('apiRequest', () => {
 
     expect(error.status).toBe(401);
     expect(error.code).toBe('unauthorized');
-    expect(store.getState()).toEqual({ token: null, notice: SESSION_ENDED });
+    expect(store.getState()).toEqual({ token: null, csrfToken: null, notice: SESSION_ENDED });
     expect(storage.getItem('switchboard.adminToken')).toBeNull();
     expect(listener).toHaveBeenCalledTimes(1);
   });
@@ -171,6 +171,28 @@ describe('apiRequest', () => {
     expect(error.code).toBe('network_error');
   });
 
+  it('with a cookie session, sends the CSRF token on changes only, and no Authorization', async () => {
+    store.adoptSession('csrf-1');
+    fetchMock.mockImplementation(async () => jsonResponse(200, {}));
+    await apiRequest('/roles', {}, store);
+    await apiRequest('/roles', { method: 'POST', body: { name: 'x' } }, store);
+
+    expect(call(0).headers.has('x-csrf-token')).toBe(false);
+    expect(call(0).init.credentials).toBe('same-origin');
+    expect(call(1).headers.get('x-csrf-token')).toBe('csrf-1');
+    expect(call(1).headers.has('authorization')).toBe(false);
+  });
+
+  it('ends a cookie session on 401, but not when a public endpoint answers 401', async () => {
+    store.adoptSession('csrf-1');
+    fetchMock.mockImplementation(async () => jsonResponse(401, { error: { code: 'invalid_credentials', message: 'wrong' } }));
+    await rejection(apiRequest('/session', { method: 'POST', auth: false, body: {} }, store));
+    expect(store.getState().csrfToken).toBe('csrf-1');
+
+    await rejection(apiRequest('/upstreams', {}, store));
+    expect(store.getState()).toEqual({ token: null, csrfToken: null, notice: SESSION_ENDED });
+  });
+
   it('lets a cancellation through unchanged', async () => {
     const controller = new AbortController();
     controller.abort();
@@ -186,6 +208,21 @@ describe('apiRequest', () => {
     const error = await rejection(apiRequest('/upstreams', {}, store));
 
     expect(error.code).toBe('invalid_response');
+  });
+});
+
+describe('apiDownload', () => {
+  it('returns the body as a Blob with the bearer token, and an ApiError on failure', async () => {
+    store.signIn('tok');
+    fetchMock.mockResolvedValueOnce(new Response('a,b\n1,2\n', { status: 200, headers: { 'Content-Type': 'text/csv' } }));
+    const blob = await apiDownload('/audit-events/export', { query: { format: 'csv' } }, store);
+    expect(await blob.text()).toBe('a,b\n1,2\n');
+    expect(call().url).toBe('/api/v1/audit-events/export?format=csv');
+    expect(call().headers.get('authorization')).toBe('Bearer tok');
+
+    fetchMock.mockResolvedValueOnce(jsonResponse(403, { error: { code: 'forbidden', message: 'no' } }));
+    const error = await rejection(apiDownload('/export', {}, store));
+    expect(error.code).toBe('forbidden');
   });
 });
 
@@ -208,6 +245,6 @@ describe('token store', () => {
     expect(store.getState()).toBe(first);
     store.signIn('t');
     expect(store.getState()).not.toBe(first);
-    expect(store.getState()).toEqual({ token: 't', notice: null });
+    expect(store.getState()).toEqual({ token: 't', csrfToken: null, notice: null });
   });
 });

@@ -35,7 +35,7 @@ export interface RequestOptions {
   auth?: boolean;
 }
 
-export const SESSION_ENDED = 'Your session ended: the gateway did not accept the API token. Sign in again.';
+export const SESSION_ENDED = 'Your session ended: the gateway no longer accepts this sign-in. Sign in again.';
 
 function buildUrl(base: string, path: string, query: RequestOptions['query']): string {
   const params = new URLSearchParams();
@@ -71,8 +71,10 @@ export async function apiRequest<T>(
 ): Promise<T> {
   const { method = 'GET', body, query, signal, base = API_BASE, auth = true } = options;
   const headers = new Headers({ Accept: 'application/json' });
-  const token = auth ? store.getToken() : null;
-  if (token) headers.set('Authorization', `Bearer ${token}`);
+  const { token, csrfToken } = store.getState();
+  if (auth && token) headers.set('Authorization', `Bearer ${token}`);
+  // The session cookie goes along by itself (same origin); changes also need its CSRF token.
+  if (!token && csrfToken && method !== 'GET') headers.set('X-CSRF-Token', csrfToken);
   if (body !== undefined) headers.set('Content-Type', 'application/json');
 
   let response: Response;
@@ -82,6 +84,7 @@ export async function apiRequest<T>(
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
+      credentials: 'same-origin',
     });
   } catch (cause) {
     if (signal?.aborted) throw cause; // cancelled by the caller (e.g. TanStack Query)
@@ -92,12 +95,50 @@ export async function apiRequest<T>(
   const parsed = text ? parseJson(text) : undefined;
   if (!response.ok) {
     const error = errorFromBody(response.status, response.statusText, parsed);
-    // Only if the rejected token is still the current one (not replaced meanwhile).
-    if (response.status === 401 && token && store.getToken() === token) store.signOut(SESSION_ENDED);
+    // Only if the rejected credential is still the current one (not replaced meanwhile).
+    const current = store.getState();
+    const sameCredential = token ? current.token === token : csrfToken !== null && current.csrfToken === csrfToken;
+    if (response.status === 401 && auth && sameCredential) store.signOut(SESSION_ENDED);
     throw error;
   }
   if (text && parsed === undefined) {
     throw new ApiError(response.status, 'invalid_response', 'The gateway sent a response that is not JSON.');
   }
   return parsed as T;
+}
+
+/**
+ * A file from the API (an export): the body as a Blob, with the same credentials and
+ * error handling as `apiRequest`. The caller saves it (see `saveBlob`).
+ */
+export async function apiDownload(
+  path: string,
+  options: Pick<RequestOptions, 'query' | 'signal'> = {},
+  store: TokenStore = tokenStore,
+): Promise<Blob> {
+  const { token } = store.getState();
+  const headers = new Headers();
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(API_BASE, path, options.query), { headers, signal: options.signal, credentials: 'same-origin' });
+  } catch (cause) {
+    if (options.signal?.aborted) throw cause;
+    throw new ApiError(0, 'network_error', 'Cannot reach the gateway. Is it running?');
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    throw errorFromBody(response.status, response.statusText, text ? parseJson(text) : undefined);
+  }
+  return response.blob();
+}
+
+/** Offers a Blob to the user as a downloaded file. */
+export function saveBlob(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

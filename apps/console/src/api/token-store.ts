@@ -1,9 +1,13 @@
 /**
- * The admin API token of this browser tab, kept in sessionStorage: it survives a reload
- * but not closing the tab, and other tabs never see it.
+ * The console's credential in this browser tab. Either an admin API token, kept in
+ * sessionStorage (it survives a reload but not closing the tab, and other tabs never see
+ * it), or a cookie session — the cookie itself is HttpOnly, so only its CSRF token,
+ * echoed on every change, is known here (in memory; `GET /session` returns it again).
  */
 export interface TokenState {
   token: string | null;
+  /** The cookie session's CSRF token, when signed in with email and password. */
+  csrfToken: string | null;
   /** Why the user was signed out, shown on the sign-in card; null after a manual sign-out. */
   notice: string | null;
 }
@@ -14,6 +18,8 @@ export interface TokenStore {
   getState(): TokenState;
   subscribe(listener: () => void): () => void;
   signIn(token: string): void;
+  /** Signed in with the session cookie: remember its CSRF token. */
+  adoptSession(csrfToken: string): void;
   signOut(notice?: string): void;
 }
 
@@ -39,12 +45,12 @@ export function createTokenStore(storage: () => Storage | undefined): TokenStore
     }
   };
   const current = (): TokenState => {
-    state ??= { token: read(), notice: null };
+    state ??= { token: read(), csrfToken: null, notice: null };
     return state;
   };
   const update = (next: TokenState) => {
     const prev = current();
-    if (prev.token === next.token && prev.notice === next.notice) return;
+    if (prev.token === next.token && prev.csrfToken === next.csrfToken && prev.notice === next.notice) return;
     state = next;
     write(next.token);
     for (const listener of listeners) listener();
@@ -58,10 +64,13 @@ export function createTokenStore(storage: () => Storage | undefined): TokenStore
       return () => listeners.delete(listener);
     },
     signIn(token) {
-      update({ token: token.trim(), notice: null });
+      update({ token: token.trim(), csrfToken: null, notice: null });
+    },
+    adoptSession(csrfToken) {
+      update({ token: null, csrfToken, notice: null });
     },
     signOut(notice) {
-      update({ token: null, notice: notice ?? null });
+      update({ token: null, csrfToken: null, notice: notice ?? null });
     },
   };
 }

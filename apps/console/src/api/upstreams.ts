@@ -1,11 +1,41 @@
 import type { Page } from '@switchboard/core/contracts/common';
-import type { Upstream } from '@switchboard/core/contracts/upstreams';
-import { queryOptions } from '@tanstack/react-query';
-import { apiRequest } from './client.ts';
+import type {
+  Upstream,
+  UpstreamCatalogDto,
+  UpstreamCreate,
+  UpstreamStatusDto,
+  UpstreamUpdate,
+} from '@switchboard/core/contracts/upstreams';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { ApiError, apiRequest } from './client.ts';
 
 export interface UpstreamListParams {
   limit?: number;
   cursor?: string;
+}
+
+/** `POST /upstreams/test`: whether a definition connects, and what it offers. */
+export interface ConnectionTest {
+  ok: boolean;
+  error: string | null;
+  protocolVersion: string | null;
+  serverInfo: Record<string, unknown> | null;
+  tools: string[];
+  resources: number;
+  prompts: number;
+  ms: number;
+}
+
+const path = (id: string) => `/upstreams/${encodeURIComponent(id)}`;
+
+/** The stored catalog, or null when the upstream has never been listed (not an error). */
+async function fetchCatalog(id: string, signal: AbortSignal): Promise<UpstreamCatalogDto | null> {
+  try {
+    return await apiRequest<UpstreamCatalogDto>(`${path(id)}/catalog`, { signal });
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_listed') return null;
+    throw error;
+  }
 }
 
 export const upstreamQueries = {
@@ -15,10 +45,69 @@ export const upstreamQueries = {
     queryOptions({
       queryKey: [...upstreamQueries.lists(), params] as const,
       queryFn: ({ signal }) => apiRequest<Page<Upstream>>('/upstreams', { query: { ...params }, signal }),
+      refetchInterval: 10_000,
     }),
   detail: (id: string) =>
     queryOptions({
       queryKey: [...upstreamQueries.all(), 'detail', id] as const,
-      queryFn: ({ signal }) => apiRequest<Upstream>(`/upstreams/${encodeURIComponent(id)}`, { signal }),
+      queryFn: ({ signal }) => apiRequest<Upstream>(path(id), { signal }),
+      refetchInterval: 5_000,
+    }),
+  catalog: (id: string) =>
+    queryOptions({
+      queryKey: [...upstreamQueries.all(), 'catalog', id] as const,
+      queryFn: ({ signal }) => fetchCatalog(id, signal),
     }),
 };
+
+function useInvalidateUpstreams() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: upstreamQueries.all() });
+}
+
+export function useCreateUpstream() {
+  const invalidate = useInvalidateUpstreams();
+  return useMutation({
+    mutationFn: (input: UpstreamCreate) => apiRequest<Upstream>('/upstreams', { method: 'POST', body: input }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateUpstream(id: string) {
+  const invalidate = useInvalidateUpstreams();
+  return useMutation({
+    mutationFn: (patch: UpstreamUpdate) => apiRequest<Upstream>(path(id), { method: 'PATCH', body: patch }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteUpstream() {
+  const invalidate = useInvalidateUpstreams();
+  return useMutation({
+    mutationFn: (id: string) => apiRequest<void>(path(id), { method: 'DELETE' }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useTestUpstream() {
+  return useMutation({
+    mutationFn: (input: UpstreamCreate) => apiRequest<ConnectionTest>('/upstreams/test', { method: 'POST', body: input }),
+  });
+}
+
+/** Connects if needed and lists the upstream again. */
+export function useRefreshUpstream() {
+  const invalidate = useInvalidateUpstreams();
+  return useMutation({
+    mutationFn: (id: string) => apiRequest<UpstreamCatalogDto>(`${path(id)}/refresh`, { method: 'POST' }),
+    onSettled: invalidate,
+  });
+}
+
+export function useRestartUpstream() {
+  const invalidate = useInvalidateUpstreams();
+  return useMutation({
+    mutationFn: (id: string) => apiRequest<UpstreamStatusDto>(`${path(id)}/restart`, { method: 'POST' }),
+    onSettled: invalidate,
+  });
+}

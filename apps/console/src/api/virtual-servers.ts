@@ -1,12 +1,15 @@
 import type { Page } from '@switchboard/core/contracts/common';
-import type { VirtualServer } from '@switchboard/core/contracts/virtual-servers';
+import type { VirtualServer, VirtualServerCreate, VirtualServerUpdate } from '@switchboard/core/contracts/virtual-servers';
 import { queryOptions } from '@tanstack/react-query';
 import { apiRequest } from './client.ts';
+import { useInvalidatingMutation } from './mutations.ts';
 
 export interface VirtualServerListParams {
   limit?: number;
   cursor?: string;
 }
+
+const path = (id: string) => `/virtual-servers/${encodeURIComponent(id)}`;
 
 export const virtualServerQueries = {
   all: () => ['virtual-servers'] as const,
@@ -19,6 +22,21 @@ export const virtualServerQueries = {
   detail: (id: string) =>
     queryOptions({
       queryKey: [...virtualServerQueries.all(), 'detail', id] as const,
-      queryFn: ({ signal }) => apiRequest<VirtualServer>(`/virtual-servers/${encodeURIComponent(id)}`, { signal }),
+      queryFn: ({ signal }) => apiRequest<VirtualServer>(path(id), { signal }),
     }),
 };
+
+export const useCreateVirtualServer = () =>
+  useInvalidatingMutation(
+    (input: VirtualServerCreate) => apiRequest<VirtualServer>('/virtual-servers', { method: 'POST', body: input }),
+    [virtualServerQueries.all()],
+  );
+
+export const useUpdateVirtualServer = (id: string) =>
+  useInvalidatingMutation(
+    (patch: VirtualServerUpdate) => apiRequest<VirtualServer>(path(id), { method: 'PATCH', body: patch }),
+    [virtualServerQueries.all()],
+  );
+
+export const useDeleteVirtualServer = () =>
+  useInvalidatingMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), [virtualServerQueries.all()]);

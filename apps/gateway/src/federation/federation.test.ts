@@ -25,7 +25,7 @@ describe.each(backends)('federation on %s', (backend) => {
     gw = await createTestGateway(backend);
     const res = await gw.api('POST', '/api/v1/import', {
       mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'none' } },
+      virtualServers: { dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
     });
     expect(res.status).toBe(200);
     upstreamId = (await json(gw.api('GET', '/api/v1/upstreams'))).items[0].id;
@@ -135,7 +135,7 @@ describe('sessions and API keys', () => {
     gw = await createTestGateway('pglite');
     await gw.api('POST', '/api/v1/import', {
       mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { keyed: { id: SERVER_ID, upstreams: ['fx'], auth: 'api-key' } },
+      virtualServers: { keyed: { id: SERVER_ID, upstreams: ['fx'], auth: 'api-key', defaultAccess: 'allow' } },
     });
   });
   afterAll(() => gw.close());

@@ -1,12 +1,18 @@
+import type { VirtualServerRouter } from '@switchboard/core/federation/router';
+import { liveVisibility } from '@switchboard/core/policy/policy-snapshot';
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
 import { UpstreamPool } from '@switchboard/core/upstream/pool';
 import { type Catalog, UpstreamError, type UpstreamSpec, type UpstreamStatus } from '@switchboard/core/upstream/types';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
-import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
+import type { AuditSink } from '../audit/audit-writer.ts';
+import { createCallAuditor } from '../mcp/call-audit.ts';
+import type { Principal } from '../mcp/principal.ts';
+import { type Caller, VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { saveCatalog } from '../services/upstream-catalogs.ts';
+import { type AccessChange, AccessControl } from './access-control.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
 const CONFIG_CHANNEL = 'switchboard_config';
@@ -19,6 +25,8 @@ export interface RegistryOptions {
   signals?: Pick<DatabaseHandle, 'listen' | 'notify'>;
   /** Passed to the pool (tests shorten health checks and backoff). */
   pool?: ConstructorParameters<typeof UpstreamPool>[0];
+  /** Where tools/call, resources/read and prompts/get are recorded; absent = not audited. */
+  audit?: AuditSink;
 }
 
 /**
@@ -28,8 +36,11 @@ export interface RegistryOptions {
  */
 export class FederationRegistry implements FederationView {
   readonly pool: UpstreamPool;
+  /** Policies, users and roles in memory: every list and call is decided from here. */
+  readonly access = new AccessControl();
   private upstreams = new Map<string, UpstreamSpec>();
   private servers = new Map<string, GatewayServerSpec>();
+  private allServers = new Map<string, GatewayServerSpec>();
   private readonly runtimes = new Map<string, VirtualServerRuntime>();
   private reloading: Promise<void> = Promise.resolve();
   private readonly replicaId = randomUUID();
@@ -75,11 +86,13 @@ export class FederationRegistry implements FederationView {
 
   private async apply() {
     const specs = await loadFederationSpecs(this.options.ctx.db, this.options.ctx.secrets);
+    const accessChange = await this.access.reload(this.options.ctx.db);
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
     for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
     for (const spec of nextUpstreams.values()) this.pool.upsert(spec);
     this.upstreams = nextUpstreams;
 
+    this.allServers = new Map(specs.servers.map((s) => [s.id, s]));
     this.servers = new Map(specs.servers.filter((s) => s.enabled).map((s) => [s.id, s]));
     for (const [id, runtime] of this.runtimes) {
       if (!this.servers.has(id)) {
@@ -92,6 +105,38 @@ export class FederationRegistry implements FederationView {
       if (runtime) runtime.updateTable(this.tableFor(spec));
       else this.runtimes.set(spec.id, this.createRuntime(spec));
     }
+    if (accessChange) this.applyAccessChange(accessChange);
+  }
+
+  /**
+   * Open sessions follow a policy change at their next request (their visibility is
+   * live); here they hear list_changed at once, and a disabled or deleted user's end.
+   */
+  private applyAccessChange({ before, after }: AccessChange) {
+    for (const [id, runtime] of this.runtimes) {
+      runtime.closeSessionsOf((p) => p.userId !== null && !after.userActive(p.userId));
+      runtime.accessChanged(
+        (p) => before.visibility(id, p.userId),
+        (p) => after.visibility(id, p.userId),
+      );
+    }
+  }
+
+  /** A caller's live visibility and audit recorder on one server. */
+  private callerFor(serverId: string, principal: Principal, router: VirtualServerRouter): Caller {
+    const visibility = liveVisibility(() => this.access.current, serverId, principal.userId);
+    const sink = this.options.audit;
+    if (!sink) return { visibility };
+    const audit = createCallAuditor({
+      sink,
+      virtualServerId: serverId,
+      principal,
+      router: () => router,
+      visibility,
+      userEmail: () => (principal.userId ? (this.access.current.user(principal.userId)?.email ?? null) : null),
+      payloads: () => this.servers.get(serverId)?.auditPayloads ?? false,
+    });
+    return { visibility, audit };
   }
 
   private createRuntime(spec: VirtualServerSpec) {
@@ -101,6 +146,7 @@ export class FederationRegistry implements FederationView {
       directory: this.pool,
       table: this.tableFor(spec),
       prepare: () => this.connectUpstreamsOf(spec.id),
+      caller: (principal, router) => this.callerFor(spec.id, principal, router),
     });
   }
 
@@ -148,6 +194,24 @@ export class FederationRegistry implements FederationView {
 
   runtime(id: string): VirtualServerRuntime | undefined {
     return this.runtimes.get(id);
+  }
+
+  /** Open 2025-era MCP sessions (Streamable HTTP and SSE) per running virtual server, in this process. */
+  openSessions(): Array<{ virtualServerId: string; sessions: number }> {
+    return [...this.runtimes].map(([virtualServerId, runtime]) => ({ virtualServerId, sessions: runtime.sessionCount }));
+  }
+
+  /** An enabled virtual server's router, its lazy upstreams connected first (the admin playground). */
+  async routerFor(serverId: string): Promise<VirtualServerRouter | undefined> {
+    await this.connectUpstreamsOf(serverId);
+    return this.runtimes.get(serverId)?.router;
+  }
+
+  /** What an access explanation reads: the server's routing table (disabled servers too) and the policy snapshot. */
+  accessState(serverId: string) {
+    const spec = this.allServers.get(serverId);
+    if (!spec) return undefined;
+    return { table: this.runtimes.get(serverId)?.router.routingTable ?? this.tableFor(spec), policy: this.access.current };
   }
 
   /** The auth mode of an enabled virtual server (kept in memory: no database read per request). */

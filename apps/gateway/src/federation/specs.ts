@@ -8,7 +8,7 @@ import { decryptMap } from '../services/secret-fields.ts';
 type UpstreamRow = typeof upstreams.$inferSelect;
 
 /** A virtual server's routing spec plus what the HTTP layer needs (its auth mode). */
-export type GatewayServerSpec = VirtualServerSpec & { authMode: 'oauth' | 'none' | 'api-key' };
+export type GatewayServerSpec = VirtualServerSpec & { authMode: 'oauth' | 'none' | 'api-key'; auditPayloads: boolean };
 
 /** A stored upstream as the engine runs it: secrets decrypted, in memory only. */
 export function toUpstreamSpec(row: UpstreamRow, ring: KeyRing): UpstreamSpec {
@@ -36,6 +36,7 @@ export async function loadFederationSpecs(db: Database, ring: KeyRing) {
     id: s.id,
     name: s.name,
     authMode: s.authMode,
+    auditPayloads: s.auditPayloads,
     prefixMode: s.prefixMode,
     enabled: s.enabled,
     entries: entryRows

@@ -5,5 +5,7 @@ import type { AuthenticatedToken } from '../services/api-tokens.ts';
 export type AppEnv = {
   Variables: RequestIdVariables & {
     adminToken?: AuthenticatedToken;
+    /** The administrator signed in to the console, when the request came with its cookie. */
+    consoleUser?: { id: string; email: string; name: string | null };
   };
 };

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { isInputRequiredResult, type Server } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import type { CallAuditor } from './call-audit.ts';
 import { toProtocolError } from './errors.ts';
 import { CLIENT_CAPABILITIES, downstreamResult, isHopMetaKey } from './forwarding.ts';
 import { LOG_LEVEL_META, type LogLevel, upstreamLogLevel, wants } from './logging.ts';
@@ -32,6 +33,7 @@ export async function tryFastToolCall(
   session: FastSession,
   router: VirtualServerRouter,
   visible?: Visibility,
+  audit?: CallAuditor,
 ): Promise<FastPathOutcome> {
   const accept = request.headers.get('accept') ?? '';
   const version = request.headers.get('mcp-protocol-version');
@@ -79,22 +81,26 @@ export async function tryFastToolCall(
   const meta = (params._meta ?? {}) as Record<string, unknown>;
   const progressToken = meta.progressToken as string | number | undefined;
   const threshold = session.state.logLevel ?? 'all';
-  const write = (payload: unknown) => outgoing.write(`event: message\ndata: ${JSON.stringify(payload)}\n\n`);
+  // The headers wait for the first thing to send: a call that streams nothing (no progress,
+  // no logs) is answered as one JSON body with a length, cheaper at both ends than a stream.
+  let streaming = false;
+  const write = (payload: unknown) => {
+    if (!streaming) {
+      streaming = true;
+      outgoing.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'mcp-session-id': session.id });
+    }
+    outgoing.write(`event: message\ndata: ${JSON.stringify(payload)}\n\n`);
+  };
 
   const aborted = new AbortController();
   session.calls.set(id, aborted);
   outgoing.once('close', () => {
     if (!outgoing.writableFinished) aborted.abort(new Error('client went away'));
   });
-  outgoing.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'mcp-session-id': session.id,
-  });
 
   let reply: unknown;
   let upstreamName: string | undefined;
+  const audited = audit?.start('tool', params.name as string, params.arguments);
   try {
     const route = router.toolRoute(params.name as string, visible);
     upstreamName = route.upstreamName;
@@ -120,14 +126,22 @@ export async function tryFastToolCall(
     );
     if (isInputRequiredResult(result)) throw new Error('the upstream asked for input this client cannot give');
     const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;
-    reply = { jsonrpc: '2.0', id, result: downstreamResult(session.server.projectCallToolResult(result as never, outputSchema) as Record<string, unknown>) };
+    const projected = session.server.projectCallToolResult(result as never, outputSchema) as Record<string, unknown>;
+    audited?.ok(projected);
+    reply = { jsonrpc: '2.0', id, result: downstreamResult(projected) };
   } catch (error) {
+    audited?.failed(error);
     const failure = toProtocolError(error, upstreamName) as { code?: unknown; message?: string; data?: unknown };
     const code = typeof failure.code === 'number' ? failure.code : -32603;
     const messageText = typeof failure.code === 'number' ? failure.message : 'internal error';
     reply = { jsonrpc: '2.0', id, error: { code, message: messageText, ...(failure.data !== undefined && { data: failure.data }) } };
   }
   session.calls.delete(id);
-  outgoing.end(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
+  const data = JSON.stringify(reply);
+  if (streaming) outgoing.end(`event: message\ndata: ${data}\n\n`);
+  else {
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'mcp-session-id': session.id };
+    outgoing.writeHead(200, headers).end(data);
+  }
   return { handled: true };
 }

@@ -1,5 +1,6 @@
 import { isInputRequiredResult, Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import { audited, type CallAuditor } from './call-audit.ts';
 import { forwarding } from './errors.ts';
 import { downstreamResult, forwardOptions as optionsFor, upstreamParams as forwardParams } from './forwarding.ts';
 import { type LogLevel, requestLogLevel, upstreamLogLevel } from './logging.ts';
@@ -13,6 +14,8 @@ export interface GatewayServerOptions {
   prepare?: () => Promise<void>;
   /** What this caller may see and use (the access policy); absent = everything. */
   visibility?: Visibility;
+  /** Records this caller's tools/call, prompts/get and resources/read in the audit trail. */
+  audit?: CallAuditor;
   /** Subscriptions of this downstream session, kept by the runtime for update fan-out. */
   onSubscribe?(uri: string): void;
   onUnsubscribe?(uri: string): void;
@@ -76,22 +79,28 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     }) as never);
 
   handle('tools/list', async () => ({ tools: options.router().listTools(visible) }));
-  handle('tools/call', async (params, ctx) => {
-    const router = options.router();
-    const route = router.toolRoute(String(params.name), visible);
-    const result = await forwarding(route.upstreamName, () => router.callTool(upstreamParams(params, ctx), forwardOptions(ctx), visible));
-    if (isInputRequiredResult(result)) return result;
-    const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;
-    return server.projectCallToolResult(result as never, outputSchema) as AnyResult;
-  });
+  handle('tools/call', async (params, ctx) =>
+    audited(options.audit, 'tool', String(params.name), params.arguments, async () => {
+      const router = options.router();
+      const route = router.toolRoute(String(params.name), visible);
+      const result = await forwarding(route.upstreamName, () => router.callTool(upstreamParams(params, ctx), forwardOptions(ctx), visible));
+      if (isInputRequiredResult(result)) return result;
+      const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;
+      return server.projectCallToolResult(result as never, outputSchema) as AnyResult;
+    }),
+  );
   handle('prompts/list', async () => ({ prompts: options.router().listPrompts(visible) }));
   handle('prompts/get', async (params, ctx) =>
-    forwarding(undefined, () => options.router().getPrompt(upstreamParams(params, ctx), forwardOptions(ctx), visible)),
+    audited(options.audit, 'prompt', String(params.name), params.arguments, () =>
+      forwarding(undefined, () => options.router().getPrompt(upstreamParams(params, ctx), forwardOptions(ctx), visible)),
+    ),
   );
   handle('resources/list', async () => ({ resources: options.router().listResources(visible) }));
   handle('resources/templates/list', async () => ({ resourceTemplates: options.router().listResourceTemplates(visible) }));
   handle('resources/read', async (params, ctx) =>
-    forwarding(undefined, () => options.router().resourceRequest('resources/read', upstreamParams(params, ctx), forwardOptions(ctx), visible)),
+    audited(options.audit, 'resource', String(params.uri), { uri: params.uri }, () =>
+      forwarding(undefined, () => options.router().resourceRequest('resources/read', upstreamParams(params, ctx), forwardOptions(ctx), visible)),
+    ),
   );
   handle('resources/subscribe', async (params, ctx) => {
     await forwarding(undefined, () =>

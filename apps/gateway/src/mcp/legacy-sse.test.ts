@@ -115,8 +115,8 @@ describe('legacy HTTP+SSE transport', () => {
     await api('POST', '/api/v1/import', {
       mcpServers: { legacy: { type: 'sse', url: fixture.url } },
       virtualServers: {
-        dev: { id: OPEN_ID, upstreams: ['legacy'], auth: 'none' },
-        keyed: { id: KEYED_ID, upstreams: ['legacy'], auth: 'api-key' },
+        dev: { id: OPEN_ID, upstreams: ['legacy'], auth: 'none', defaultAccess: 'allow' },
+        keyed: { id: KEYED_ID, upstreams: ['legacy'], auth: 'api-key', defaultAccess: 'allow' },
       },
     });
     keyA = (await api('POST', '/api/v1/api-tokens', { name: 'a' })).token;

@@ -9,8 +9,10 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
-import { VirtualServerRouter, type UpstreamDirectory } from '@switchboard/core/federation/router';
+import { VirtualServerRouter, type UpstreamDirectory, type Visibility } from '@switchboard/core/federation/router';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
+import { notifyAccessChanges } from './access-changes.ts';
+import type { CallAuditor } from './call-audit.ts';
 import { tryFastToolCall } from './fast-path.ts';
 import { createGatewayServer } from './gateway-server.ts';
 import type { LogLevel } from './logging.ts';
@@ -22,11 +24,18 @@ import { rpcErrorResponse } from './errors.ts';
 type LegacySession = {
   server: Server;
   principal: Principal;
+  caller: Caller;
   subscriptions: Set<string>;
   state: { logLevel?: LogLevel };
   fastCalls: Map<string | number, AbortController>;
   lastSeen: number;
 } & ({ kind: 'streamable'; transport: WebStandardStreamableHTTPServerTransport } | { kind: 'sse'; transport: SseServerTransport });
+
+/** What a caller may see (policy) and where their calls are recorded (audit). */
+export interface Caller {
+  visibility?: Visibility;
+  audit?: CallAuditor;
+}
 
 export interface RuntimeOptions {
   name: string;
@@ -41,6 +50,8 @@ export interface RuntimeOptions {
   maxSessions?: number;
   /** Interval of keep-alive comments on SSE streams. */
   sseKeepAliveMs?: number;
+  /** Per principal: their (live) visibility and audit recorder; absent = everything visible, nothing recorded. */
+  caller?: (principal: Principal, router: VirtualServerRouter) => Caller;
 }
 
 const sessionNotFound = () => rpcErrorResponse(404, -32001, 'Session not found');
@@ -60,15 +71,21 @@ export class VirtualServerRuntime {
 
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
-    this.modern = createMcpHandler((ctx) => this.newServer(principalOf(ctx.authInfo)), { legacy: 'reject' });
+    this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });
     // Sweep at half the idle limit (at most every minute): a session outlives it by < 50 %.
     const sweepMs = Math.min(60_000, Math.max(10, this.idleMs / 2));
     this.sweeper = setInterval(() => this.closeIdleSessions(), sweepMs);
     this.sweeper.unref();
   }
 
-  private newServer(_principal: Principal, session?: { subscriptions: Set<string>; state: { logLevel?: LogLevel } }): Server {
+  private callerOf(principal: Principal): Caller {
+    return this.options.caller?.(principal, this.router) ?? {};
+  }
+
+  private newServer(caller: Caller, session?: { subscriptions: Set<string>; state: { logLevel?: LogLevel } }): Server {
     return createGatewayServer({
+      visibility: caller.visibility,
+      audit: caller.audit,
       sessionState: session?.state,
       name: `switchboard/${this.options.name}`,
       version: this.options.version,
@@ -98,7 +115,8 @@ export class VirtualServerRuntime {
       if (session?.kind === 'streamable' && session.principal.key === principal.key) {
         session.lastSeen = Date.now();
         await this.options.prepare?.();
-        const outcome = await tryFastToolCall(request, outgoing, { id: sessionId, server: session.server, state: session.state, calls: session.fastCalls }, this.router);
+        const fast = { id: sessionId, server: session.server, state: session.state, calls: session.fastCalls };
+        const outcome = await tryFastToolCall(request, outgoing, fast, this.router, session.caller.visibility, session.caller.audit);
         if (outcome.handled) return RESPONSE_ALREADY_SENT;
         if ('parsedBody' in outcome) {
           return session.transport.handleRequest(request, { parsedBody: outcome.parsedBody, authInfo: toAuthInfo(principal) });
@@ -135,11 +153,12 @@ export class VirtualServerRuntime {
   private async openSession(request: Request, body: unknown, principal: Principal): Promise<Response> {
     const subscriptions = new Set<string>();
     const state = {};
-    const server = this.newServer(principal, { subscriptions, state });
+    const caller = this.callerOf(principal);
+    const server = this.newServer(caller, { subscriptions, state });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { kind: 'streamable', transport, server, principal, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
+        this.sessions.set(id, { kind: 'streamable', transport, server, principal, caller, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);
@@ -165,10 +184,11 @@ export class VirtualServerRuntime {
     if (this.atCapacity()) return tooManySessions();
     const subscriptions = new Set<string>();
     const state = {};
-    const server = this.newServer(principal, { subscriptions, state });
+    const caller = this.callerOf(principal);
+    const server = this.newServer(caller, { subscriptions, state });
     const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
     const id = transport.sessionId;
-    this.sessions.set(id, { kind: 'sse', transport, server, principal, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
+    this.sessions.set(id, { kind: 'sse', transport, server, principal, caller, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
     server.onclose = () => {
       this.sessions.delete(id);
     };
@@ -206,6 +226,23 @@ export class VirtualServerRuntime {
     if (tools) this.modern.notify.toolsChanged();
     if (prompts) this.modern.notify.promptsChanged();
     if (resources) this.modern.notify.resourcesChanged();
+  }
+
+  /**
+   * Access rules changed: sessions whose lists differ under `before` and `after` hear
+   * list_changed now (their next request already uses the new rules); 2026-07-28
+   * listeners are not tied to a caller, so they all hear of it.
+   */
+  accessChanged(before: (p: Principal) => Visibility, after: (p: Principal) => Visibility) {
+    notifyAccessChanges(this.router, [...this.sessions.values()], before, after);
+    this.modern.notify.toolsChanged();
+    this.modern.notify.promptsChanged();
+    this.modern.notify.resourcesChanged();
+  }
+
+  /** Ends every session of the principals `predicate` selects (a disabled or deleted user). */
+  closeSessionsOf(predicate: (principal: Principal) => boolean) {
+    for (const session of this.sessions.values()) if (predicate(session.principal)) void session.server.close();
   }
 
   /** An upstream said a resource changed: tell the sessions subscribed to it. */

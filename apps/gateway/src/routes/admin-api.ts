@@ -5,13 +5,21 @@ import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { apiTokenRoutes } from './api-tokens.ts';
+import { auditEventRoutes } from './audit-events.ts';
 import { configDocumentRoutes } from './config-document.ts';
+import { consoleSessionRoutes } from './console-session.ts';
+import { identityProviderRoutes } from './identity-providers.ts';
+import { oauthClientRoutes } from './oauth-clients.ts';
+import { oauthConsentRoutes } from './oauth-consents.ts';
+import { playgroundRoutes } from './playground.ts';
 import { policyRoutes } from './policies.ts';
 import { roleRoutes } from './roles.ts';
 import { secretRoutes } from './secrets.ts';
+import { sessionRoutes } from './sessions.ts';
 import { upstreamRuntimeRoutes } from './upstream-runtime.ts';
 import { upstreamRoutes } from './upstreams.ts';
 import { userRoutes } from './users.ts';
+import { virtualServerAccessRoutes } from './virtual-server-access.ts';
 import { virtualServerRoutes } from './virtual-servers.ts';
 
 export interface AdminApiOptions {
@@ -37,20 +45,30 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
     servers: [{ url: `${ctx.publicUrl}/api/v1` }],
     security: [{ bearerAuth: [] }],
   });
+  // Console sign-in is how a browser gets a credential, so it comes before the auth check too.
+  api.route('/session', consoleSessionRoutes(ctx));
   // Registered after the document route, so /openapi.json stays public and everything else needs a token.
   api.use('*', requireAdmin(ctx, logger));
   api.use('*', async (c, next) => {
     await next();
-    if (c.req.method !== 'GET' && c.res.status < 400) await onConfigChanged();
+    const changesNothing = c.req.path.endsWith('/playground/tools/call');
+    if (c.req.method !== 'GET' && c.res.status < 400 && !changesNothing) await onConfigChanged();
   });
   api.route('/upstreams', upstreamRoutes(ctx));
   api.route('/upstreams', upstreamRuntimeRoutes(ctx));
   api.route('/virtual-servers', virtualServerRoutes(ctx));
+  api.route('/virtual-servers', playgroundRoutes(ctx));
+  api.route('/virtual-servers', virtualServerAccessRoutes(ctx));
   api.route('/users', userRoutes(ctx));
   api.route('/roles', roleRoutes(ctx));
   api.route('/policies', policyRoutes(ctx));
   api.route('/api-tokens', apiTokenRoutes(ctx));
+  api.route('/identity-providers', identityProviderRoutes(ctx));
+  api.route('/oauth-clients', oauthClientRoutes(ctx));
+  api.route('/oauth-consents', oauthConsentRoutes(ctx));
   api.route('/secrets', secretRoutes(ctx));
+  api.route('/sessions', sessionRoutes(ctx));
+  api.route('/audit-events', auditEventRoutes(ctx));
   api.route('/', configDocumentRoutes(ctx, substitutionEnv));
   return api;
 }

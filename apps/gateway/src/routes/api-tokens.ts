@@ -44,7 +44,7 @@ export function apiTokenRoutes(ctx: ServiceContext) {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const owner = c.get('adminToken')?.userId ?? null;
+      const owner = c.get('adminToken')?.userId ?? c.get('consoleUser')?.id ?? null;
       return c.json(await createApiToken(ctx, { ...input, userId: owner }), 201);
     },
   );

@@ -6,6 +6,7 @@ import { bearerToken } from '../http/admin-auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { anonymous, type Principal } from '../mcp/principal.ts';
 import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
+import { type BearerVerifier, bearerChallenge } from '../oauth/bearer.ts';
 import { authenticateApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { rpcErrorResponse } from '../mcp/errors.ts';
@@ -17,6 +18,7 @@ export interface McpRouteOptions {
   ctx: ServiceContext;
   registry: FederationRegistry;
   allowedHosts: string[];
+  bearer: BearerVerifier;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface McpRouteOptions {
  * share the Host/Origin checks and the server's auth mode. An unknown or disabled id is a
  * 404 — a request never falls through to another server's tools.
  */
-export function mcpRoutes({ ctx, registry, allowedHosts }: McpRouteOptions) {
+export function mcpRoutes({ ctx, registry, allowedHosts, bearer }: McpRouteOptions) {
   const app = new Hono<AppEnv>();
 
   async function authenticate(serverId: string, request: Request): Promise<Principal | Response> {
@@ -39,10 +41,13 @@ export function mcpRoutes({ ctx, registry, allowedHosts }: McpRouteOptions) {
     const presented = bearerToken(request.headers.get('authorization') ?? undefined);
     if (authMode === 'api-key') {
       const token = presented ? await authenticateApiToken(ctx, presented) : undefined;
-      if (!token) return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);
+      // A key bound to a disabled or deleted user is dead with its user (checked in memory).
+      if (!token || (token.userId && !registry.access.current.userActive(token.userId))) return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);
       return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: null };
     }
-    return rpcErrorResponse(401, -32001, 'this virtual server requires OAuth, which this gateway does not offer yet', challenge);
+    const verified = await bearer.verify(serverId, presented);
+    if ('kind' in verified) return verified;
+    return rpcErrorResponse(verified.status, -32001, verified.description, { 'WWW-Authenticate': bearerChallenge(ctx.publicUrl, serverId, verified) });
   }
 
   /** Host/Origin, the virtual server, the caller: what every MCP endpoint checks first. */

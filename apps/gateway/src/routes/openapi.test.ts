@@ -17,13 +17,13 @@ describe('OpenAPI document', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(doc.openapi).toBe('3.1.0');
-    for (const resource of ['upstreams', 'virtual-servers', 'users', 'roles', 'policies', 'api-tokens']) {
+    for (const resource of ['upstreams', 'virtual-servers', 'users', 'roles', 'policies', 'api-tokens', 'identity-providers', 'oauth-clients', 'oauth-consents']) {
       expect(Object.keys(doc.paths)).toContain(`/${resource}`);
       expect(Object.keys(doc.paths)).toContain(`/${resource}/{id}`);
     }
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/import', '/export', '/secrets/rekey']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/import', '/export', '/secrets/rekey', '/oauth-clients/{id}/revoke']));
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Upstream', 'UpstreamCreate', 'VirtualServer', 'User', 'Policy', 'ApiToken', 'ConfigDocument', 'Error']),
+      expect.arrayContaining(['Upstream', 'UpstreamCreate', 'VirtualServer', 'User', 'Policy', 'ApiToken', 'ConfigDocument', 'Error', 'IdentityProvider', 'IdentityProviderCreate', 'RoleMapping', 'OAuthClient', 'OAuthConsent']),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });

@@ -67,6 +67,7 @@ export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentI
       prefix: s.prefixMode,
       auth: s.authMode,
       defaultAccess: s.defaultAccess,
+      ...(s.auditPayloads && { auditPayloads: true }),
       ...(!s.enabled && { disabled: true }),
     };
   }

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 const doc = (servers: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ mcpServers: servers, virtualServers: { dev: { id: '6a0c9e0e-1f6b-4b8e-9b1a-3c2d4e5f6a7b', upstreams: Object.keys(servers), auth: 'none' } }, ...extra });
+  JSON.stringify({ mcpServers: servers, virtualServers: { dev: { id: '6a0c9e0e-1f6b-4b8e-9b1a-3c2d4e5f6a7b', upstreams: Object.keys(servers), auth: 'none', defaultAccess: 'allow' } }, ...extra });
 
 const poll = async <T>(fn: () => Promise<T>, until: (value: T) => boolean, ms = 10_000): Promise<T> => {
   const deadline = Date.now() + ms;

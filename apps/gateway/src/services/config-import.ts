@@ -146,6 +146,7 @@ async function importVirtualServers(
       prefixMode: server.prefix,
       authMode: server.auth,
       defaultAccess: server.defaultAccess,
+      auditPayloads: server.auditPayloads ?? false,
       enabled: !server.disabled,
       entries,
     };

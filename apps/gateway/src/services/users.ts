@@ -8,6 +8,7 @@ import type { ServiceContext, TxContext } from './context.ts';
 import { fetchPage, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 import { roleIdsByName } from './roles.ts';
+import { revokeUserAccess } from './user-revocation.ts';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -88,6 +89,7 @@ export async function updateUser(ctx: TxContext, id: string, patch: UserUpdate):
   );
   if (!row) throw notFound('user', id);
   if (roleNames) await setRoles(ctx, id, roleNames);
+  if (patch.disabled === true) await revokeUserAccess(ctx, id);
   return getUser(ctx, id);
 }
 

@@ -27,6 +27,7 @@ function toDto(ctx: { publicUrl: string }, row: ServerRow, entries: EntryRow[]):
     authMode: row.authMode,
     defaultAccess: row.defaultAccess,
     enabled: row.enabled,
+    auditPayloads: row.auditPayloads,
     url: mcpUrl(ctx.publicUrl, row.id),
     entries: entries.map((e) => ({
       upstreamId: e.upstreamId,

@@ -3,8 +3,10 @@ import type { DatabaseHandle } from '@switchboard/db/client';
 import { type Backend, openTestDatabase } from '@switchboard/db/testing/test-database';
 import { pino } from 'pino';
 import { createApp } from '../app.ts';
+import { AuditWriter } from '../audit/audit-writer.ts';
 import { loadConfig } from '../config.ts';
 import { FederationRegistry } from '../federation/registry.ts';
+import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from '../oauth/setup.ts';
 import type { Deps } from '../deps.ts';
 import { createApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -14,7 +16,10 @@ export interface TestGateway {
   ctx: ServiceContext;
   database: DatabaseHandle;
   registry: FederationRegistry;
+  /** The audit queue: `flush()` before reading events. */
+  audit: AuditWriter;
   adminToken: string;
+  oauth: OAuthRuntime;
   /** `app.request` as a socket would deliver it: with the Host header of the URL. */
   fetch(url: string, init?: RequestInit): Promise<Response>;
   /** `app.request` with the admin token and JSON encoding. */
@@ -23,19 +28,24 @@ export interface TestGateway {
 }
 
 /** The real app on a real, migrated database (PGlite or Postgres), called in-process. */
-export async function createTestGateway(backend: Backend, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function createTestGateway(backend: Backend, env: Record<string, string> = {}, oauthOptions: OAuthSetupOptions = {}): Promise<TestGateway> {
   const database = await openTestDatabase(backend);
-  const config = loadConfig({ SWITCHBOARD_DATA_DIR: '/nonexistent', SWITCHBOARD_CONSOLE_DIR: '/nonexistent', ...env });
+  const config = loadConfig({ SWITCHBOARD_DATA_DIR: '/nonexistent', SWITCHBOARD_CONSOLE_DIR: '/nonexistent', SWITCHBOARD_PUBLIC_URL: 'https://gw.example.com', ...env });
   const logger = pino({ level: 'silent' });
   const ctx: ServiceContext = {
     db: database.db,
     secrets: new KeyRing([generateSecretKey('test')]),
     publicUrl: 'https://gw.example.com',
   };
-  const registry = new FederationRegistry({ ctx, logger, version: 'test' });
+  const audit = new AuditWriter({ db: database.db, logger });
+  const registry = new FederationRegistry({ ctx, logger, version: 'test', audit });
   ctx.federation = registry;
   await registry.reload();
-  const deps: Deps = { config, logger, database, ctx, bootstrap: { kind: 'existing-tokens' }, registry };
+  const auditRetention = { stop: async () => {} };
+  const oauth = await createOAuth(ctx, config, logger, database, oauthOptions);
+  oauth.context.onUsersChanged = () => void registry.configChanged();
+  oauth.verifier.knownUser = (id) => registry.access.current.user(id);
+  const deps: Deps = { config, logger, database, ctx, bootstrap: { kind: 'existing-tokens' }, registry, audit, auditRetention, oauth };
   const app = createApp(deps, { substitutionEnv: env });
   const { token: adminToken } = await createApiToken(ctx, { name: 'test admin', scopes: ['admin'] });
   return {
@@ -57,8 +67,12 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
       );
     },
     registry,
+    audit,
+    oauth,
     async close() {
+      oauth.stop();
       await registry.close();
+      await audit.close();
       await database.close();
     },
   };

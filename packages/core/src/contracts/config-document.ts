@@ -57,6 +57,8 @@ export const virtualServerConfigSchema = z.object({
   prefix: prefixModeSchema.default('always'),
   auth: authModeSchema.default('oauth'),
   defaultAccess: accessDefaultSchema.default('deny'),
+  /** Store call arguments and results in the audit trail (redacted, size-capped). */
+  auditPayloads: z.boolean().optional(),
   disabled: z.boolean().optional(),
 });
 export type VirtualServerConfig = z.infer<typeof virtualServerConfigSchema>;

@@ -34,8 +34,20 @@ export const identityProviderCreateSchema = z
   .meta({ id: 'IdentityProviderCreate' });
 export type IdentityProviderCreate = z.infer<typeof identityProviderCreateSchema>;
 
+/**
+ * The create fields without their defaults: zod applies a default even inside `.partial()`,
+ * so deriving this from the create schema would reset every omitted field on PATCH.
+ */
 export const identityProviderUpdateSchema = identityProviderCreateSchema
-  .extend({ clientSecret: z.string().min(1).max(2000).nullable() })
+  .extend({
+    clientSecret: z.string().min(1).max(2000).nullable(),
+    scopes: identityProviderCreateSchema.shape.scopes.removeDefault(),
+    emailClaim: claimNameSchema,
+    nameClaim: claimNameSchema,
+    groupsClaim: claimNameSchema,
+    enabled: z.boolean(),
+    roleMappings: identityProviderCreateSchema.shape.roleMappings.removeDefault(),
+  })
   .partial()
   .strict()
   .meta({ id: 'IdentityProviderUpdate' });

@@ -4,12 +4,13 @@ import { timestampSchema, uuidSchema } from './common.ts';
 /**
  * `upstream:name` with `*` wildcards on either side (`everything:*`, `*:read_*`), or `*`
  * alone for everything. Matching is exact otherwise (case-sensitive, like MCP names).
+ * The first `:` ends the upstream, so a resource pattern may name a URI (`files:file:///pub/*`).
  */
 export const policyPatternSchema = z
   .string()
   .max(300)
   .regex(
-    /^(\*|[A-Za-z0-9_*-]+:[^\s:]+)$/,
+    /^(\*|[A-Za-z0-9_*-]+:\S+)$/,
     'must be "*" or "upstream:name" where either side may use "*" wildcards',
   );
 

@@ -37,6 +37,8 @@ const fields = {
   authMode: authModeSchema.default('oauth'),
   defaultAccess: accessDefaultSchema.default('deny'),
   enabled: z.boolean().default(true),
+  /** Store (redacted, size-capped) call arguments and results in the audit trail. */
+  auditPayloads: z.boolean().default(false),
   entries: z.array(virtualServerEntrySchema).max(1000).default([]),
 };
 
@@ -54,6 +56,7 @@ export const virtualServerUpdateSchema = z
     authMode: authModeSchema,
     defaultAccess: accessDefaultSchema,
     enabled: z.boolean(),
+    auditPayloads: z.boolean(),
     entries: z.array(virtualServerEntrySchema).max(1000),
   })
   .partial()
@@ -70,6 +73,7 @@ export const virtualServerSchema = z
     authMode: authModeSchema,
     defaultAccess: accessDefaultSchema,
     enabled: z.boolean(),
+    auditPayloads: z.boolean(),
     /** The MCP endpoint clients connect to. */
     url: z.string(),
     entries: z.array(

@@ -10,8 +10,10 @@ import { type BackoffOptions, createBackoff } from './backoff.ts';
 import { emptyCatalog, fetchCatalog, sameCatalog } from './catalog.ts';
 import { describeError, mayBeStaleVerdict, toUpstreamError, unavailable } from './errors.ts';
 import { startHealthCheck } from './health-check.ts';
+import { type HttpRelay, SessionExpiredError } from './http-relay.ts';
 import { type Logger, noopLogger } from './logger.ts';
 import { ProgressRouter, withProgressToken } from './progress-router.ts';
+import { RELAYED_METHODS, relayFor } from './relay-factory.ts';
 import { createUpstreamTransport, type UpstreamTransport } from './transport-factory.ts';
 import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamState, UpstreamStatus } from './types.ts';
 import { ANY_RESULT, createUpstreamClient, listenForListChanges, type UpstreamClientOptions } from './upstream-client.ts';
@@ -39,6 +41,8 @@ interface Live {
   connectedAt?: number;
   stopHealth?: () => void;
   subscription?: McpSubscription;
+  /** The lean path for hot requests to a Streamable HTTP upstream (see http-relay.ts). */
+  relay?: HttpRelay;
 }
 
 /** The methods whose 2026-07-28 results may be `input_required`. */
@@ -149,7 +153,29 @@ export class UpstreamConnection {
     const live = this.current;
     if (!live) throw unavailable(this.unavailableMessage());
     if (method === 'resources/subscribe' || method === 'resources/unsubscribe') return this.subscription(live, method, params);
-    return this.send(live, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+    try {
+      return await this.send(live, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+    } catch (error) {
+      if (!(error instanceof SessionExpiredError)) throw error;
+      // The upstream forgot our session (it restarted, or expired it): the request was never
+      // processed, so it goes again once on a new session.
+      await within(this.renew(live), options.signal, deadline - Date.now(), `reconnecting to ${this.spec.name}`);
+      const next = this.current;
+      if (!next) throw unavailable(this.unavailableMessage());
+      return this.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+    }
+  }
+
+  /** Replaces `live`, whose session the upstream no longer knows, at once (no backoff: nothing crashed). */
+  private renew(live: Live): Promise<void> {
+    if (live === this.current && !this.stopping) {
+      this.log.info({ upstream: this.spec.id }, 'upstream session expired; initializing a new one');
+      this.generation += 1;
+      this.current = undefined;
+      // calls still running on the old session fail rather than retry: they may have been processed
+      void this.teardown(live);
+    }
+    return this.ensureConnected();
   }
 
   /**
@@ -205,12 +231,21 @@ export class UpstreamConnection {
     const id = ++this.seq;
     const token = options.onProgress && this.progress.register(options.onProgress);
     const outgoing = token ? withProgressToken(params, token) : params;
+    const relay = RELAYED_METHODS.has(method) ? live.relay : undefined;
     try {
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
         // registered so a dead connection rejects us at once instead of leaving us hanging
         this.inFlight.set(id, reject);
+        // (also for relayed calls: what the upstream sends on its GET stream is routed by these)
         if (options.onLog) this.logListeners.set(id, options.onLog);
         if (options.onServerRequest) this.serverRequestListeners.set(id, options.onServerRequest);
+        if (relay) {
+          // Progress, logs and requests to the client on the call's own stream reach this
+          // call's callbacks directly and in order, so no flush is needed afterwards.
+          const allowInputRequired = INPUT_REQUIRED_METHODS.has(method);
+          relay.request(method, outgoing, { ...options, progressToken: token || undefined, allowInputRequired }).then(resolve, reject);
+          return;
+        }
         // the SDK sends notifications/cancelled upstream on abort and on timeout
         live.client
           .request({ method, params: outgoing }, ANY_RESULT, {
@@ -227,7 +262,7 @@ export class UpstreamConnection {
       throw toUpstreamError(error, options.signal?.aborted === true);
     } finally {
       // progress or a log written just before the result may still be queued behind it
-      if (token || options.onLog) await flushNotifications();
+      if (!relay && (token || options.onLog)) await flushNotifications();
       this.inFlight.delete(id);
       this.logListeners.delete(id);
       this.serverRequestListeners.delete(id);
@@ -257,6 +292,9 @@ export class UpstreamConnection {
       await live.client.connect(handle.transport, { prior: this.prior, timeout: this.options.connectTimeoutMs ?? 30_000 });
       if (gen !== this.generation) throw unavailable('connection attempt superseded');
       this.current = live;
+      live.relay = relayFor(this.spec, live.client, handle.transport, this.options, (method, params) =>
+        this.relayedNotification(live, method, params),
+      );
       const era = live.client.getProtocolEra();
       this.protocolVersion = live.client.getNegotiatedProtocolVersion() ?? null;
       const discover = live.client.getDiscoverResult();
@@ -324,6 +362,16 @@ export class UpstreamConnection {
     };
   }
 
+  /** A notification on a relayed call's stream that is not that call's own. */
+  private relayedNotification(live: Live, method: string, params: Record<string, unknown> | undefined): void {
+    if (live !== this.current || method === 'notifications/cancelled') return;
+    if (method.endsWith('/list_changed')) {
+      this.refreshCatalog().catch((error: unknown) =>
+        this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'catalog refresh failed'),
+      );
+    } else this.options.onNotification?.(method, params);
+  }
+
   private async subscribeToListChanges(live: Live): Promise<void> {
     try {
       const subscription = await listenForListChanges(live.client, this.options.connectTimeoutMs ?? 30_000, this.resourceUris);
@@ -387,6 +435,7 @@ export class UpstreamConnection {
 
   private async teardown(live: Live): Promise<void> {
     live.stopHealth?.();
+    live.relay?.close(unavailable(`the connection to upstream ${this.spec.name} was closed`));
     // closes the transport: stdin EOF, then SIGTERM/SIGKILL for a stdio child that lingers
     await live.client.close().catch(() => {});
   }

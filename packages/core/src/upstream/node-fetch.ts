@@ -12,6 +12,11 @@ const agents = {
   'https:': new HttpsAgent({ keepAlive: true, maxSockets: 512 }),
 };
 
+/** The shared keep-alive agent for `protocol` (`http:` / `https:`); also used by the relay. */
+export function agentFor(protocol: string): HttpAgent | undefined {
+  return agents[protocol as keyof typeof agents];
+}
+
 function headersOf(res: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(res.headers)) {
@@ -38,7 +43,7 @@ function webStream(res: IncomingMessage): ReadableStream<Uint8Array> {
 export function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   if (input instanceof Request || (init.body != null && typeof init.body !== 'string')) return fetch(input, init);
   const url = new URL(String(input));
-  const agent = agents[url.protocol as keyof typeof agents];
+  const agent = agentFor(url.protocol);
   if (!agent) return fetch(input, init);
   const headers: Record<string, string> = {};
   new Headers(init.headers).forEach((value, name) => {

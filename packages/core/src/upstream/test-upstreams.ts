@@ -6,7 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { UpstreamSpec } from './types.ts';
 
@@ -76,9 +77,53 @@ const stopper = (child: ChildProcess) => async () => {
   await Promise.race([once(child, 'exit'), sleep(5000).then(() => child.kill('SIGKILL'))]);
 };
 
-export async function startHttpFixture(): Promise<Served> {
-  const { child, match } = await serve([...tsx('conformance-server/http.ts'), '--port', '0'], /^listening (\S+)$/m);
+/** The conformance fixture over Streamable HTTP; pass the port of a stopped one to "restart" it. */
+export async function startHttpFixture(port = 0): Promise<Served> {
+  const { child, match } = await serve([...tsx('conformance-server/http.ts'), '--port', String(port)], /^listening (\S+)$/m);
   return { url: match[1]!, stop: stopper(child) };
+}
+
+export interface RecordedRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body of a POST (undefined for GET/DELETE). */
+  body?: { id?: unknown; method?: string; params?: Record<string, unknown> };
+}
+
+/**
+ * A pass-through HTTP proxy in front of a real upstream that records what the gateway
+ * sends (method, headers, JSON body), so tests can assert the wire: ids, session header,
+ * cancellations. Responses stream back untouched.
+ */
+export async function startRecordingProxy(target: string): Promise<Served & { seen: RecordedRequest[] }> {
+  const upstream = new URL(target);
+  const seen: RecordedRequest[] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      seen.push({ method: req.method ?? '', headers: req.headers, body: raw.length ? JSON.parse(raw.toString('utf8')) : undefined });
+      const out = httpRequest(upstream, { method: req.method, headers: { ...req.headers, host: upstream.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.on('error', () => res.destroy());
+      res.on('close', () => out.destroy());
+      out.end(raw);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    seen,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /** server-everything's legacy HTTP+SSE transport (it reads PORT from the environment). */

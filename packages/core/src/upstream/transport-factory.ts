@@ -97,7 +97,8 @@ export function createUpstreamTransport(spec: UpstreamSpec, options: TransportFa
   return { transport, stderrTail: () => '' };
 }
 
-function httpHeaders(headers: Record<string, string>, bearerToken?: string | null): Record<string, string> {
+/** The configured headers of an HTTP upstream, its bearer token as `Authorization`. */
+export function httpHeaders(headers: Record<string, string>, bearerToken?: string | null): Record<string, string> {
   if (!bearerToken) return { ...headers };
   // drop any spelling of Authorization first: a plain object can hold `authorization`
   // and `Authorization` at once, and fetch would join them into one invalid value

@@ -12,14 +12,20 @@ export interface UpstreamClientOptions {
   probeTimeoutMs?: number;
 }
 
+/**
+ * Elicitation and sampling are relayed to the downstream client that caused them (see
+ * UpstreamConnection). 2026-07-28 requests carry the end client's own capabilities in
+ * their envelope, which overrides these. Roots are not offered: a 2025-era server asks
+ * for them right after connecting, when no client request is there to answer it.
+ */
+export const UPSTREAM_CLIENT_CAPABILITIES = { elicitation: { form: {} }, sampling: {} };
+
+export const clientInfoOf = (options: UpstreamClientOptions) => options.clientInfo ?? { name: 'switchboard', version: '0.1.0' };
+
 export function createUpstreamClient(spec: UpstreamSpec, options: UpstreamClientOptions): Client {
   const legacyOnly = spec.transport === 'sse' || options.protocol === 'legacy';
-  return new Client(options.clientInfo ?? { name: 'switchboard', version: '0.1.0' }, {
-    // Elicitation and sampling are relayed to the downstream client that caused them (see
-    // UpstreamConnection). 2026-07-28 requests carry the end client's own capabilities in
-    // their envelope, which overrides these. Roots are not offered: a 2025-era server asks
-    // for them right after connecting, when no client request is there to answer it.
-    capabilities: { elicitation: { form: {} }, sampling: {} },
+  return new Client(clientInfoOf(options), {
+    capabilities: UPSTREAM_CLIENT_CAPABILITIES,
     // SSE upstreams predate 2026-07-28: probing them would only cost a round trip. On stdio the
     // SDK probes on a disposable sibling process, and a silent probe means "legacy", so the
     // probe budget is the delay a legacy server that ignores unknown requests costs us.

@@ -1,55 +1,80 @@
-import { type FormEvent, useId, useState } from 'react';
+import { consoleSignInSchema } from '@switchboard/core/contracts/console-session';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../../api/client.ts';
+import { sessionQueries, useSignIn } from '../../api/session.ts';
+import { TextField } from '../../components/field.tsx';
+import { useFormErrors } from '../../lib/use-form-errors.ts';
+import { TokenSignIn } from './token-sign-in.tsx';
 
-interface SignInCardProps {
-  /** Why the previous session ended, if it did not end by signing out. */
-  notice: string | null;
-  onSignIn: (token: string) => void;
-}
+const messages: Record<string, string> = {
+  invalid_credentials: 'Wrong email or password.',
+  not_admin: 'This account is not an administrator. Only administrators can use the console.',
+  locked: 'Too many failed attempts. Wait a moment and try again.',
+};
 
-export function SignInCard({ notice, onSignIn }: SignInCardProps) {
-  const [token, setToken] = useState('');
-  const inputId = useId();
-  const helpId = useId();
+/** Sign-in: a local administrator's email and password, an OpenID provider, or an API token. */
+export function SignInCard({ notice }: { notice: string | null }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const form = useFormErrors();
+  const [withToken, setWithToken] = useState(false);
+  const signIn = useSignIn();
+  const providers = useQuery(sessionQueries.providers());
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const value = token.trim();
-    if (value) onSignIn(value);
+    const input = form.check(consoleSignInSchema, { email: email.trim(), password });
+    if (input) signIn.mutate(input);
   }
+
+  const failure = signIn.error instanceof ApiError ? (messages[signIn.error.code] ?? signIn.error.message) : signIn.error?.message;
+  const providerList = providers.data?.items ?? [];
 
   return (
     <div className="sign-in">
-      <form className="panel sign-in-card" onSubmit={submit}>
-        <h1>Sign in</h1>
-        <p className="muted">Manage upstream MCP servers and the virtual servers built from them.</p>
+      <div className="panel sign-in-card">
+        <h1>Sign in to Switchboard</h1>
+        <p className="muted">Manage upstream MCP servers, the virtual servers built from them, and who may use which tools.</p>
         {notice && (
           <p className="notice" role="alert">
             {notice}
           </p>
         )}
-        <label htmlFor={inputId}>Admin API token</label>
-        <input
-          id={inputId}
-          type="password"
-          value={token}
-          onChange={(event) => setToken(event.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          aria-describedby={helpId}
-          placeholder="Paste your token"
-          required
-        />
-        <div id={helpId} className="help">
-          <p>
-            The gateway prints an admin token in its log the first time it starts. You can also choose one by
-            starting it with <code>SWITCHBOARD_ADMIN_TOKEN</code> set (at least 32 characters).
-          </p>
-          <p>The token is kept in this browser tab only and forgotten when the tab closes.</p>
-        </div>
-        <button type="submit" className="button primary" disabled={!token.trim()}>
-          Sign in
-        </button>
-      </form>
+        {withToken ? (
+          <TokenSignIn onCancel={() => setWithToken(false)} />
+        ) : (
+          <>
+            <form className="stack-sm" onSubmit={submit} noValidate>
+              <TextField label="Email" error={form.messageFor('email')} type="email" autoComplete="username" value={email} onChange={setEmail} />
+              <TextField label="Password" error={form.messageFor('password')} type="password" autoComplete="current-password" value={password} onChange={setPassword} />
+              {failure && (
+                <p className="form-error" role="alert">
+                  {failure}
+                </p>
+              )}
+              <button type="submit" className="button primary" disabled={signIn.isPending}>
+                {signIn.isPending ? 'Signing in…' : 'Sign in'}
+              </button>
+            </form>
+            {providerList.length > 0 && (
+              <div className="providers">
+                <div className="divider">
+                  <span>or</span>
+                </div>
+                {providerList.map((p) => (
+                  <a key={p.slug} className="button provider" href={p.loginUrl}>
+                    Sign in with {p.displayName}
+                  </a>
+                ))}
+              </div>
+            )}
+            <button type="button" className="button ghost small token-link" onClick={() => setWithToken(true)}>
+              Use an admin API token instead
+            </button>
+          </>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,0 +1,45 @@
+import type { ConfigDocumentInput } from '@switchboard/core/contracts/config-document';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { apiDownload, apiRequest, saveBlob } from './client.ts';
+import { policyQueries } from './policies.ts';
+import { roleQueries } from './roles.ts';
+import { upstreamQueries } from './upstreams.ts';
+import { userQueries } from './users.ts';
+import { virtualServerQueries } from './virtual-servers.ts';
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+/** What `POST /import` reports: what it created, updated and deleted, by kind. */
+export type ImportSummary = Record<'upstreams' | 'virtualServers' | 'users' | 'roles' | 'policies', ImportCounts>;
+
+export interface ImportInput {
+  document: ConfigDocumentInput;
+  /** `replace` also removes upstreams and virtual servers the document does not name. */
+  mode?: 'merge' | 'replace';
+}
+
+/** Applies a configuration document in one transaction; everything it may touch is refetched. */
+export function useImportConfig() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ document, mode }: ImportInput) =>
+      apiRequest<ImportSummary>('/import', { method: 'POST', body: document, query: { mode: mode === 'replace' ? 'replace' : undefined } }),
+    onSuccess: () =>
+      Promise.all(
+        [upstreamQueries, virtualServerQueries, userQueries, roleQueries, policyQueries].map((q) =>
+          queryClient.invalidateQueries({ queryKey: q.all() }),
+        ),
+      ),
+  });
+}
+
+/** Downloads the stored configuration (secrets as `${VAR}` placeholders). */
+export function useExportConfig() {
+  return useMutation({
+    mutationFn: async () => saveBlob(await apiDownload('/export'), 'switchboard.json'),
+  });
+}

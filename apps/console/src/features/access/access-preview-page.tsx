@@ -1,0 +1,52 @@
+import { useQuery } from '@tanstack/react-query';
+import { userQueries } from '../../api/users.ts';
+import { virtualServerQueries } from '../../api/virtual-servers.ts';
+import { PageHeader } from '../../components/page-header.tsx';
+import { Panel } from '../../components/panel.tsx';
+import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
+import { ServerOptions } from '../virtual-servers/server-options.tsx';
+import { AccessPreview } from './access-preview.tsx';
+
+/** Pick a virtual server and a user: what may they use there, and why. The choice lives in the URL. */
+export function AccessPreviewPage() {
+  const { search } = useLocation();
+  const serverId = search.get('server') ?? '';
+  const user = search.get('user') ?? '';
+  const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
+  const users = useQuery(userQueries.list());
+  const select = (next: { server?: string; user?: string }) =>
+    navigate(withQuery('/access', { server: next.server ?? serverId, user: next.user ?? user }), { replace: true });
+  const server = servers.data?.items.find((s) => s.id === serverId);
+  return (
+    <div className="stack">
+      <PageHeader title="Access preview" description="What a user may see and call on a virtual server, and the rule that decided each item." />
+      <Panel title="Who, where">
+        <div className="filters panel-pad">
+          <label>
+            Virtual server
+            <select value={serverId} onChange={(e) => select({ server: e.target.value })}>
+              <option value="">Choose…</option>
+              <ServerOptions servers={servers.data?.items} />
+            </select>
+          </label>
+          <label>
+            User
+            <select value={user} onChange={(e) => select({ user: e.target.value })}>
+              <option value="">Choose…</option>
+              {users.data?.items.map((u) => (
+                <option key={u.id} value={u.email}>
+                  {u.email}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {server && user ? (
+          <AccessPreview serverId={server.id} serverName={server.name} user={user} />
+        ) : (
+          <div className="state empty">Choose a virtual server and a user.</div>
+        )}
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { roleCreateSchema } from '@switchboard/core/contracts/identity';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { roleQueries, useCreateRole, useDeleteRole } from '../../api/roles.ts';
+import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { PageState } from '../../components/page-state.tsx';
+import { Panel } from '../../components/panel.tsx';
+import { MutationError } from '../../components/query-state.tsx';
+import { useFormErrors } from '../../lib/use-form-errors.ts';
+import { AllowlistEditor } from './allowlist-editor.tsx';
+
+function NewRole() {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const form = useFormErrors();
+  const create = useCreateRole();
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = form.check(roleCreateSchema, { name: name.trim(), description: description.trim() || null });
+    if (input)
+      create.mutate(input, {
+        onSuccess: () => {
+          setName('');
+          setDescription('');
+        },
+      });
+  }
+  return (
+    <form className="rule-form panel-pad" onSubmit={submit} noValidate>
+      <input aria-label="Role name" value={name} onChange={(e) => setName(e.target.value)} placeholder="eng" spellCheck={false} />
+      <input aria-label="Role description" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Description (optional)" />
+      <button type="submit" className="button primary" disabled={create.isPending}>
+        Add role
+      </button>
+      {form.messageFor('name') && <div className="field-error">Name {form.messageFor('name')}</div>}
+      <MutationError error={create.error} />
+    </form>
+  );
+}
+
+export function RolesPage() {
+  const query = useQuery(roleQueries.list());
+  const remove = useDeleteRole();
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <div className="stack">
+      <PageHeader title="Roles" description="Groups of users sharing an allowlist. Identity providers can grant roles from claims (see Identity providers)." />
+      <Panel title="New role">
+        <NewRole />
+      </Panel>
+      <Panel title="All roles" count={query.data?.items.length}>
+        <PageState query={query} noun="roles" empty={<><strong>No roles yet.</strong> Add one above.</>}>
+          {(items) => (
+            <ul className="role-list">
+              {items.map((role) => (
+                <li key={role.id}>
+                  <div className="role-head">
+                    <button type="button" className="button ghost" aria-expanded={open === role.id} onClick={() => setOpen(open === role.id ? null : role.id)}>
+                      {open === role.id ? '▾' : '▸'} <strong>{role.name}</strong>
+                    </button>
+                    <span className="muted small">{role.description}</span>
+                    <ConfirmButton label="Delete" confirmLabel="Delete role" ariaLabel={`Delete role ${role.name}`} pending={remove.isPending && remove.variables === role.id} onConfirm={() => remove.mutate(role.id)} />
+                  </div>
+                  {open === role.id && <AllowlistEditor subjectType="role" subjectId={role.id} subjectLabel={`role ${role.name}`} />}
+                </li>
+              ))}
+            </ul>
+          )}
+        </PageState>
+        <MutationError error={remove.error} />
+      </Panel>
+    </div>
+  );
+}

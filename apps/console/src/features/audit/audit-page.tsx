@@ -1,0 +1,124 @@
+import type { AuditEvent, AuditFilter } from '@switchboard/core/contracts/audit-events';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { auditQueries, useExportAuditEvents } from '../../api/audit-events.ts';
+import { virtualServerQueries } from '../../api/virtual-servers.ts';
+import { type Column, DataTable } from '../../components/data-table.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { Panel } from '../../components/panel.tsx';
+import { MutationError, QueryState } from '../../components/query-state.tsx';
+import { RelativeTime } from '../../components/time.tsx';
+import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
+import { AuditFilters } from './audit-filters.tsx';
+import { OutcomePill } from './outcome-pill.tsx';
+
+function Call({ event: e }: { event: AuditEvent }) {
+  return (
+    <>
+      <code>{e.exposedName}</code>
+      <div className="muted small">
+        {e.kind}
+        {e.upstreamName && ` · ${e.upstreamName}:${e.upstreamItem}`}
+      </div>
+      {(e.arguments != null || e.result != null) && (
+        <details className="payload">
+          <summary className="small">Arguments and result</summary>
+          <pre>{JSON.stringify({ arguments: e.arguments, result: e.result }, null, 2)}</pre>
+        </details>
+      )}
+    </>
+  );
+}
+
+const FILTER_KEYS = ['user', 'virtualServer', 'tool', 'outcome', 'from', 'to'] as const;
+const PAGE_SIZE = 50;
+
+export function AuditPage() {
+  const { search } = useLocation();
+  const filter = Object.fromEntries(FILTER_KEYS.map((k) => [k, search.get(k) ?? undefined]).filter(([, v]) => v)) as AuditFilter;
+  // Cursors of the pages before this one; the first page has none.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const page = useQuery(auditQueries.page({ ...filter, limit: PAGE_SIZE, cursor }));
+  const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
+  const exporter = useExportAuditEvents();
+  const serverName = (id: string) => servers.data?.items.find((s) => s.id === id)?.name ?? `${id.slice(0, 8)}…`;
+
+  const columns: Array<Column<AuditEvent>> = [
+    { header: 'When', className: 'small nowrap', cell: (e) => <RelativeTime at={e.occurredAt} /> },
+    {
+      header: 'Who',
+      className: 'small',
+      cell: (e) => (
+        <>
+          {e.userEmail ?? <span className="muted">{e.userId ? `${e.userId.slice(0, 8)}…` : 'anonymous'}</span>}
+          {e.clientId && <div className="muted small truncate">{e.clientId}</div>}
+        </>
+      ),
+    },
+    { header: 'Server', className: 'small', cell: (e) => serverName(e.virtualServerId) },
+    { header: 'Call', cell: (e) => <Call event={e} /> },
+    {
+      header: 'Outcome',
+      cell: (e) => (
+        <>
+          <OutcomePill outcome={e.outcome} />
+          {e.errorCode && <div className="muted small">{e.errorCode}</div>}
+        </>
+      ),
+    },
+    { header: 'Duration', className: 'small nowrap', cell: (e) => `${e.durationMs} ms` },
+  ];
+
+  const apply = (next: AuditFilter) => {
+    setCursors([]);
+    navigate(withQuery('/audit', next as Record<string, string | undefined>), { replace: true });
+  };
+
+  return (
+    <div className="stack">
+      <PageHeader
+        title="Audit log"
+        description="Every tool call, prompt and resource read through a virtual server: who, what, and how it went."
+        actions={
+          <>
+            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'csv' })}>
+              Export CSV
+            </button>
+            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'jsonl' })}>
+              Export JSON Lines
+            </button>
+          </>
+        }
+      />
+      <MutationError error={exporter.error} />
+      <Panel title="Filters">
+        <AuditFilters key={search.toString()} value={filter} servers={servers.data?.items ?? []} onApply={apply} />
+      </Panel>
+      <Panel title="Events" description={page.isFetching && !page.isPending ? 'Refreshing…' : 'Newest first.'}>
+        <QueryState query={page} noun="audit events">
+          {(data) =>
+            data.items.length === 0 ? (
+              <div className="state empty">
+                <strong>No events{Object.keys(filter).length ? ' match these filters' : ' yet'}.</strong> Calls appear here as clients use virtual servers.
+              </div>
+            ) : (
+              <>
+                <DataTable className="table audit-table" columns={columns} rows={data.items} rowKey={(e) => e.seq} />
+                <div className="pager">
+                  <span className="muted small">Page {cursors.length + 1}</span>
+                  <button type="button" className="button small" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                    ← Newer
+                  </button>
+                  <button type="button" className="button small" disabled={!data.nextCursor} onClick={() => data.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
+                    Older →
+                  </button>
+                </div>
+              </>
+            )
+          }
+        </QueryState>
+      </Panel>
+    </div>
+  );
+}

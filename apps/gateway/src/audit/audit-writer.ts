@@ -1,0 +1,98 @@
+import type { Database } from '@switchboard/db/client';
+import { auditEvents } from '@switchboard/db/schema';
+import type { Logger } from 'pino';
+
+export type AuditEventInput = Omit<typeof auditEvents.$inferInsert, 'seq'>;
+
+/** Where calls are recorded; `record` never blocks nor throws (the caller is answering a client). */
+export interface AuditSink {
+  record(event: AuditEventInput): void;
+}
+
+export interface AuditWriterOptions {
+  db: Database;
+  logger: Logger;
+  /** Flush as soon as this many events wait (default 200). */
+  batchSize?: number;
+  /** Flush waiting events at least this often (default 1 s). */
+  flushIntervalMs?: number;
+  /** While the database is unreachable events wait in memory up to this many; the oldest are dropped beyond. */
+  maxQueued?: number;
+}
+
+/**
+ * The audit trail's write side: an in-memory queue drained by multi-row inserts, by size
+ * or on a timer, never on a request's path. A failed insert keeps its batch for the next
+ * attempt (bounded). `close()` drains everything that was recorded — graceful shutdown
+ * calls it after in-flight requests have finished and before the pool closes.
+ */
+export class AuditWriter implements AuditSink {
+  private queue: AuditEventInput[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+  private dropped = 0;
+
+  constructor(private readonly options: AuditWriterOptions) {
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  private get batchSize() {
+    return this.options.batchSize ?? 200;
+  }
+
+  record(event: AuditEventInput) {
+    if (this.closed) {
+      this.options.logger.warn({ event: { ...event, arguments: undefined, result: undefined } }, 'audit event after shutdown; not stored');
+      return;
+    }
+    this.queue.push(event);
+    const max = this.options.maxQueued ?? 100_000;
+    if (this.queue.length > max) {
+      this.dropped += this.queue.length - max;
+      this.queue.splice(0, this.queue.length - max);
+    }
+    if (this.queue.length >= this.batchSize && !this.flushing) void this.flush();
+  }
+
+  get pending() {
+    return this.queue.length;
+  }
+
+  /** Writes everything queued so far (one flush at a time; resolves when the queue is drained or the database failed). */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async drain() {
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, this.batchSize);
+      try {
+        await this.options.db.insert(auditEvents).values(batch);
+        this.queue.splice(0, batch.length);
+      } catch (err) {
+        this.options.logger.error({ err, waiting: this.queue.length }, 'could not write audit events; will retry');
+        return;
+      }
+    }
+    if (this.dropped > 0) {
+      this.options.logger.error({ dropped: this.dropped }, 'audit events were dropped while the database was unreachable');
+      this.dropped = 0;
+    }
+  }
+
+  /** Stops the timer and writes what is left (retrying a failed batch a few times). */
+  async close() {
+    clearInterval(this.timer);
+    for (let attempt = 0; attempt < 3 && (this.queue.length > 0 || this.flushing); attempt++) {
+      await this.flush();
+      if (this.queue.length > 0) await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+    this.closed = true;
+    if (this.queue.length > 0) this.options.logger.error({ lost: this.queue.length }, 'audit events could not be written before shutdown');
+  }
+}

@@ -1,0 +1,76 @@
+import { AccessTokenError, verifyAccessToken } from '@switchboard/auth/oauth/access-token';
+import { users } from '@switchboard/db/schema';
+import { eq } from 'drizzle-orm';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import type { Principal } from '../mcp/principal.ts';
+import type { OAuthContext } from './context.ts';
+import { resourceUrl } from './resources.ts';
+import { MCP_SCOPE } from './scopes.ts';
+
+export interface BearerFailure {
+  status: 401 | 403;
+  /** Absent when no token was presented at all (RFC 6750 §3.1: then no error code). */
+  error?: 'invalid_token' | 'insufficient_scope';
+  description: string;
+}
+
+/**
+ * The resource-server half: checks a bearer token for one virtual server. Our own tokens
+ * are verified against our keys; in external-issuer mode, against that issuer's JWKS. The
+ * audience must be this server's URL, so a sibling server's token is refused.
+ */
+export class BearerVerifier {
+  /**
+   * The in-memory view of users (the policy snapshot), so a disabled user is refused
+   * without a database read; set once the registry exists.
+   */
+  knownUser: (userId: string) => { disabled: boolean } | undefined = () => undefined;
+
+  constructor(
+    private readonly oauth: OAuthContext,
+    private readonly external?: { keys: JWTVerifyGetKey; resolveUser: (claims: JWTPayload) => Promise<string | undefined> },
+  ) {}
+
+  async verify(serverId: string, token: string | undefined): Promise<Principal | BearerFailure> {
+    if (!token) return { status: 401, description: 'this virtual server requires an OAuth access token' };
+    const audience = this.oauth.config.externalIssuer?.audience ?? resourceUrl(this.oauth.issuer, serverId);
+    let claims: JWTPayload;
+    try {
+      claims = this.external
+        ? await verifyAccessToken(token, { issuer: this.oauth.config.externalIssuer!.issuer, audience, algorithms: this.oauth.config.externalIssuer!.algorithms, keys: this.external.keys })
+        : await verifyAccessToken(token, { issuer: this.oauth.issuer, audience, algorithms: ['ES256', 'RS256'], keys: this.oauth.keys.verificationKeys, requireAtJwtType: true });
+    } catch (error) {
+      if (!(error instanceof AccessTokenError)) throw error;
+      this.oauth.logger.debug({ reason: error.reason, serverId }, 'access token refused');
+      return { status: 401, error: 'invalid_token', description: 'the access token is invalid, expired or not for this server' };
+    }
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+    // External issuers rarely know our `mcp` scope; the audience check is what binds their tokens to us.
+    if (!this.external && !scopes.includes(MCP_SCOPE)) {
+      return { status: 403, error: 'insufficient_scope', description: `the access token lacks the "${MCP_SCOPE}" scope` };
+    }
+    const userId = this.external ? await this.external.resolveUser(claims) : claims.sub;
+    if (!userId || !(await this.isActive(userId))) {
+      return { status: 401, error: 'invalid_token', description: 'the access token belongs to a user who cannot sign in' };
+    }
+    const clientId = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : null;
+    return { key: `oauth:${userId}:${clientId ?? ''}`, kind: 'oauth', userId, clientId };
+  }
+
+  private async isActive(userId: string): Promise<boolean> {
+    const known = this.knownUser(userId);
+    if (known) return !known.disabled;
+    // Not in the snapshot yet (created moments ago by a first login) or deleted: ask the database.
+    if (!/^[0-9a-f-]{36}$/i.test(userId)) return false;
+    const [row] = await this.oauth.ctx.db.select({ disabled: users.disabled }).from(users).where(eq(users.id, userId));
+    return !!row && !row.disabled;
+  }
+}
+
+/** RFC 6750 §3 / RFC 9728 §5.1 challenge pointing the client at the protected-resource metadata. */
+export function bearerChallenge(issuer: string, serverId: string, failure: BearerFailure): string {
+  const metadata = `${issuer}/.well-known/oauth-protected-resource/servers/${serverId}/mcp`;
+  const parts = [`resource_metadata="${metadata}"`, `scope="${MCP_SCOPE}"`];
+  if (failure.error) parts.push(`error="${failure.error}"`, `error_description="${failure.description.replace(/"/g, "'")}"`);
+  return `Bearer ${parts.join(', ')}`;
+}

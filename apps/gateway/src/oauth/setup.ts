@@ -1,0 +1,47 @@
+import type { SafeFetchOptions } from '@switchboard/auth/oauth/safe-fetch';
+import type { DatabaseHandle } from '@switchboard/db/client';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { BearerVerifier } from './bearer.ts';
+import type { OAuthContext } from './context.ts';
+import { externalIssuerVerifier } from './external-issuer.ts';
+import { SigningKeyStore } from './signing-keys.ts';
+
+/** The authorization server and resource-server pieces the process holds. */
+export interface OAuthRuntime {
+  context: OAuthContext;
+  verifier: BearerVerifier;
+  stop(): void;
+}
+
+export interface OAuthSetupOptions {
+  /** Tests fetch CIMD documents from a local https server; production never sets this. */
+  cimdFetch?: SafeFetchOptions;
+}
+
+export async function createOAuth(
+  ctx: ServiceContext,
+  config: Config,
+  logger: Logger,
+  database: Pick<DatabaseHandle, 'withAdvisoryLock'>,
+  options: OAuthSetupOptions = {},
+): Promise<OAuthRuntime> {
+  const keys = new SigningKeyStore(ctx, {
+    algorithm: config.oauth.signingAlgorithm,
+    accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds,
+    logger,
+    withLock: (key, fn) => database.withAdvisoryLock(key, fn),
+  });
+  await keys.start();
+  const context: OAuthContext = {
+    ctx,
+    keys,
+    config: config.oauth,
+    issuer: ctx.publicUrl,
+    clientLookup: { cimdFetch: options.cimdFetch },
+    logger: logger.child({ component: 'oauth' }),
+  };
+  const external = config.oauth.externalIssuer ? await externalIssuerVerifier(ctx, config.oauth.externalIssuer) : undefined;
+  return { context, verifier: new BearerVerifier(context, external), stop: () => keys.stop() };
+}

@@ -1,0 +1,136 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { errorBodySchema } from '@switchboard/core/contracts/common';
+import {
+  type ConsoleSession,
+  consoleProvidersSchema,
+  consoleSessionSchema,
+  consoleSignInSchema,
+} from '@switchboard/core/contracts/console-session';
+import { identityProviders } from '@switchboard/db/schema';
+import { asc, eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { AppError } from '../errors.ts';
+import {
+  CONSOLE_SESSION_TTL_SECONDS,
+  CSRF_HEADER,
+  clearConsoleCookie,
+  readConsoleCookie,
+  writeConsoleCookie,
+} from '../http/console-cookie.ts';
+import { csrfMatches } from '../http/csrf.ts';
+import { jsonResponse } from '../http/crud.ts';
+import type { AppEnv } from '../http/env.ts';
+import { validationHook } from '../http/validation.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { verifyLocalLogin } from '../services/local-login.ts';
+import { createWebSession, endWebSession, findWebSession } from '../services/web-sessions.ts';
+
+const signedOut: ConsoleSession = { user: null, csrfToken: null, expiresAt: null };
+const tags = ['session'];
+/** These routes are how one gets a credential: no bearer token is needed for them. */
+const security: [] = [];
+
+/**
+ * `/api/v1/session`: console sign-in for local administrators. The session lives in an
+ * HttpOnly, SameSite=Strict cookie; mutations through the admin API also need its CSRF
+ * token in `X-CSRF-Token` (see http/admin-auth.ts).
+ */
+export function consoleSessionRoutes(ctx: ServiceContext) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const current = (c: Context) => findWebSession(ctx, 'console', readConsoleCookie(c, ctx.publicUrl));
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      security,
+      summary: 'Sign in to the console with a local administrator account',
+      request: { body: { ...jsonResponse(consoleSignInSchema, 'Email and password'), required: true } },
+      responses: {
+        200: jsonResponse(consoleSessionSchema, 'Signed in; the session cookie is set'),
+        400: jsonResponse(errorBodySchema, 'Invalid input'),
+        401: jsonResponse(errorBodySchema, 'Wrong email or password'),
+        403: jsonResponse(errorBodySchema, 'Not an administrator'),
+        429: jsonResponse(errorBodySchema, 'Too many failed attempts; try again later'),
+      },
+    }),
+    async (c) => {
+      const { email, password } = c.req.valid('json');
+      const login = await verifyLocalLogin(ctx, email, password);
+      if (!login.ok && login.reason === 'locked') {
+        c.header('Retry-After', String(login.retryAfterSeconds ?? 60));
+        throw new AppError(429, 'locked', 'too many failed sign-in attempts; try again later');
+      }
+      if (!login.ok) throw new AppError(401, 'invalid_credentials', 'wrong email or password');
+      if (!login.user.isAdmin) throw new AppError(403, 'not_admin', 'only administrators can sign in to the console');
+      await endWebSession(ctx, readConsoleCookie(c, ctx.publicUrl));
+      const session = await createWebSession(ctx, { kind: 'console', userId: login.user.id, ttlSeconds: CONSOLE_SESSION_TTL_SECONDS });
+      writeConsoleCookie(c, ctx.publicUrl, session.token, session.expiresAt);
+      const { id, email: userEmail, name } = login.user;
+      return c.json(
+        { user: { id, email: userEmail, name }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      security,
+      summary: 'Who is signed in to the console (user is null when nobody is)',
+      responses: { 200: jsonResponse(consoleSessionSchema, 'The session') },
+    }),
+    async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const session = await current(c);
+      if (!session?.isAdmin) return c.json(signedOut, 200);
+      const { userId: id, email, name, csrfToken, expiresAt } = session;
+      return c.json({ user: { id, email, name }, csrfToken, expiresAt: expiresAt.toISOString() }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/',
+      tags,
+      security,
+      summary: 'Sign out of the console',
+      responses: { 204: { description: 'Signed out' }, 403: jsonResponse(errorBodySchema, 'Missing or wrong X-CSRF-Token') },
+    }),
+    async (c) => {
+      const token = readConsoleCookie(c, ctx.publicUrl);
+      const session = await findWebSession(ctx, 'console', token);
+      if (session && !csrfMatches(c.req.header(CSRF_HEADER), session.csrfToken)) {
+        throw new AppError(403, 'csrf_failed', 'the X-CSRF-Token header is missing or does not match the session');
+      }
+      await endWebSession(ctx, token);
+      clearConsoleCookie(c, ctx.publicUrl);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/providers',
+      tags,
+      security,
+      summary: 'The OpenID providers the console offers for sign-in',
+      responses: { 200: jsonResponse(consoleProvidersSchema, 'Enabled providers') },
+    }),
+    async (c) => {
+      const rows = await ctx.db
+        .select({ slug: identityProviders.slug, displayName: identityProviders.displayName })
+        .from(identityProviders)
+        .where(eq(identityProviders.enabled, true))
+        .orderBy(asc(identityProviders.displayName));
+      return c.json({ items: rows.map((r) => ({ ...r, loginUrl: `/console/login/${encodeURIComponent(r.slug)}` })) }, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,81 @@
+import type { AuditEvent, AuditFilter, AuditListQuery } from '@switchboard/core/contracts/audit-events';
+import type { Page } from '@switchboard/core/contracts/common';
+import { auditEvents } from '@switchboard/db/schema';
+import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { badRequest } from '../errors.ts';
+import type { ServiceContext } from './context.ts';
+
+type AuditRow = typeof auditEvents.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const toAuditDto = (row: AuditRow): AuditEvent => ({
+  seq: row.seq,
+  occurredAt: row.occurredAt.toISOString(),
+  userId: row.userId,
+  userEmail: row.userEmail,
+  clientId: row.clientId,
+  virtualServerId: row.virtualServerId,
+  kind: row.kind,
+  exposedName: row.exposedName,
+  upstreamName: row.upstreamName,
+  upstreamItem: row.upstreamItem,
+  outcome: row.outcome,
+  durationMs: row.durationMs,
+  errorCode: row.errorCode,
+  arguments: row.arguments ?? null,
+  result: row.result ?? null,
+});
+
+/** The WHERE clause of the filters shared by list, export and stats. `user` is an id or an email. */
+export function auditWhere(filter: AuditFilter): SQL | undefined {
+  const user = filter.user?.trim();
+  return and(
+    user ? (UUID.test(user) ? eq(auditEvents.userId, user.toLowerCase()) : eq(auditEvents.userEmail, user.toLowerCase())) : undefined,
+    filter.virtualServer ? eq(auditEvents.virtualServerId, filter.virtualServer) : undefined,
+    filter.tool ? eq(auditEvents.exposedName, filter.tool) : undefined,
+    filter.kind ? eq(auditEvents.kind, filter.kind) : undefined,
+    filter.outcome ? eq(auditEvents.outcome, filter.outcome) : undefined,
+    filter.from ? gte(auditEvents.occurredAt, new Date(filter.from)) : undefined,
+    filter.to ? lt(auditEvents.occurredAt, new Date(filter.to)) : undefined,
+  );
+}
+
+/** Keyset cursors over `seq` (opaque to clients): pages never repeat or skip under concurrent writes. */
+const encodeCursor = (seq: number) => Buffer.from(String(seq), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{1,18}$/.test(text)) throw badRequest('cursor: not a cursor returned by this API', 'invalid_cursor');
+  return Number(text);
+}
+
+/** Newest first. */
+export async function listAuditEvents(ctx: ServiceContext, query: AuditListQuery): Promise<Page<AuditEvent>> {
+  const before = decodeCursor(query.cursor);
+  const rows = await ctx.db
+    .select()
+    .from(auditEvents)
+    .where(and(auditWhere(query), before !== undefined ? lt(auditEvents.seq, before) : undefined))
+    .orderBy(desc(auditEvents.seq))
+    .limit(query.limit + 1);
+  const hasMore = rows.length > query.limit;
+  const page = hasMore ? rows.slice(0, query.limit) : rows;
+  return { items: page.map(toAuditDto), nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq) : null };
+}
+
+/**
+ * Retention: removes events that occurred before `cutoff`; returns how many. Deletes in
+ * chunks so a first cleanup of a large table neither holds one huge transaction nor
+ * buffers every deleted key.
+ */
+export async function deleteAuditEventsBefore(ctx: ServiceContext, cutoff: Date, chunk = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const expired = ctx.db.select({ seq: auditEvents.seq }).from(auditEvents).where(lt(auditEvents.occurredAt, cutoff)).limit(chunk);
+    const deleted = await ctx.db.delete(auditEvents).where(inArray(auditEvents.seq, expired)).returning({ seq: auditEvents.seq });
+    total += deleted.length;
+    if (deleted.length < chunk) return total;
+  }
+}

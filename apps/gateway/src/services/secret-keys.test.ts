@@ -1,0 +1,74 @@
+import { generateSecretKey, KeyRing, keyIdOf } from '@switchboard/auth/secret-box';
+import type { DatabaseHandle } from '@switchboard/db/client';
+import { identityProviders, signingKeys, upstreams } from '@switchboard/db/schema';
+import { backends, openTestDatabase } from '@switchboard/db/testing/test-database';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertKeysPresent, MissingSecretKeyError, reencryptSecrets } from './secret-keys.ts';
+
+const oldKey = generateSecretKey('old');
+const newKey = generateSecretKey('new');
+
+/** Every kind of stored ciphertext, each encrypted under the `old` key. */
+async function seed(db: DatabaseHandle['db']) {
+  const ring = new KeyRing([oldKey]);
+  await db.insert(upstreams).values({ name: 'remote', transport: 'sse', url: 'https://example.com/sse', bearerToken: ring.encrypt('bearer-value') });
+  await db.insert(identityProviders).values({
+    slug: 'okta',
+    displayName: 'Okta',
+    issuer: 'https://idp.example.com',
+    clientId: 'sb',
+    clientSecret: ring.encrypt('idp-secret'),
+  });
+  // A public provider has no secret: nothing to check or re-encrypt.
+  await db.insert(identityProviders).values({ slug: 'public', displayName: 'Public', issuer: 'https://idp2.example.com', clientId: 'sb' });
+  const now = Date.now();
+  await db.insert(signingKeys).values({
+    kid: 'k1',
+    alg: 'ES256',
+    publicJwk: { kty: 'EC' },
+    privateJwk: ring.encrypt('{"kty":"EC","d":"private"}'),
+    activatesAt: new Date(now),
+    expiresAt: new Date(now + 86_400_000),
+  });
+}
+
+describe.each(backends)('secret key checks and re-keying on %s', (backend) => {
+  let database: DatabaseHandle | undefined;
+  afterEach(async () => {
+    await database?.close();
+    database = undefined;
+  });
+
+  it('refuses a ring that lacks the key of an identity provider secret or a signing key, naming them', async () => {
+    database = await openTestDatabase(backend);
+    await seed(database.db);
+    await database.db.delete(upstreams);
+    const error = await assertKeysPresent(database.db, new KeyRing([newKey])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingSecretKeyError);
+    expect((error as Error).message).toContain('identity provider okta');
+    expect((error as Error).message).toContain('signing key k1');
+    expect((error as Error).message).toContain('key id(s) old');
+    expect((error as Error).message).not.toContain('identity provider public');
+    await expect(assertKeysPresent(database.db, new KeyRing([newKey, oldKey]))).resolves.toBeUndefined();
+  });
+
+  it('re-encrypts upstream secrets, identity provider secrets and signing keys under the active key', async () => {
+    database = await openTestDatabase(backend);
+    await seed(database.db);
+    const rotating = new KeyRing([newKey, oldKey]);
+    expect(await reencryptSecrets(database.db, rotating)).toBe(3);
+    expect(await reencryptSecrets(database.db, rotating)).toBe(0);
+
+    const onlyNew = new KeyRing([newKey]);
+    await expect(assertKeysPresent(database.db, onlyNew)).resolves.toBeUndefined();
+    const providers = await database.db.select().from(identityProviders);
+    const okta = providers.find((p) => p.slug === 'okta')!;
+    expect(keyIdOf(okta.clientSecret!)).toBe('new');
+    expect(onlyNew.decrypt(okta.clientSecret!)).toBe('idp-secret');
+    expect(providers.find((p) => p.slug === 'public')!.clientSecret).toBeNull();
+    const [key] = await database.db.select().from(signingKeys);
+    expect(onlyNew.decrypt(key!.privateJwk)).toBe('{"kty":"EC","d":"private"}');
+    const [upstream] = await database.db.select().from(upstreams);
+    expect(onlyNew.decrypt(upstream!.bearerToken!)).toBe('bearer-value');
+  });
+});

@@ -1,0 +1,17 @@
+import { oauthRefreshTokens, webSessions } from '@switchboard/db/schema';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { TxContext } from './context.ts';
+
+/**
+ * Everything that would let a disabled user back in without a fresh login: their browser
+ * sessions (login pages and console) are deleted and their OAuth refresh tokens revoked.
+ * Their open MCP sessions end when the registry sees the change (registry.ts), on every
+ * replica; access tokens still in flight are refused by policy (a disabled user may use nothing).
+ */
+export async function revokeUserAccess(ctx: TxContext, userId: string, now = new Date()): Promise<void> {
+  await ctx.db.delete(webSessions).where(eq(webSessions.userId, userId));
+  await ctx.db
+    .update(oauthRefreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(oauthRefreshTokens.userId, userId), isNull(oauthRefreshTokens.revokedAt)));
+}

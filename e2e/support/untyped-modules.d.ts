@@ -1,0 +1,6 @@
+// oidc-provider ships no type declarations; the tests use a small, well-documented part of it.
+declare module 'oidc-provider' {
+  // biome-ignore lint/suspicious/noExplicitAny: untyped third-party module
+  const Provider: any;
+  export default Provider;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { timestampSchema, uuidSchema } from './common.ts';
+
+/** `POST /api/v1/session`: a local administrator signs in to the console. */
+export const consoleSignInSchema = z
+  .object({
+    email: z.email('must be an email address').max(320),
+    password: z.string().min(1, 'is required').max(1024),
+  })
+  .strict()
+  .meta({ id: 'ConsoleSignIn' });
+export type ConsoleSignIn = z.infer<typeof consoleSignInSchema>;
+
+/**
+ * `GET /api/v1/session`: who is signed in to the console in this browser. `user` is null
+ * when nobody is. The console echoes `csrfToken` in `X-CSRF-Token` on every change.
+ */
+export const consoleSessionSchema = z
+  .object({
+    user: z.object({ id: uuidSchema, email: z.string(), name: z.string().nullable() }).nullable(),
+    csrfToken: z.string().nullable(),
+    expiresAt: timestampSchema.nullable(),
+  })
+  .meta({ id: 'ConsoleSession' });
+export type ConsoleSession = z.infer<typeof consoleSessionSchema>;
+
+/** `GET /api/v1/session/providers`: the enabled OpenID providers the console offers for sign-in. */
+export const consoleProvidersSchema = z
+  .object({
+    items: z.array(z.object({ slug: z.string(), displayName: z.string(), loginUrl: z.string() })),
+  })
+  .meta({ id: 'ConsoleProviders' });
+export type ConsoleProviders = z.infer<typeof consoleProvidersSchema>;

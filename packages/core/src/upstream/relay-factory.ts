@@ -1,0 +1,55 @@
+/**
+ * Which requests take the relay (http-relay.ts) instead of the SDK client, and the relay
+ * for a freshly connected Streamable HTTP upstream, built from what the SDK negotiated.
+ */
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  type Client,
+  PROTOCOL_VERSION_META_KEY,
+  type StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { HttpRelay, type HttpRelayOptions } from './http-relay.ts';
+import { httpHeaders } from './transport-factory.ts';
+import type { UpstreamSpec } from './types.ts';
+import { clientInfoOf, UPSTREAM_CLIENT_CAPABILITIES, type UpstreamClientOptions } from './upstream-client.ts';
+
+/**
+ * The hot methods: one request, one answer, nothing the SDK keeps state about.
+ * Subscriptions, pings, completions, logging/setLevel and the rest stay on the SDK client.
+ */
+export const RELAYED_METHODS = new Set([
+  'tools/call',
+  'tools/list',
+  'resources/read',
+  'resources/list',
+  'resources/templates/list',
+  'prompts/get',
+  'prompts/list',
+]);
+
+/** A relay speaking exactly as `client` negotiated, or undefined when the upstream is not Streamable HTTP. */
+export function relayFor(
+  spec: UpstreamSpec,
+  client: Client,
+  transport: Transport,
+  options: UpstreamClientOptions,
+  onNotification: HttpRelayOptions['onNotification'],
+): HttpRelay | undefined {
+  if (spec.transport !== 'streamable-http') return undefined;
+  const protocolVersion = client.getNegotiatedProtocolVersion();
+  if (!protocolVersion) return undefined;
+  const headers = httpHeaders(spec.headers, spec.bearerToken);
+  if (client.getProtocolEra() === 'modern') {
+    // the envelope the SDK client attaches to every request on a 2026-07-28 connection
+    const envelope = {
+      [PROTOCOL_VERSION_META_KEY]: protocolVersion,
+      [CLIENT_INFO_META_KEY]: clientInfoOf(options),
+      [CLIENT_CAPABILITIES_META_KEY]: UPSTREAM_CLIENT_CAPABILITIES,
+    };
+    return new HttpRelay({ url: spec.url, headers, session: { era: 'modern', protocolVersion, envelope }, onNotification });
+  }
+  const { sessionId } = transport as StreamableHTTPClientTransport;
+  return new HttpRelay({ url: spec.url, headers, session: { era: 'legacy', protocolVersion, sessionId }, onNotification });
+}
