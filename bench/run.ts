@@ -24,7 +24,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '1,8,64' },
     client: { type: 'string', default: 'lean' },
     era: { type: 'string', default: 'legacy' },
-    'gateway-profile': { type: 'string', default: 'bare' },
+    'gateway-profile': { type: 'string', default: 'full' },
     'max-calls': { type: 'string', default: '1000000' },
     'database-url': { type: 'string' },
     help: { type: 'boolean', default: false },

@@ -11,6 +11,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BENCH_USER, benchAccessToken } from './oauth-login.ts';
 
 const BENCH_SERVER_ID = '5b0a7d00-be9c-4c3a-9f11-0d1e2f3a4b5c';
 
@@ -41,9 +42,8 @@ export interface StartedTarget {
 }
 
 /**
- * `bare`: gateway with auth `none` and no policy, what works today.
- * `full`: OAuth JWT, policy and audit switched on, as DESIGN.md "Performance" asks;
- * fill in `gatewayProfileConfig` when those features land.
+ * `full` (default): OAuth JWT, policy and audit switched on, as DESIGN.md "Performance" asks.
+ * `bare`: auth `none` and every tool allowed (audit still records), to see their cost.
  */
 export type GatewayProfile = 'bare' | 'full';
 
@@ -229,14 +229,17 @@ async function supergateway(ctx: TargetContext): Promise<StartedTarget> {
   return simpleProxy('supergateway', ctx.node, args, port);
 }
 
-/** Virtual-server settings and load headers per profile: the hook for auth, policy and audit. */
-function gatewayProfileConfig(profile: GatewayProfile): { virtualServer: Record<string, unknown>; headers?: Record<string, string> } {
-  if (profile === 'full') {
-    // TODO(bench): when OAuth, policy and audit land: register a test issuer, mint a JWT for
-    // the load (returned as `headers`), add an allow policy for echo__echo, turn audit on.
-    throw new Error('gateway profile "full" (OAuth JWT + policy + audit) is not available yet; use --gateway-profile bare');
-  }
-  return { virtualServer: { auth: 'none', defaultAccess: 'allow' } };
+/**
+ * What each profile adds to the configuration document. `full` protects the server with
+ * OAuth (the load sends a real access token), lets the user call only `echo:*` through a
+ * policy, and audits every call (the trail is always on).
+ */
+function gatewayProfileConfig(profile: GatewayProfile): Record<string, unknown> {
+  if (profile === 'bare') return { virtualServers: { bench: { id: BENCH_SERVER_ID, upstreams: ['echo'], auth: 'none', defaultAccess: 'allow' } } };
+  return {
+    virtualServers: { bench: { id: BENCH_SERVER_ID, upstreams: ['echo'], auth: 'oauth', defaultAccess: 'deny' } },
+    users: { [BENCH_USER.email]: { password: BENCH_USER.password, allowed_tools: ['echo:*'] } },
+  };
 }
 
 /** (b)/(c) the Switchboard gateway, configured through its admin API with one echo upstream. */
@@ -260,6 +263,7 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
     const child = launch('gateway', ctx.node, tsxArgs(GATEWAY), {
       PORT: String(port),
       HOST: '127.0.0.1',
+      SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
       SWITCHBOARD_DATA_DIR: dataDir,
       SWITCHBOARD_ADMIN_TOKEN: token,
       LOG_LEVEL: 'warn',
@@ -276,14 +280,13 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
     const res = await fetch(`${base}/api/v1/import`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        mcpServers: { echo: upstream },
-        virtualServers: { bench: { id, upstreams: ['echo'], ...profile.virtualServer } },
-      }),
+      body: JSON.stringify({ mcpServers: { echo: upstream }, ...profile }),
       signal: AbortSignal.timeout(30_000),
     });
     if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
-    return { url: `${base}/servers/${id}/mcp`, tool: 'echo__echo', pid: child.pid, headers: profile.headers, stop };
+    const url = `${base}/servers/${id}/mcp`;
+    const headers = ctx.gatewayProfile === 'full' ? { authorization: `Bearer ${await benchAccessToken(base, url)}` } : undefined;
+    return { url, tool: 'echo__echo', pid: child.pid, headers, stop };
   } catch (error) {
     await stop();
     throw error;

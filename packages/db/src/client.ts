@@ -71,7 +71,11 @@ function openPostgres(url: string, max = 10): DatabaseHandle {
 }
 
 async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
-  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  // Postgres' default 128 MB buffer pool lives inside PGlite's WASM heap and costs about as
+  // much resident memory; the gateway's working set (configuration, tokens, recent audit
+  // rows) fits easily in 16 MB, and the file system cache sits behind it anyway.
+  const options = { postgresqlconf: 'shared_buffers = 16MB' };
+  const client = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,

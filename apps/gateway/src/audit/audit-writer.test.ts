@@ -45,7 +45,7 @@ describe('audit writer failures', () => {
     let failing = true;
     const db = new Proxy(database.db, {
       get(target, prop, receiver) {
-        if (prop === 'insert' && failing) return () => ({ values: () => Promise.reject(new Error('connection refused')) });
+        if (prop === 'execute' && failing) return () => Promise.reject(new Error('connection refused'));
         return Reflect.get(target, prop, receiver);
       },
     });
@@ -64,7 +64,7 @@ describe('audit writer failures', () => {
     const database = await openTestDatabase('pglite');
     const db = new Proxy(database.db, {
       get: (target, prop, receiver) =>
-        prop === 'insert' ? () => ({ values: () => Promise.reject(new Error('down')) }) : Reflect.get(target, prop, receiver),
+        prop === 'execute' ? () => Promise.reject(new Error('down')) : Reflect.get(target, prop, receiver),
     });
     const writer = new AuditWriter({ db, logger: pino({ level: 'silent' }), batchSize: 1000, flushIntervalMs: 60_000, maxQueued: 5 });
     for (let i = 0; i < 8; i++) writer.record(event(i));

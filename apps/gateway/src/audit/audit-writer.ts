@@ -1,5 +1,6 @@
 import type { Database } from '@switchboard/db/client';
-import { auditEvents } from '@switchboard/db/schema';
+import type { auditEvents } from '@switchboard/db/schema';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 
 export type AuditEventInput = Omit<typeof auditEvents.$inferInsert, 'seq'>;
@@ -12,7 +13,7 @@ export interface AuditSink {
 export interface AuditWriterOptions {
   db: Database;
   logger: Logger;
-  /** Flush as soon as this many events wait (default 200). */
+  /** Flush as soon as this many events wait (default 500). */
   batchSize?: number;
   /** Flush waiting events at least this often (default 1 s). */
   flushIntervalMs?: number;
@@ -39,7 +40,7 @@ export class AuditWriter implements AuditSink {
   }
 
   private get batchSize() {
-    return this.options.batchSize ?? 200;
+    return this.options.batchSize ?? 500;
   }
 
   record(event: AuditEventInput) {
@@ -72,7 +73,7 @@ export class AuditWriter implements AuditSink {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.batchSize);
       try {
-        await this.options.db.insert(auditEvents).values(batch);
+        await insertBatch(this.options.db, batch);
         this.queue.splice(0, batch.length);
       } catch (err) {
         this.options.logger.error({ err, waiting: this.queue.length }, 'could not write audit events; will retry');
@@ -95,4 +96,34 @@ export class AuditWriter implements AuditSink {
     this.closed = true;
     if (this.queue.length > 0) this.options.logger.error({ lost: this.queue.length }, 'audit events could not be written before shutdown');
   }
+}
+
+/**
+ * One statement, one parameter: the batch as a JSON array expanded by Postgres
+ * (`json_populate_recordset`). Building a multi-row VALUES list through the query builder
+ * cost about a tenth of the gateway's CPU at 2,000 calls/s; serialising one JSON string
+ * costs a fraction of that, and the statement text never changes.
+ */
+async function insertBatch(db: Database, batch: AuditEventInput[]) {
+  const rows = batch.map((e) => ({
+    occurred_at: e.occurredAt,
+    user_id: e.userId ?? null,
+    user_email: e.userEmail ?? null,
+    client_id: e.clientId ?? null,
+    virtual_server_id: e.virtualServerId,
+    kind: e.kind,
+    exposed_name: e.exposedName,
+    upstream_name: e.upstreamName ?? null,
+    upstream_item: e.upstreamItem ?? null,
+    outcome: e.outcome,
+    duration_ms: e.durationMs,
+    error_code: e.errorCode ?? null,
+    arguments: e.arguments ?? null,
+    result: e.result ?? null,
+  }));
+  await db.execute(sql`insert into audit_events (occurred_at, user_id, user_email, client_id, virtual_server_id, kind, exposed_name,
+    upstream_name, upstream_item, outcome, duration_ms, error_code, arguments, result)
+    select occurred_at, user_id, user_email, client_id, virtual_server_id, kind, exposed_name,
+      upstream_name, upstream_item, outcome, duration_ms, error_code, arguments, result
+    from json_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::json)`);
 }

@@ -31,9 +31,14 @@ export class BearerVerifier {
     private readonly external?: { keys: JWTVerifyGetKey; resolveUser: (claims: JWTPayload) => Promise<string | undefined> },
   ) {}
 
+  private readonly verified = new VerifiedTokenCache();
+
   async verify(serverId: string, token: string | undefined): Promise<Principal | BearerFailure> {
     if (!token) return { status: 401, description: 'this virtual server requires an OAuth access token' };
     const audience = this.oauth.config.externalIssuer?.audience ?? resourceUrl(this.oauth.issuer, serverId);
+    const known = this.verified.get(token, audience);
+    // A token whose signature and claims were checked before: only the user's state can have changed.
+    if (known) return (await this.isActive(known.userId)) ? known : userRefused;
     let claims: JWTPayload;
     try {
       claims = this.external
@@ -50,11 +55,11 @@ export class BearerVerifier {
       return { status: 403, error: 'insufficient_scope', description: `the access token lacks the "${MCP_SCOPE}" scope` };
     }
     const userId = this.external ? await this.external.resolveUser(claims) : claims.sub;
-    if (!userId || !(await this.isActive(userId))) {
-      return { status: 401, error: 'invalid_token', description: 'the access token belongs to a user who cannot sign in' };
-    }
+    if (!userId || !(await this.isActive(userId))) return userRefused;
     const clientId = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : null;
-    return { key: `oauth:${userId}:${clientId ?? ''}`, kind: 'oauth', userId, clientId };
+    const principal: Principal & { userId: string } = { key: `oauth:${userId}:${clientId ?? ''}`, kind: 'oauth', userId, clientId };
+    this.verified.set(token, audience, principal, (claims.exp ?? 0) * 1000);
+    return principal;
   }
 
   private async isActive(userId: string): Promise<boolean> {
@@ -64,6 +69,34 @@ export class BearerVerifier {
     if (!/^[0-9a-f-]{36}$/i.test(userId)) return false;
     const [row] = await this.oauth.ctx.db.select({ disabled: users.disabled }).from(users).where(eq(users.id, userId));
     return !!row && !row.disabled;
+  }
+}
+
+const userRefused: BearerFailure = { status: 401, error: 'invalid_token', description: 'the access token belongs to a user who cannot sign in' };
+
+/**
+ * Tokens already verified, until they expire: checking an ES256 signature costs tens of
+ * microseconds, paid once per token instead of once per request. Bounded; when full it
+ * starts over (clients simply verify once more).
+ */
+class VerifiedTokenCache {
+  private entries = new Map<string, { audience: string; principal: Principal & { userId: string }; expiresAt: number }>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get(token: string, audience: string) {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.audience === audience ? entry.principal : undefined;
+  }
+
+  set(token: string, audience: string, principal: Principal & { userId: string }, expiresAt: number) {
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(token, { audience, principal, expiresAt });
   }
 }
 

@@ -1,5 +1,8 @@
 import { generateSigningKey, importSigningKey } from '@switchboard/auth/oauth/signing-key';
 import { signAccessToken } from '@switchboard/auth/oauth/access-token';
+import { hashApiToken } from '@switchboard/auth/api-token';
+import { oauthCodes } from '@switchboard/db/schema';
+import { eq } from 'drizzle-orm';
 import { backends } from '@switchboard/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeUrl, initializeRequest, loginAndConsent, pkcePair, tokenRequest } from '../testing/oauth-helpers.ts';
@@ -117,6 +120,31 @@ describe.each(backends)('OAuth refusals on %s', (backend) => {
     const response = await gw.fetch(`${ISSUER}/oauth/token`, tokenRequest({ grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: REDIRECT, code_verifier: pkcePair().verifier, client_id: clientId }));
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_grant', error_description: 'code_verifier does not match the code_challenge' });
+  });
+
+  it('binds a code to its client, redirect URI and resource, and to 60 seconds', async () => {
+    const other = await json(
+      gw.fetch(`${ISSUER}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }),
+      }),
+    );
+    const attempt = async (changes: Record<string, string>, expire = false) => {
+      const { verifier, challenge } = pkcePair();
+      const redirect = await loginAndConsent(new TestBrowser(gw.fetch), url({ challenge }), alice);
+      const code = redirect.searchParams.get('code')!;
+      if (expire) await gw.ctx.db.update(oauthCodes).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthCodes.codeHash, hashApiToken(code)));
+      const fields = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: clientId, ...changes };
+      const response = await gw.fetch(`${ISSUER}/oauth/token`, tokenRequest(fields));
+      return { status: response.status, body: await json(response) };
+    };
+    expect(await attempt({ client_id: other.client_id })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the authorization code was issued to another client' } });
+    expect(await attempt({ redirect_uri: 'http://127.0.0.1:5000/cb' })).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'redirect_uri does not match the authorization request' } });
+    expect(await attempt({ resource: `${ISSUER}/servers/${serverId}/mcp/` })).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
+    expect(await attempt({}, true)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const [row] = await gw.ctx.db.select().from(oauthCodes).limit(1);
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBeLessThanOrEqual(60_000);
   });
 
   it('refuses a client choosing its own client_id or a hostile redirect URI at registration', async () => {
