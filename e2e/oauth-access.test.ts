@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { within } from './support/clients.ts';
 import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
 import { CALLBACK, connectWithOAuth, signInLocally, signInWithProvider } from './support/oauth.ts';
-import { type RunningProvider, startOidcProvider } from './support/oidc-provider.ts';
+import { addCorpProvider, type RunningProvider, startOidcProvider } from './support/oidc-provider.ts';
 import { everythingEntry } from './support/upstreams.ts';
 
 const ACL = '7d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5';
@@ -39,11 +39,7 @@ describe('per-user access through OAuth', () => {
         [bob.email]: { password: bob.password, roles: ['ops'] },
       },
     });
-    const provider = await gw.api('POST', '/api/v1/identity-providers', {
-      slug: 'corp', displayName: 'Corp SSO', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret,
-      scopes: ['openid', 'email', 'profile', 'groups'], roleMappings: [{ claim: 'groups', value: 'eng', role: 'eng' }],
-    });
-    expect(provider.status).toBe(201);
+    await addCorpProvider(gw, idp, ['eng']);
   }, 120_000);
   afterAll(() => cleanup.run());
 

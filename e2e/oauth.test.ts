@@ -17,7 +17,7 @@ import { initializeRequest, pkcePair, tokenRequest } from '../apps/gateway/src/t
 import { isPage, TestBrowser } from '../apps/gateway/src/testing/test-browser.ts';
 import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
 import { CALLBACK, HeadlessOAuthProvider, signInLocally, signInWithProvider } from './support/oauth.ts';
-import { type RunningProvider, startOidcProvider } from './support/oidc-provider.ts';
+import { addCorpProvider, type RunningProvider, startOidcProvider } from './support/oidc-provider.ts';
 import { everythingEntry } from './support/upstreams.ts';
 
 const DEV = '6c1f2a3b-4d5e-4f60-8a71-b2c3d4e5f601';
@@ -48,16 +48,7 @@ describe('OAuth with the official SDK clients', () => {
       users: { [alice.email]: { name: 'Alice', password: alice.password } },
       roles: { eng: {} },
     });
-    const created = await gw.api('POST', '/api/v1/identity-providers', {
-      slug: 'corp',
-      displayName: 'Corp SSO',
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      scopes: ['openid', 'email', 'profile', 'groups'],
-      roleMappings: [{ claim: 'groups', value: 'eng', role: 'eng' }],
-    });
-    expect(created.status).toBe(201);
+    await addCorpProvider(gw, idp, ['eng']);
   }, 120_000);
   afterAll(() => cleanup.run());
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, startE2eGateway } from '../support/gateway.ts';
-import { type RunningProvider, startOidcProvider } from '../support/oidc-provider.ts';
+import { addCorpProvider, type RunningProvider, startOidcProvider } from '../support/oidc-provider.ts';
 import { type ConsoleBrowser, openBrowser } from './browser.ts';
 import { buildConsole } from './build-console.ts';
 
@@ -22,14 +22,7 @@ describe('console sign-in with an OpenID provider', () => {
     cleanup.add(() => gw.stop());
     idp = await startOidcProvider({ redirectUris: [`${gw.url}/oauth/callback/corp`], publicRedirectUri: 'http://127.0.0.1:1/unused', groupsOf: () => [] });
     cleanup.add(() => idp.stop());
-    const created = await gw.api('POST', '/api/v1/identity-providers', {
-      slug: 'corp',
-      displayName: 'Corp SSO',
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-    });
-    expect(created.status).toBe(201);
+    await addCorpProvider(gw, idp);
     // The provider vouches for root@corp.example; that account is an administrator here.
     expect((await gw.api('POST', '/api/v1/users', { email: 'root@corp.example', name: 'Root', isAdmin: true })).status).toBe(201);
     b = await openBrowser(gw.url, { errorOrigins: [gw.url] });

@@ -73,3 +73,24 @@ export async function startOidcProvider(options: { redirectUris: string[]; publi
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * Configures the provider in a gateway as "Corp SSO" (`/oauth/callback/corp`), optionally
+ * mapping `groups` claim values to roles of the same name; throws unless it was created.
+ */
+export async function addCorpProvider(
+  gw: { api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> },
+  idp: RunningProvider,
+  groupRoles: string[] = [],
+): Promise<void> {
+  const created = await gw.api('POST', '/api/v1/identity-providers', {
+    slug: 'corp',
+    displayName: 'Corp SSO',
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    roleMappings: groupRoles.map((role) => ({ claim: 'groups', value: role, role })),
+  });
+  if (created.status !== 201) throw new Error(`could not add the identity provider: ${created.status} ${JSON.stringify(created.body)}`);
+}

@@ -1,13 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { requestLog } from './http/request-log.ts';
+import { requestIds, securityHeaders } from './http/response-headers.ts';
 import { adminApi } from './routes/admin-api.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -23,9 +22,9 @@ export interface AppOptions {
 export function createApp(deps: Deps, options: AppOptions) {
   const { config, logger, ctx, database, registry } = deps;
   const app = new Hono<AppEnv>();
-  app.use('*', requestId());
+  app.use('*', requestIds());
   app.use('*', requestLog(logger));
-  app.use('*', secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
+  app.use('*', securityHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
   const limitBody = bodyLimit({
     maxSize: config.maxBodyBytes,
     onError: () => {

@@ -169,8 +169,13 @@ export class FederationRegistry implements FederationView {
   private async connectUpstreamsOf(serverId: string) {
     const spec = this.servers.get(serverId);
     if (!spec) return;
+    // runs before every call: the common case (all connected) allocates nothing
+    if (spec.entries.every((e) => {
+      const connection = this.pool.get(e.upstreamId);
+      return !connection || connection.connected;
+    })) return;
     const ids = [...new Set(spec.entries.map((e) => e.upstreamId))];
-    const pending = ids.map((id) => this.pool.get(id)).filter((c) => c && c.status().state !== 'connected');
+    const pending = ids.map((id) => this.pool.get(id)).filter((c) => c && !c.connected);
     if (pending.length === 0) return;
     await Promise.allSettled(pending.map((c) => c!.ensureConnected()));
     const current = this.servers.get(serverId);

@@ -104,14 +104,21 @@ export async function tryFastToolCall(
   try {
     const route = router.toolRoute(params.name as string, visible);
     upstreamName = route.upstreamName;
-    const forwardedMeta = Object.fromEntries(Object.entries(meta).filter(([k]) => !isHopMetaKey(k)));
+    // The params as they go upstream, built in one pass (no entries arrays, no spread copies).
+    // (`__proto__`, an own key only JSON.parse can make, would set the prototype by assignment)
+    const forwardedMeta: Record<string, unknown> = {};
+    for (const key in meta) if (key !== '__proto__' && !isHopMetaKey(key)) forwardedMeta[key] = meta[key];
     const level = upstreamLogLevel(threshold);
     if (level) forwardedMeta[LOG_LEVEL_META] = level;
     // The upstream asks for input only if this client could give it (here: it cannot).
     forwardedMeta[CLIENT_CAPABILITIES] = caps;
-    const { _meta: _, ...rest } = params;
-    const result = await router.callTool(
-      { ...rest, _meta: forwardedMeta },
+    const forwarded: Record<string, unknown> = {};
+    for (const key in params) if (key !== '_meta' && key !== '__proto__') forwarded[key] = params[key];
+    forwarded.name = route.name;
+    forwarded._meta = forwardedMeta;
+    const result = await router.forwardToolCall(
+      route,
+      forwarded,
       {
         signal: aborted.signal,
         onProgress:
@@ -122,7 +129,6 @@ export async function tryFastToolCall(
           if (wants(threshold, p.level)) write({ jsonrpc: '2.0', method: 'notifications/message', params: p });
         },
       },
-      visible,
     );
     if (isInputRequiredResult(result)) throw new Error('the upstream asked for input this client cannot give');
     const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;

@@ -30,10 +30,22 @@ export interface McpRouteOptions {
 export function mcpRoutes({ ctx, registry, allowedHosts, bearer }: McpRouteOptions) {
   const app = new Hono<AppEnv>();
 
+  // Host values that passed the check: it parses each one as a URL, on every request.
+  // The allowlist is fixed for the app's life, so a pass stays a pass (bounded: Host is client input).
+  const acceptedHosts = new Set<string>();
+  function hostRejected(request: Request): Response | undefined {
+    const host = request.headers.get('host');
+    if (host !== null && acceptedHosts.has(host)) return undefined;
+    const rejected = hostHeaderValidationResponse(request, allowedHosts);
+    if (!rejected && host !== null && acceptedHosts.size < 64) acceptedHosts.add(host);
+    return rejected;
+  }
+
   async function authenticate(serverId: string, request: Request): Promise<Principal | Response> {
     const authMode = registry.authMode(serverId);
     if (!authMode) return rpcErrorResponse(404, -32001, 'no such virtual server');
-    if (new URL(request.url).searchParams.has('access_token')) {
+    // (no '?', no query string: the URL is parsed only when there is one)
+    if (request.url.includes('?') && new URL(request.url).searchParams.has('access_token')) {
       return rpcErrorResponse(400, -32600, 'tokens in the query string are refused; send Authorization: Bearer');
     }
     if (authMode === 'none') return anonymous;
@@ -52,7 +64,7 @@ export function mcpRoutes({ ctx, registry, allowedHosts, bearer }: McpRouteOptio
 
   /** Host/Origin, the virtual server, the caller: what every MCP endpoint checks first. */
   async function admit(rawId: string, request: Request): Promise<{ id: string; runtime: VirtualServerRuntime; principal: Principal } | Response> {
-    const rejected = hostHeaderValidationResponse(request, allowedHosts) ?? originValidationResponse(request, allowedHosts);
+    const rejected = hostRejected(request) ?? originValidationResponse(request, allowedHosts);
     if (rejected) return rejected;
     const id = rawId.toLowerCase();
     const runtime = UUID.test(id) ? registry.runtime(id) : undefined;

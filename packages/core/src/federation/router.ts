@@ -1,5 +1,5 @@
 import type { ForwardOptions, McpPrompt, McpResource, McpResourceTemplate, McpTool } from '../upstream/types.ts';
-import { type RoutingTable, routeResource } from './routing-table.ts';
+import { type RoutingTable, routeResource, type ToolRoute } from './routing-table.ts';
 
 /** The part of an upstream connection the router uses (the pool's connections satisfy it). */
 export interface UpstreamHandle {
@@ -82,6 +82,14 @@ export class VirtualServerRouter {
     const route = this.table.tools.get(name);
     if (!route || !visible.tool(route.upstreamName, route.name)) throw new RoutingError(RPC_INVALID_PARAMS, `Unknown tool: ${name}`);
     return route;
+  }
+
+  /**
+   * tools/call on a route the caller already resolved with toolRoute (the gateway's fast
+   * path does, for its audit and projection): `params` already carry the upstream's own name.
+   */
+  forwardToolCall(route: ToolRoute, params: Record<string, unknown>, options: ForwardOptions) {
+    return this.upstream(route.upstreamId).request('tools/call', params, options);
   }
 
   callTool(params: Record<string, unknown>, options: ForwardOptions, visible: Visibility = everything) {

@@ -14,6 +14,7 @@ import { type HttpRelay, SessionExpiredError } from './http-relay.ts';
 import { type Logger, noopLogger } from './logger.ts';
 import { ProgressRouter, withProgressToken } from './progress-router.ts';
 import { RELAYED_METHODS, relayFor } from './relay-factory.ts';
+import { StdioRelay } from './stdio-relay.ts';
 import { createUpstreamTransport, type UpstreamTransport } from './transport-factory.ts';
 import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamState, UpstreamStatus } from './types.ts';
 import { ANY_RESULT, createUpstreamClient, listenForListChanges, type UpstreamClientOptions } from './upstream-client.ts';
@@ -41,8 +42,8 @@ interface Live {
   connectedAt?: number;
   stopHealth?: () => void;
   subscription?: McpSubscription;
-  /** The lean path for hot requests to a Streamable HTTP upstream (see http-relay.ts). */
-  relay?: HttpRelay;
+  /** The lean path for hot requests to a Streamable HTTP or stdio upstream (see http-relay.ts, stdio-relay.ts). */
+  relay?: HttpRelay | StdioRelay;
 }
 
 /** The methods whose 2026-07-28 results may be `input_required`. */
@@ -104,6 +105,11 @@ export class UpstreamConnection {
 
   catalog(): Catalog {
     return this.cat;
+  }
+
+  /** The state alone: status() builds a whole object (and a date string) on every call. */
+  get connected(): boolean {
+    return this.state === 'connected';
   }
 
   /** Connects if needed; concurrent callers share one attempt. Fails fast while backing off. */
@@ -232,6 +238,8 @@ export class UpstreamConnection {
     const token = options.onProgress && this.progress.register(options.onProgress);
     const outgoing = token ? withProgressToken(params, token) : params;
     const relay = RELAYED_METHODS.has(method) ? live.relay : undefined;
+    // On stdio, notifications read during the call still reach their handlers through the SDK.
+    const passed = relay instanceof StdioRelay ? relay.passed : 0;
     try {
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
         // registered so a dead connection rejects us at once instead of leaving us hanging
@@ -240,7 +248,7 @@ export class UpstreamConnection {
         if (options.onLog) this.logListeners.set(id, options.onLog);
         if (options.onServerRequest) this.serverRequestListeners.set(id, options.onServerRequest);
         if (relay) {
-          // Progress, logs and requests to the client on the call's own stream reach this
+          // HTTP: progress, logs and requests to the client on the call's own stream reach this
           // call's callbacks directly and in order, so no flush is needed afterwards.
           const allowInputRequired = INPUT_REQUIRED_METHODS.has(method);
           relay.request(method, outgoing, { ...options, progressToken: token || undefined, allowInputRequired }).then(resolve, reject);
@@ -262,7 +270,9 @@ export class UpstreamConnection {
       throw toUpstreamError(error, options.signal?.aborted === true);
     } finally {
       // progress or a log written just before the result may still be queued behind it
-      if (!relay && (token || options.onLog)) await flushNotifications();
+      // (on a stdio relay only if anything went the SDK's way since the call was sent)
+      const mayTrail = relay === undefined || (relay instanceof StdioRelay && relay.passed !== passed);
+      if (mayTrail && (token || options.onLog)) await flushNotifications();
       this.inFlight.delete(id);
       this.logListeners.delete(id);
       this.serverRequestListeners.delete(id);

@@ -1,6 +1,7 @@
 /**
- * Which requests take the relay (http-relay.ts) instead of the SDK client, and the relay
- * for a freshly connected Streamable HTTP upstream, built from what the SDK negotiated.
+ * Which requests take a relay (http-relay.ts, stdio-relay.ts) instead of the SDK client,
+ * and the relay for a freshly connected Streamable HTTP or stdio upstream, built from what
+ * the SDK negotiated.
  */
 import {
   CLIENT_CAPABILITIES_META_KEY,
@@ -11,6 +12,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { HttpRelay, type HttpRelayOptions } from './http-relay.ts';
+import { StdioRelay } from './stdio-relay.ts';
 import { httpHeaders } from './transport-factory.ts';
 import type { UpstreamSpec } from './types.ts';
 import { clientInfoOf, UPSTREAM_CLIENT_CAPABILITIES, type UpstreamClientOptions } from './upstream-client.ts';
@@ -29,25 +31,28 @@ export const RELAYED_METHODS = new Set([
   'prompts/list',
 ]);
 
-/** A relay speaking exactly as `client` negotiated, or undefined when the upstream is not Streamable HTTP. */
+/** A relay speaking exactly as `client` negotiated, or undefined when the upstream is legacy SSE. */
 export function relayFor(
   spec: UpstreamSpec,
   client: Client,
   transport: Transport,
   options: UpstreamClientOptions,
   onNotification: HttpRelayOptions['onNotification'],
-): HttpRelay | undefined {
-  if (spec.transport !== 'streamable-http') return undefined;
+): HttpRelay | StdioRelay | undefined {
+  if (spec.transport === 'sse') return undefined;
   const protocolVersion = client.getNegotiatedProtocolVersion();
   if (!protocolVersion) return undefined;
+  // the envelope the SDK client attaches to every request on a 2026-07-28 connection
+  const envelope = client.getProtocolEra() === 'modern' && {
+    [PROTOCOL_VERSION_META_KEY]: protocolVersion,
+    [CLIENT_INFO_META_KEY]: clientInfoOf(options),
+    [CLIENT_CAPABILITIES_META_KEY]: UPSTREAM_CLIENT_CAPABILITIES,
+  };
+  if (spec.transport === 'stdio') {
+    return StdioRelay.attach(transport, envelope ? { era: 'modern', protocolVersion, envelope } : { era: 'legacy', protocolVersion });
+  }
   const headers = httpHeaders(spec.headers, spec.bearerToken);
-  if (client.getProtocolEra() === 'modern') {
-    // the envelope the SDK client attaches to every request on a 2026-07-28 connection
-    const envelope = {
-      [PROTOCOL_VERSION_META_KEY]: protocolVersion,
-      [CLIENT_INFO_META_KEY]: clientInfoOf(options),
-      [CLIENT_CAPABILITIES_META_KEY]: UPSTREAM_CLIENT_CAPABILITIES,
-    };
+  if (envelope) {
     return new HttpRelay({ url: spec.url, headers, session: { era: 'modern', protocolVersion, envelope }, onNotification });
   }
   const { sessionId } = transport as StreamableHTTPClientTransport;

@@ -27,20 +27,25 @@ export const oauthClients = pgTable('oauth_clients', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
 
+/** Who a grant is for: the client, the user and the virtual server (columns of codes, refresh tokens and consents). */
+const grantParties = () => ({
+  clientId: uuid('client_id')
+    .notNull()
+    .references(() => oauthClients.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  virtualServerId: uuid('virtual_server_id')
+    .notNull()
+    .references(() => virtualServers.id, { onDelete: 'cascade' }),
+});
+
 /** Authorization codes: stored hashed, single use, bound to everything the token request must repeat. */
 export const oauthCodes = pgTable(
   'oauth_codes',
   {
     codeHash: text('code_hash').primaryKey(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => oauthClients.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    virtualServerId: uuid('virtual_server_id')
-      .notNull()
-      .references(() => virtualServers.id, { onDelete: 'cascade' }),
+    ...grantParties(),
     redirectUri: text('redirect_uri').notNull(),
     codeChallenge: text('code_challenge').notNull(),
     resource: text('resource').notNull(),
@@ -64,15 +69,7 @@ export const oauthRefreshTokens = pgTable(
     id: id(),
     tokenHash: text('token_hash').notNull().unique(),
     familyId: uuid('family_id').notNull(),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => oauthClients.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    virtualServerId: uuid('virtual_server_id')
-      .notNull()
-      .references(() => virtualServers.id, { onDelete: 'cascade' }),
+    ...grantParties(),
     resource: text('resource').notNull(),
     scope: text('scope').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -88,15 +85,7 @@ export const oauthConsents = pgTable(
   'oauth_consents',
   {
     id: id(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    clientId: uuid('client_id')
-      .notNull()
-      .references(() => oauthClients.id, { onDelete: 'cascade' }),
-    virtualServerId: uuid('virtual_server_id')
-      .notNull()
-      .references(() => virtualServers.id, { onDelete: 'cascade' }),
+    ...grantParties(),
     scope: text('scope').notNull(),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
