@@ -4,7 +4,7 @@
  * it started. Every child runs in its own process group so that stopping it also
  * stops what it spawned; `killAllChildren()` is the last-resort sweep on exit.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -49,7 +49,9 @@ export type GatewayProfile = 'bare' | 'full';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ECHO = join(ROOT, 'bench/echo-server.ts');
-const GATEWAY = join(ROOT, 'apps/gateway/src/index.ts');
+/** What `npm start` and the image run: the esbuild bundle on plain node (no tsx loader thread). */
+const GATEWAY = join(ROOT, 'apps/gateway/dist/index.js');
+const BUNDLE_SCRIPT = join(ROOT, 'apps/gateway/scripts/bundle.mjs');
 const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
 
@@ -178,6 +180,17 @@ async function waitForHttp(child: Child, url: string, timeoutMs: number, status?
 
 const tsxArgs = (file: string, ...rest: string[]) => ['--import', 'tsx', file, ...rest];
 
+let bundled: Promise<void> | undefined;
+/** Rebuilt once per run (under a second), so the bundle always matches the sources. */
+function bundleGateway(node: string): Promise<void> {
+  bundled ??= new Promise((resolve, reject) => {
+    execFile(node, [BUNDLE_SCRIPT], { cwd: ROOT, timeout: 60_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`gateway bundle failed: ${stderr || error.message}`)) : resolve(),
+    );
+  });
+  return bundled;
+}
+
 async function startEchoHttp(ctx: TargetContext): Promise<{ child: Child; url: string }> {
   const child = launch('echo-server', ctx.node, tsxArgs(ECHO, '--http', '--port', '0'));
   try {
@@ -260,7 +273,8 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
       started.push(echo.child);
       upstream = { type: 'streamable-http', url: echo.url };
     }
-    const child = launch('gateway', ctx.node, tsxArgs(GATEWAY), {
+    await bundleGateway(ctx.node);
+    const child = launch('gateway', ctx.node, [GATEWAY], {
       PORT: String(port),
       HOST: '127.0.0.1',
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -37,4 +37,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ SWITCHBOARD_AUDIT_RETENTION_DAYS: '7' }).auditRetentionDays).toBe(7);
     expect(() => loadConfig({ SWITCHBOARD_AUDIT_RETENTION_DAYS: '-1' })).toThrow(/SWITCHBOARD_AUDIT_RETENTION_DAYS/);
   });
+
+  it('isolates up to 8 client sessions per upstream by default; 0 disables', () => {
+    expect(loadConfig({}).maxIsolatedSessions).toBe(8);
+    expect(loadConfig({ SWITCHBOARD_MAX_ISOLATED_SESSIONS: '0' }).maxIsolatedSessions).toBe(0);
+    expect(loadConfig({ SWITCHBOARD_MAX_ISOLATED_SESSIONS: '32' }).maxIsolatedSessions).toBe(32);
+    expect(() => loadConfig({ SWITCHBOARD_MAX_ISOLATED_SESSIONS: '-1' })).toThrow(/SWITCHBOARD_MAX_ISOLATED_SESSIONS/);
+    expect(() => loadConfig({ SWITCHBOARD_MAX_ISOLATED_SESSIONS: 'many' })).toThrow(/SWITCHBOARD_MAX_ISOLATED_SESSIONS/);
+  });
 });

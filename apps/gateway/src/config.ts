@@ -29,6 +29,7 @@ const envSchema = z.object({
   SWITCHBOARD_CONFIG: optionalText,
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   SWITCHBOARD_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
@@ -60,6 +61,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Audit events older than this many days are deleted periodically; 0 keeps them forever. */
   auditRetentionDays: number;
+  /**
+   * Per upstream, client sessions that may get a dedicated connection (for stdio, a process)
+   * so a 2025-era stdio/SSE upstream's elicitation and sampling reach the right client; 0 = none.
+   */
+  maxIsolatedSessions: number;
   logLevel: (typeof logLevels)[number];
   oauth: OAuthConfig;
 }
@@ -144,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     ],
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
     auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
+    maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
     logLevel: e.LOG_LEVEL,
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,

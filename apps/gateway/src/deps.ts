@@ -41,7 +41,14 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
     const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
-    const registry = new FederationRegistry({ ctx, logger, version: packageJson.version, signals: database, audit });
+    const registry = new FederationRegistry({
+      ctx,
+      logger,
+      version: packageJson.version,
+      signals: database,
+      audit,
+      pool: { maxIsolatedSessions: config.maxIsolatedSessions },
+    });
     ctx.federation = registry;
     await registry.followReplicas();
     await registry.reload();

@@ -1,10 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
 import * as schema from './schema/index.ts';
+
+// The drivers are imported on demand: only the one in use is loaded. PGlite (its WASM
+// module and JS glue) alone costs a Postgres-mode gateway tens of MB of RSS otherwise.
 
 export type Schema = typeof schema;
 /** The one database type services see, whichever driver is underneath. */
@@ -33,7 +32,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections) : openPglite(options.dataDir);
 }
 
-function openPostgres(url: string, max = 10): DatabaseHandle {
+async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {
+  const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([
+    import('postgres'),
+    import('drizzle-orm/postgres-js'),
+  ]);
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of logs.
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
@@ -71,6 +74,10 @@ function openPostgres(url: string, max = 10): DatabaseHandle {
 }
 
 async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   // Postgres' default 128 MB buffer pool lives inside PGlite's WASM heap and costs about as
   // much resident memory; the gateway's working set (configuration, tokens, recent audit
   // rows) fits easily in 16 MB, and the file system cache sits behind it anyway.

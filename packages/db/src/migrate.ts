@@ -1,7 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { DatabaseHandle, Schema } from './client.ts';
 
@@ -17,9 +15,12 @@ const MIGRATION_LOCK_KEY = 0x5b0a_d001;
  */
 export async function migrateDatabase(handle: DatabaseHandle, folder = migrationsFolder): Promise<void> {
   await handle.withAdvisoryLock(MIGRATION_LOCK_KEY, async () => {
+    // Imported on demand, like the drivers in client.ts: only the one in use is loaded.
     if (handle.kind === 'postgres') {
+      const { migrate: migratePostgres } = await import('drizzle-orm/postgres-js/migrator');
       await migratePostgres(handle.db as unknown as PostgresJsDatabase<Schema>, { migrationsFolder: folder });
     } else {
+      const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
       await migratePglite(handle.db as unknown as PgliteDatabase<Schema>, { migrationsFolder: folder });
     }
   });

@@ -1,5 +1,6 @@
 import { isInputRequiredResult, Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import type { ForwardOptions } from '@switchboard/core/upstream/types';
 import { audited, type CallAuditor } from './call-audit.ts';
 import { forwarding } from './errors.ts';
 import { downstreamResult, forwardOptions as optionsFor, upstreamParams as forwardParams } from './forwarding.ts';
@@ -28,6 +29,12 @@ type Params = Record<string, unknown>;
 const isModernRequest = (ctx: ServerContext) =>
   Boolean(ctx.mcpReq._meta && 'io.modelcontextprotocol/protocolVersion' in ctx.mcpReq._meta);
 type AnyResult = Record<string, unknown>;
+
+/** The downstream session, when it is a 2025-era one whose client can be asked for input. */
+function isolationKeyOf(ctx: ServerContext, caps: Record<string, unknown>): string | undefined {
+  if (!ctx.sessionId || isModernRequest(ctx) || !(caps.elicitation || caps.sampling)) return undefined;
+  return ctx.sessionId;
+}
 
 /**
  * One low-level SDK `Server` speaking for a virtual server: every request is answered from
@@ -60,16 +67,19 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       server.getClientCapabilities() as Record<string, unknown> | undefined,
       upstreamLogLevel(requestLogLevel(ctx, session.logLevel)),
     );
-  const forwardOptions = (ctx: ServerContext) => ({
+  const clientCapabilities = () => (server.getClientCapabilities() ?? {}) as Record<string, unknown>;
+  const forwardOptions = (ctx: ServerContext): ForwardOptions => ({
     ...optionsFor(ctx, requestLogLevel(ctx, session.logLevel)),
     // A 2025-era upstream asks its client directly; relay to this client if it can answer.
     // (A 2026-07-28 client is asked through input_required results instead.)
     onServerRequest: async (method: string, params: Record<string, unknown> | undefined) => {
-      const caps = (server.getClientCapabilities() ?? {}) as Record<string, unknown>;
       const capability = method === 'elicitation/create' ? 'elicitation' : 'sampling';
-      if (!caps[capability] || isModernRequest(ctx)) throw new Error(`the client cannot answer ${method}`);
+      if (!clientCapabilities()[capability] || isModernRequest(ctx)) throw new Error(`the client cannot answer ${method}`);
       return (await ctx.mcpReq.send({ method, params } as never)) as Record<string, unknown>;
     },
+    // A 2025-era session that can answer gets its own connection to upstreams that could
+    // not tell its requests from other sessions' (stateless 2026-07-28 requests never do).
+    isolationKey: isolationKeyOf(ctx, clientCapabilities()),
   });
   // The SDK's handler typings are per-method unions; the router deals in plain JSON objects.
   const handle = (method: string, fn: (params: Params, ctx: ServerContext) => Promise<AnyResult>) =>
@@ -82,7 +92,8 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
   handle('tools/call', async (params, ctx) =>
     audited(options.audit, 'tool', String(params.name), params.arguments, async () => {
       const router = options.router();
-      const route = router.toolRoute(String(params.name), visible);
+      // an unknown or hidden tool is invalid params (-32602), as on the fast paths
+      const route = await forwarding(undefined, async () => router.toolRoute(String(params.name), visible));
       const result = await forwarding(route.upstreamName, () => router.callTool(upstreamParams(params, ctx), forwardOptions(ctx), visible));
       if (isInputRequiredResult(result)) return result;
       const outputSchema = route.tool.outputSchema as Record<string, unknown> | undefined;

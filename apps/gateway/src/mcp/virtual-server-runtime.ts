@@ -14,6 +14,7 @@ import type { RoutingTable } from '@switchboard/core/federation/routing-table';
 import { notifyAccessChanges } from './access-changes.ts';
 import type { CallAuditor } from './call-audit.ts';
 import { tryFastToolCall } from './fast-path.ts';
+import { isModernToolCall, tryModernFastToolCall } from './modern-fast-path.ts';
 import { createGatewayServer } from './gateway-server.ts';
 import type { LogLevel } from './logging.ts';
 import { type Principal, principalOf, toAuthInfo } from './principal.ts';
@@ -123,6 +124,17 @@ export class VirtualServerRuntime {
         }
       }
     }
+    if (outgoing && isModernToolCall(request)) {
+      await this.options.prepare?.();
+      const caller = this.callerOf(principal);
+      const serverInfo = { name: `switchboard/${this.options.name}`, version: this.options.version };
+      const outcome = await tryModernFastToolCall(request, outgoing, this.router, serverInfo, caller.visibility, caller.audit);
+      if (outcome.handled) return RESPONSE_ALREADY_SENT;
+      // the body is read: hand the SDK what it holds (a body that is not JSON as it came)
+      const authInfo = toAuthInfo(principal);
+      if (outcome.parsed !== undefined) return this.modern.fetch(request, { authInfo, parsedBody: outcome.parsed });
+      return this.modern.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body: outcome.body }), { authInfo });
+    }
     if (request.method === 'POST' && !(await isLegacyRequest(request))) {
       return this.modern.fetch(request, { authInfo: toAuthInfo(principal) });
     }
@@ -160,15 +172,20 @@ export class VirtualServerRuntime {
       onsessioninitialized: (id) => {
         this.sessions.set(id, { kind: 'streamable', transport, server, principal, caller, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
       },
-      onsessionclosed: (id) => {
-        this.sessions.delete(id);
-      },
+      onsessionclosed: (id) => this.forget(id),
     });
     server.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport.sessionId) this.forget(transport.sessionId);
     };
     await server.connect(transport);
     return transport.handleRequest(request, { parsedBody: body, authInfo: toAuthInfo(principal) });
+  }
+
+  /** A session ended (DELETE, its stream or transport closed, idle sweep, runtime closed). */
+  private forget(id: string) {
+    this.sessions.delete(id);
+    // upstream connections dedicated to it (isolationKey) stop with it
+    this.options.directory.releaseSession?.(id);
   }
 
   private atCapacity() {
@@ -189,9 +206,7 @@ export class VirtualServerRuntime {
     const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
     const id = transport.sessionId;
     this.sessions.set(id, { kind: 'sse', transport, server, principal, caller, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
-    server.onclose = () => {
-      this.sessions.delete(id);
-    };
+    server.onclose = () => this.forget(id);
     await server.connect(transport);
     return transport.response;
   }
@@ -257,6 +272,6 @@ export class VirtualServerRuntime {
     clearInterval(this.sweeper);
     await this.modern.close();
     await Promise.allSettled([...this.sessions.values()].map((s) => s.server.close()));
-    this.sessions.clear();
+    for (const id of [...this.sessions.keys()]) this.forget(id);
   }
 }

@@ -70,6 +70,8 @@ export const upstreamStatusSchema = z
     protocolVersion: z.string().nullable(),
     restarts: z.number().int(),
     inFlight: z.number().int(),
+    /** Client sessions served by a dedicated connection (2025-era stdio/SSE upstreams asking for input). */
+    isolatedSessions: z.number().int(),
     tools: z.number().int(),
     resources: z.number().int(),
     prompts: z.number().int(),

@@ -8,6 +8,8 @@ export interface UpstreamHandle {
 
 export interface UpstreamDirectory {
   get(id: string): UpstreamHandle | undefined;
+  /** A downstream session ended: whatever the upstreams keep for it alone (ForwardOptions.isolationKey) goes. */
+  releaseSession?(key: string): void;
 }
 
 /** JSON-RPC error codes the router answers with (MCP reuses JSON-RPC's). */

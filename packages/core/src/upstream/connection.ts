@@ -3,36 +3,28 @@
  * (no process per client session). The SDK gives each request its own JSON-RPC id, so
  * concurrent calls multiplex safely; this class adds the lifecycle around it: lazy connect,
  * era negotiation with a remembered verdict, catalog, crash detection, health pings and
- * reconnects with backoff.
+ * reconnects with backoff. Sessions whose clients must be asked things the upstream cannot
+ * attribute to a call get dedicated connections of the same class (isolated-connections.ts).
  */
 import type { Client, McpSubscription, PriorDiscovery } from '@modelcontextprotocol/client';
-import { type BackoffOptions, createBackoff } from './backoff.ts';
+import { createBackoff } from './backoff.ts';
+import type { UpstreamConnectionOptions } from './connection-options.ts';
 import { emptyCatalog, fetchCatalog, sameCatalog } from './catalog.ts';
 import { describeError, mayBeStaleVerdict, toUpstreamError, unavailable } from './errors.ts';
 import { startHealthCheck } from './health-check.ts';
 import { type HttpRelay, SessionExpiredError } from './http-relay.ts';
+import { InFlightCalls } from './in-flight-calls.ts';
+import { asksUnattributed, IsolatedConnections } from './isolated-connections.ts';
 import { type Logger, noopLogger } from './logger.ts';
 import { ProgressRouter, withProgressToken } from './progress-router.ts';
-import { RELAYED_METHODS, relayFor } from './relay-factory.ts';
+import { INPUT_REQUIRED_METHODS, RELAYED_METHODS, relayFor } from './relay-factory.ts';
 import { StdioRelay } from './stdio-relay.ts';
 import { createUpstreamTransport, type UpstreamTransport } from './transport-factory.ts';
 import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamState, UpstreamStatus } from './types.ts';
-import { ANY_RESULT, createUpstreamClient, listenForListChanges, type UpstreamClientOptions } from './upstream-client.ts';
+import { ANY_RESULT, createUpstreamClient, listenForListChanges } from './upstream-client.ts';
 import { coalesced, flushNotifications, within } from './wait.ts';
 
-export interface UpstreamConnectionOptions extends UpstreamClientOptions {
-  logger?: Logger;
-  /** Ping interval for 2025-era upstreams (2026-07-28 has no ping). Default 30 s; 0 disables. */
-  healthIntervalMs?: number;
-  backoff?: BackoffOptions;
-  /** Budget for spawning and handshaking. Default 30 s. */
-  connectTimeoutMs?: number;
-  /** Base environment of stdio upstreams (see `safeBaseEnv`). */
-  baseEnv?: Record<string, string>;
-  onCatalogChanged?(catalog: Catalog): void;
-  onNotification?(method: string, params: Record<string, unknown> | undefined): void;
-  onStatus?(status: UpstreamStatus): void;
-}
+export type { UpstreamConnectionOptions } from './connection-options.ts';
 
 /** One connection attempt's client; replaced wholesale on every reconnect. */
 interface Live {
@@ -45,9 +37,6 @@ interface Live {
   /** The lean path for hot requests to a Streamable HTTP or stdio upstream (see http-relay.ts, stdio-relay.ts). */
   relay?: HttpRelay | StdioRelay;
 }
-
-/** The methods whose 2026-07-28 results may be `input_required`. */
-const INPUT_REQUIRED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
 /** A connection that stayed up this long resets the backoff; shorter ones are a crash loop. */
 const STABLE_AFTER_MS = 10_000;
@@ -67,13 +56,11 @@ export class UpstreamConnection {
   /** The era verdict of the last successful connect: reconnects skip the probe. */
   private prior?: PriorDiscovery;
   private cat: Catalog = emptyCatalog();
-  private readonly inFlight = new Map<number, (error: Error) => void>();
+  private readonly inFlight: InFlightCalls;
   /** URIs some downstream session subscribed to (see `subscription`). */
   private readonly resourceUris = new Set<string>();
-  /** In-flight requests that want the upstream's log messages (see ForwardOptions.onLog). */
-  private readonly logListeners = new Map<number, NonNullable<ForwardOptions['onLog']>>();
-  /** In-flight requests whose client can answer elicitation/sampling (see ForwardOptions.onServerRequest). */
-  private readonly serverRequestListeners = new Map<number, NonNullable<ForwardOptions['onServerRequest']>>();
+  /** Absent on a dedicated connection (they do not nest). */
+  private readonly isolated?: IsolatedConnections;
   private readonly progress = new ProgressRouter();
   private seq = 0;
   /** The client of a connect attempt still under way (stop() must not leave it behind). */
@@ -87,6 +74,29 @@ export class UpstreamConnection {
   ) {
     this.log = options.logger ?? noopLogger;
     this.backoff = createBackoff(options.backoff);
+    this.inFlight = new InFlightCalls(options.dedicated !== undefined);
+    this.prior = options.dedicated?.prior;
+    if (!options.dedicated) {
+      this.isolated = new IsolatedConnections({
+        upstreamId: spec.id,
+        max: options.maxIsolatedSessions ?? 8,
+        idleMs: options.isolatedIdleMs ?? 5 * 60_000,
+        logger: this.log,
+        create: (onLost) => this.dedicatedConnection(onLost),
+      });
+    }
+  }
+
+  /** Same spec and client settings; none of this one's callbacks (catalog, notifications, status). */
+  private dedicatedConnection(onLost: () => void): UpstreamConnection {
+    const { onCatalogChanged, onNotification, onStatus, ...shared } = this.options;
+    return new UpstreamConnection(this.spec, {
+      ...shared,
+      // a dead one fails its calls and is dropped (onLost); health pings would only add traffic
+      healthIntervalMs: 0,
+      dedicated: { prior: this.prior },
+      onStatus: (status) => status.state === 'failing' && onLost(),
+    });
   }
 
   status(): UpstreamStatus {
@@ -97,6 +107,7 @@ export class UpstreamConnection {
       protocolVersion: this.protocolVersion,
       restarts: this.restarts,
       inFlight: this.inFlight.size,
+      isolatedSessions: this.isolated?.size ?? 0,
       tools: this.cat.tools.length,
       resources: this.cat.resources.length,
       prompts: this.cat.prompts.length,
@@ -134,15 +145,23 @@ export class UpstreamConnection {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = undefined;
       this.generation += 1;
+      // their calls drain alongside ours
+      const isolated = this.isolated?.stopAll(graceMs);
       const deadline = Date.now() + graceMs;
       while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const live = this.current;
       this.current = undefined;
-      this.rejectInFlight(unavailable(`upstream ${this.spec.name} was stopped`));
+      this.inFlight.rejectAll(unavailable(`upstream ${this.spec.name} was stopped`));
       await Promise.all([live, this.attempting].map((it) => it && this.teardown(it)));
+      await isolated;
       this.setState('stopped');
     })();
     return this.stopping;
+  }
+
+  /** A downstream session ended: its dedicated connection, if it has one, stops. */
+  releaseSession(key: string): Promise<void> {
+    return this.isolated?.release(key) ?? Promise.resolve();
   }
 
   /** Forwards one request (any method) on behalf of one downstream client. */
@@ -159,6 +178,14 @@ export class UpstreamConnection {
     const live = this.current;
     if (!live) throw unavailable(this.unavailableMessage());
     if (method === 'resources/subscribe' || method === 'resources/unsubscribe') return this.subscription(live, method, params);
+    if (options.isolationKey !== undefined && asksUnattributed(this.spec, live.client.getProtocolEra(), method, options)) {
+      const own = this.isolated?.request(options.isolationKey, method, params, {
+        ...options,
+        isolationKey: undefined,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      });
+      if (own) return own;
+    }
     try {
       return await this.send(live, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
     } catch (error) {
@@ -242,11 +269,8 @@ export class UpstreamConnection {
     const passed = relay instanceof StdioRelay ? relay.passed : 0;
     try {
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
-        // registered so a dead connection rejects us at once instead of leaving us hanging
-        this.inFlight.set(id, reject);
         // (also for relayed calls: what the upstream sends on its GET stream is routed by these)
-        if (options.onLog) this.logListeners.set(id, options.onLog);
-        if (options.onServerRequest) this.serverRequestListeners.set(id, options.onServerRequest);
+        this.inFlight.add(id, reject, options);
         if (relay) {
           // HTTP: progress, logs and requests to the client on the call's own stream reach this
           // call's callbacks directly and in order, so no flush is needed afterwards.
@@ -274,8 +298,6 @@ export class UpstreamConnection {
       const mayTrail = relay === undefined || (relay instanceof StdioRelay && relay.passed !== passed);
       if (mayTrail && (token || options.onLog)) await flushNotifications();
       this.inFlight.delete(id);
-      this.logListeners.delete(id);
-      this.serverRequestListeners.delete(id);
       if (token) this.progress.release(token);
     }
   }
@@ -311,9 +333,11 @@ export class UpstreamConnection {
       this.prior = era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' };
       if (era === 'modern') await this.subscribeToListChanges(live);
       else this.resubscribeResources(live);
-      const catalog = await this.fetchCatalog(live);
-      if (gen !== this.generation) throw unavailable('connection attempt superseded');
-      this.applyCatalog(catalog);
+      if (!this.options.dedicated) {
+        const catalog = await this.fetchCatalog(live);
+        if (gen !== this.generation) throw unavailable('connection attempt superseded');
+        this.applyCatalog(catalog);
+      }
       live.connectedAt = Date.now();
       live.stopHealth = startHealthCheck(live.client, {
         intervalMs: era === 'modern' ? 0 : (this.options.healthIntervalMs ?? 30_000),
@@ -345,7 +369,8 @@ export class UpstreamConnection {
     client.onerror = (error) => this.log.debug({ upstream: this.spec.id, err: error.message }, 'upstream client error');
     this.progress.attach(client);
     const onListChanged = () => {
-      if (live !== this.current) return;
+      // a dedicated connection's catalog is the shared one's business
+      if (live !== this.current || this.options.dedicated) return;
       this.refreshCatalog().catch((error: unknown) =>
         this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'catalog refresh failed'),
       );
@@ -355,16 +380,15 @@ export class UpstreamConnection {
     client.setNotificationHandler('notifications/prompts/list_changed', onListChanged);
     for (const method of ['elicitation/create', 'sampling/createMessage'] as const) {
       client.setRequestHandler(method, (async (request: { params?: Record<string, unknown> }) => {
-        const [only] = this.inFlight.size === 1 ? [...this.serverRequestListeners.values()] : [];
-        if (!only) throw new Error(`${method} cannot be routed to a single client here; it was declined`);
-        return only(method, request.params);
+        const listener = this.inFlight.serverRequestListener();
+        if (!listener) throw new Error(`${method} cannot be routed to a single client here; it was declined`);
+        return listener(method, request.params);
       }) as never);
     }
     client.setNotificationHandler('notifications/message', async (notification) => {
       if (live !== this.current) return;
-      // Only when exactly one request is in flight can a log message be its (and no one else's).
-      const [only] = this.inFlight.size === 1 ? [...this.logListeners.values()] : [];
-      if (only) only(notification.params as Record<string, unknown>);
+      const listener = this.inFlight.logListener();
+      if (listener) listener(notification.params as Record<string, unknown>);
       else this.options.onNotification?.(notification.method, notification.params as Record<string, unknown>);
     });
     client.fallbackNotificationHandler = async (notification) => {
@@ -426,7 +450,7 @@ export class UpstreamConnection {
     const tail = stderr.split('\n').slice(-3).join(' | ');
     this.lastError = tail ? `${reason}; stderr: ${tail}` : reason;
     this.log.warn({ upstream: this.spec.id, err: this.lastError }, 'upstream unavailable');
-    this.rejectInFlight(unavailable(this.unavailableMessage()));
+    this.inFlight.rejectAll(unavailable(this.unavailableMessage()));
     void this.teardown(live);
     this.setState('failing');
     this.scheduleReconnect();
@@ -448,11 +472,6 @@ export class UpstreamConnection {
     live.relay?.close(unavailable(`the connection to upstream ${this.spec.name} was closed`));
     // closes the transport: stdin EOF, then SIGTERM/SIGKILL for a stdio child that lingers
     await live.client.close().catch(() => {});
-  }
-
-  private rejectInFlight(error: Error): void {
-    for (const reject of this.inFlight.values()) reject(error);
-    this.inFlight.clear();
   }
 
   private unavailableMessage(): string {

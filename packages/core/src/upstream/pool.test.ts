@@ -94,6 +94,28 @@ describe('UpstreamPool', () => {
     expect(has('notifications/tools/list_changed')).toBe(false);
   });
 
+  it('stops dedicated session connections on releaseSession, restart and remove', async () => {
+    const pool = newPool({ protocol: 'legacy', drainGraceMs: 0 });
+    const session = (key: string) => ({ isolationKey: key, onServerRequest: async () => ({ action: 'decline' }) });
+    const one = pool.upsert(misbehaving('one'));
+    const two = pool.upsert(misbehaving('two'));
+    const echo = (connection: typeof one, key: string) =>
+      connection.request('tools/call', callTool('slow_echo', { text: key }), session(key));
+    await Promise.all([echo(one, 'a'), echo(two, 'a'), echo(one, 'b')]);
+    expect([one.status().isolatedSessions, two.status().isolatedSessions]).toEqual([2, 1]);
+    // a session's connections to every upstream go with it
+    pool.releaseSession('a');
+    await waitFor(() => one.status().isolatedSessions === 1 && two.status().isolatedSessions === 0, 'session a released');
+    // a restart replaces the shared connection: the dedicated ones go with the old one
+    const restarted = await pool.restart('one');
+    await waitFor(() => one.status().state === 'stopped', 'the old connection to stop');
+    expect(one.status().isolatedSessions).toBe(0);
+    await echo(restarted!, 'b');
+    expect(restarted!.status().isolatedSessions).toBe(1);
+    await pool.remove('one');
+    expect(restarted!.status()).toMatchObject({ state: 'stopped', isolatedSessions: 0 });
+  });
+
   it('a hung upstream does not slow down another upstream in the same pool', async () => {
     const pool = newPool();
     const stuck = pool.upsert(misbehaving('stuck', { timeoutMs: 8000 }));

@@ -10,7 +10,7 @@ import type { Catalog, UpstreamSpec, UpstreamStatus } from './types.ts';
 
 /** Connection options shared by every upstream, plus the pool's own. */
 export interface UpstreamPoolOptions
-  extends Omit<UpstreamConnectionOptions, 'onCatalogChanged' | 'onNotification' | 'onStatus'> {
+  extends Omit<UpstreamConnectionOptions, 'onCatalogChanged' | 'onNotification' | 'onStatus' | 'dedicated'> {
   /** How long a replaced or removed connection may keep serving its in-flight requests. Default 30 s. */
   drainGraceMs?: number;
   onCatalogChanged?(upstreamId: string, catalog: Catalog): void;
@@ -64,6 +64,11 @@ export class UpstreamPool {
     void this.retire(entry.connection);
     await connection.start();
     return connection;
+  }
+
+  /** A downstream session ended: every dedicated connection it had (one per upstream) stops. */
+  releaseSession(key: string): void {
+    for (const { connection } of this.entries.values()) void connection.releaseSession(key);
   }
 
   get(id: string): UpstreamConnection | undefined {

@@ -31,6 +31,9 @@ export const RELAYED_METHODS = new Set([
   'prompts/list',
 ]);
 
+/** The methods whose 2026-07-28 results may be `input_required` (and, before, may ask the client). */
+export const INPUT_REQUIRED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
 /** A relay speaking exactly as `client` negotiated, or undefined when the upstream is legacy SSE. */
 export function relayFor(
   spec: UpstreamSpec,

@@ -29,6 +29,8 @@ export interface UpstreamStatus {
   protocolVersion: string | null;
   restarts: number;
   inFlight: number;
+  /** Downstream sessions with a dedicated connection to this upstream (see ForwardOptions.isolationKey). */
+  isolatedSessions: number;
   /** Counts of the catalog last seen. */
   tools: number;
   resources: number;
@@ -69,10 +71,17 @@ export interface ForwardOptions {
   /**
    * A 2025-era upstream's request to the client (elicitation, sampling) made while this
    * request runs, relayed to the downstream client that caused it. Like logs, it is routed
-   * only when this is the one request in flight on the connection; otherwise the upstream
-   * gets an error rather than another person's answer.
+   * only when this is the one request in flight on the connection (or the connection is
+   * this session's own, see isolationKey); otherwise the upstream gets an error rather
+   * than another person's answer.
    */
   onServerRequest?: (method: string, params: Record<string, unknown> | undefined) => Promise<Record<string, unknown>>;
+  /**
+   * The downstream session this request comes from, when its client can answer requests
+   * to the client. An upstream that cannot tie those to a call (2025-era, stdio or legacy
+   * SSE) then serves it on a connection dedicated to this session, within the pool's cap.
+   */
+  isolationKey?: string;
 }
 
 export type UpstreamErrorCode =

@@ -1,0 +1,148 @@
+/**
+ * `tools/call` from 2026-07-28 clients on the gateway's modern fast path
+ * (apps/gateway/src/mcp/modern-fast-path.ts), across processes: its answers must be the
+ * ones the SDK's strict handler gives, and everything unusual must still reach that handler.
+ * A request takes the strict path when its `Mcp-Name` is sent in the SEP-2243 base64 form
+ * (valid, but not taken by the fast path); the strict path's answers carry Hono's
+ * `X-Request-Id`, the fast path writes to the socket without it, which tells the two apart.
+ */
+import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
+
+const SERVER_ID = '3c9e1f7a-5b2d-4e8f-a1c3-7d9b0e2f4a6c';
+const VERSION = '2026-07-28';
+
+interface CallOptions {
+  meta?: Record<string, unknown>;
+  capabilities?: Record<string, unknown>;
+  /** `base64`: the encoded Mcp-Name form, which only the strict path takes. */
+  name?: 'plain' | 'base64' | string;
+  params?: Record<string, unknown>;
+  body?: string;
+}
+
+type Message = { id?: unknown; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: Record<string, unknown> };
+
+/** The JSON-RPC messages of a JSON or event-stream body, in order. */
+function messagesOf(type: string | null, text: string): Message[] {
+  if (!type?.startsWith('text/event-stream')) return [JSON.parse(text) as Message];
+  return text
+    .split(/\r?\n\r?\n/)
+    .map((event) =>
+      event
+        .split(/\r?\n/)
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n'),
+    )
+    .filter(Boolean)
+    .map((data) => JSON.parse(data) as Message);
+}
+
+describe('2026-07-28 tools/call on the fast path', () => {
+  const cleanup = new Cleanup();
+  let gw: E2eGateway;
+
+  async function call(id: string | number, tool: string, args: Record<string, unknown>, o: CallOptions = {}) {
+    const envelope = {
+      'io.modelcontextprotocol/protocolVersion': VERSION,
+      'io.modelcontextprotocol/clientInfo': { name: 'modern-e2e', version: '1.0.0' },
+      'io.modelcontextprotocol/clientCapabilities': o.capabilities ?? {},
+    };
+    const mcpName = o.name === undefined || o.name === 'plain' ? tool : o.name === 'base64' ? `=?base64?${Buffer.from(tool).toString('base64')}?=` : o.name;
+    const res = await fetch(gw.mcpUrl(SERVER_ID), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': VERSION,
+        'mcp-method': 'tools/call',
+        'mcp-name': mcpName,
+      },
+      body: o.body ?? JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: tool, arguments: args, ...o.params, _meta: { ...envelope, ...o.meta } } }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    return { status: res.status, fast: !res.headers.has('x-request-id'), type: res.headers.get('content-type'), messages: messagesOf(res.headers.get('content-type'), text) };
+  }
+
+  beforeAll(async () => {
+    const fx = await startHttpFixture();
+    cleanup.add(() => fx.stop());
+    gw = await startE2eGateway();
+    cleanup.add(() => gw.stop());
+    await gw.importConfig({
+      mcpServers: { fx: { type: 'http', url: fx.url } },
+      virtualServers: { modern: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
+    });
+  });
+
+  afterAll(() => cleanup.run());
+
+  it.each([
+    ['fx__test_simple_text', {}],
+    ['fx__test_image_content', {}],
+    ['fx__test_multiple_content_types', {}],
+    ['fx__test_structured_output', { a: 2, b: 3 }],
+    ['fx__test_error_handling', {}],
+    ['fx__no_such_tool', {}],
+  ])('answers %s exactly as the strict SDK path does', async (tool, args) => {
+    const fast = await call(7, tool, args);
+    const strict = await call(7, tool, args, { name: 'base64' });
+    expect([fast.fast, strict.fast]).toEqual([true, false]);
+    expect([fast.status, fast.type]).toEqual([strict.status, strict.type]);
+    expect(fast.messages).toEqual(strict.messages);
+    if (tool === 'fx__no_such_tool') expect(fast.messages[0]?.error).toMatchObject({ code: -32602, message: 'Unknown tool: fx__no_such_tool' });
+    else expect(fast.messages[0]?.result).toMatchObject({ resultType: 'complete', _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'switchboard/modern' } } });
+  });
+
+  it('streams progress under the client own token, then the result', async () => {
+    const res = await call('p', 'fx__test_tool_with_progress', {}, { meta: { progressToken: 'mine' } });
+    expect(res.fast).toBe(true);
+    expect(res.type).toBe('text/event-stream');
+    expect(res.messages.map((m) => m.method ?? 'result')).toEqual(['notifications/progress', 'notifications/progress', 'notifications/progress', 'result']);
+    expect(res.messages.slice(0, 3).map((m) => m.params?.progressToken)).toEqual(['mine', 'mine', 'mine']);
+    expect(res.messages[3]).toMatchObject({ id: 'p', result: { resultType: 'complete' } });
+  });
+
+  it('sends log messages only to a request that names a level', async () => {
+    const quiet = await call('q', 'fx__test_tool_with_logging', {});
+    expect(quiet.messages.map((m) => m.method ?? 'result')).toEqual(['result']);
+    const chatty = await call('l', 'fx__test_tool_with_logging', {}, { meta: { 'io.modelcontextprotocol/logLevel': 'info' } });
+    expect(chatty.messages.map((m) => m.method ?? 'result')).toEqual(['notifications/message', 'notifications/message', 'notifications/message', 'result']);
+    expect(chatty.messages[0]?.params).toMatchObject({ level: 'info', data: 'Tool execution started' });
+  });
+
+  it('relays an input_required result and completes the call with the client answers', async () => {
+    const first = await call('e1', 'fx__test_elicitation', { message: 'who?' }, { capabilities: { elicitation: {} } });
+    expect(first.fast).toBe(true);
+    const asked = first.messages[0]?.result as { resultType: string; inputRequests: Record<string, { method: string }>; requestState?: string };
+    expect(asked.resultType).toBe('input_required');
+    const [key, request] = Object.entries(asked.inputRequests)[0] ?? [];
+    expect(request?.method).toBe('elicitation/create');
+    const inputResponses = { [key as string]: { action: 'accept', content: { username: 'ada', email: 'ada@example.com' } } };
+    const second = await call('e2', 'fx__test_elicitation', { message: 'who?' }, {
+      capabilities: { elicitation: {} },
+      params: { inputResponses, ...(asked.requestState !== undefined && { requestState: asked.requestState }) },
+    });
+    expect(second.messages[0]?.result).toMatchObject({ resultType: 'complete' });
+    expect(JSON.stringify(second.messages[0]?.result)).toMatch(/action=accept.*ada@example\.com/);
+  });
+
+  it('leaves malformed or mismatched requests to the strict handler and its errors', async () => {
+    const mismatch = await call(1, 'fx__test_simple_text', {}, { name: 'fx__test_image_content' });
+    expect(mismatch.fast).toBe(false);
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.messages[0]?.error).toBeDefined();
+
+    const notJson = await call(2, 'fx__test_simple_text', {}, { body: '{"jsonrpc": "2.0", ' });
+    expect(notJson.fast).toBe(false);
+    expect(notJson.status).toBeGreaterThanOrEqual(400);
+    expect(notJson.status).toBeLessThan(500);
+
+    const noClientInfo = await call(3, 'fx__test_simple_text', {}, { meta: { 'io.modelcontextprotocol/clientInfo': 'nope' } });
+    expect(noClientInfo.fast).toBe(false);
+    expect(noClientInfo.messages[0]?.error).toMatchObject({ code: -32602 });
+  });
+});
