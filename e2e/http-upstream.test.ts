@@ -8,23 +8,11 @@ import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
 import { RawSession } from './support/raw-session.ts';
+import { sseMessages } from './support/sse.ts';
 
 const SERVER_ID = '8d2f4a6c-1e3b-4c5d-9f7a-0b2c4d6e8f1a';
 
-/** The JSON-RPC messages of an SSE body, in order. */
-function events(text: string): Array<{ id?: unknown; method?: string; params?: Record<string, unknown>; result?: unknown }> {
-  return text
-    .split(/\r?\n\r?\n/)
-    .map((event) =>
-      event
-        .split(/\r?\n/)
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trimStart())
-        .join('\n'),
-    )
-    .filter(Boolean)
-    .map((data) => JSON.parse(data));
-}
+const events = (text: string) => sseMessages<{ id?: unknown; method?: string; params?: Record<string, unknown>; result?: unknown }>(text);
 
 describe('tools/call to a Streamable HTTP upstream through the fast path', () => {
   const cleanup = new Cleanup();

@@ -9,6 +9,7 @@
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
+import { sseMessages } from './support/sse.ts';
 
 const SERVER_ID = '3c9e1f7a-5b2d-4e8f-a1c3-7d9b0e2f4a6c';
 const VERSION = '2026-07-28';
@@ -25,20 +26,8 @@ interface CallOptions {
 type Message = { id?: unknown; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: Record<string, unknown> };
 
 /** The JSON-RPC messages of a JSON or event-stream body, in order. */
-function messagesOf(type: string | null, text: string): Message[] {
-  if (!type?.startsWith('text/event-stream')) return [JSON.parse(text) as Message];
-  return text
-    .split(/\r?\n\r?\n/)
-    .map((event) =>
-      event
-        .split(/\r?\n/)
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trimStart())
-        .join('\n'),
-    )
-    .filter(Boolean)
-    .map((data) => JSON.parse(data) as Message);
-}
+const messagesOf = (type: string | null, text: string): Message[] =>
+  type?.startsWith('text/event-stream') ? sseMessages<Message>(text) : [JSON.parse(text) as Message];
 
 describe('2026-07-28 tools/call on the fast path', () => {
   const cleanup = new Cleanup();

@@ -42,6 +42,10 @@ function StatusPanel({ upstream }: { upstream: Upstream }) {
           <dd>{s?.inFlight ?? 0}</dd>
         </div>
         <div>
+          <dt title="Client sessions with their own connection (their client can be asked for input)">Isolated sessions</dt>
+          <dd>{s?.isolatedSessions ?? 0}</dd>
+        </div>
+        <div>
           <dt>Target</dt>
           <dd className="mono small truncate">{upstream.url ?? [upstream.command, ...upstream.args].join(' ')}</dd>
         </div>
