@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { sleep } from '@switchboard/core/upstream/test-upstreams';
@@ -20,16 +21,19 @@ const SERVER_ID = '5e7a9c1d-3f5b-4d7e-8a2c-4e6a8c0e2a4c';
 const ELICIT = 'everything__trigger-elicitation-request';
 const SAMPLE = 'everything__trigger-sampling-request';
 
-/** A v1 SDK client that declares elicitation and sampling and answers both as `user`. */
+/** A v1 SDK client that declares elicitation and sampling and answers both as `user`, over Streamable HTTP or HTTP+SSE (2024-11-05). */
 class Person {
   readonly elicited: string[] = [];
   readonly sampled: string[] = [];
   /** Each answer waits for this (tests hold answers back to keep calls in flight together). */
   hold: Promise<unknown> = Promise.resolve();
   private readonly client = new Client({ name: 'e2e-isolated', version: '1.0.0' }, { capabilities: { elicitation: {}, sampling: {} } });
-  private transport?: StreamableHTTPClientTransport;
+  private transport?: StreamableHTTPClientTransport | SSEClientTransport;
 
-  constructor(readonly user: string) {
+  constructor(
+    readonly user: string,
+    private readonly over: 'streamable' | 'sse' = 'streamable',
+  ) {
     this.client.setRequestHandler(ElicitRequestSchema, async (request) => {
       this.elicited.push(request.params.message);
       await this.hold;
@@ -43,7 +47,8 @@ class Person {
   }
 
   async connect(gw: E2eGateway) {
-    this.transport = new StreamableHTTPClientTransport(new URL(gw.mcpUrl(SERVER_ID)));
+    this.transport =
+      this.over === 'sse' ? new SSEClientTransport(new URL(gw.sseUrl(SERVER_ID))) : new StreamableHTTPClientTransport(new URL(gw.mcpUrl(SERVER_ID)));
     await this.client.connect(this.transport);
     return this;
   }
@@ -52,9 +57,9 @@ class Person {
     return (await this.client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 60_000 })) as ToolResult;
   }
 
-  /** DELETE of the session, then the client closes. */
+  /** DELETE of the session (Streamable HTTP; an SSE session ends with its stream), then the client closes. */
   async close() {
-    if (this.transport?.sessionId) await this.transport.terminateSession().catch(() => {});
+    if (this.transport instanceof StreamableHTTPClientTransport && this.transport.sessionId) await this.transport.terminateSession().catch(() => {});
     await this.client.close();
   }
 }
@@ -101,7 +106,8 @@ describe('server-to-client requests of a 2025-era stdio upstream, with sessions 
   const cleanup = new Cleanup();
   let gw: E2eGateway;
   let status: () => Promise<{ isolatedSessions: number }>;
-  const people = ['alice', 'bob', 'carol'].map((user) => new Person(user));
+  // carol is a 2024-11-05 client on /sse: her session is isolated the same way
+  const people = [new Person('alice'), new Person('bob'), new Person('carol', 'sse')];
 
   beforeAll(async () => {
     ({ gw, status } = await startWith({}, cleanup));
