@@ -4,9 +4,8 @@
  * back. Checks the framing of the answer and that concurrent sessions reusing the same
  * JSON-RPC ids each get their own answers.
  */
-import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
+import { Cleanup, type E2eGateway, gatewayOverHttpFixture } from './support/gateway.ts';
 import { RawSession } from './support/raw-session.ts';
 import { sseMessages } from './support/sse.ts';
 
@@ -21,14 +20,7 @@ describe('tools/call to a Streamable HTTP upstream through the fast path', () =>
   let b: RawSession;
 
   beforeAll(async () => {
-    const fx = await startHttpFixture();
-    cleanup.add(() => fx.stop());
-    gw = await startE2eGateway();
-    cleanup.add(() => gw.stop());
-    await gw.importConfig({
-      mcpServers: { fx: { type: 'http', url: fx.url } },
-      virtualServers: { hot: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
-    });
+    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID, 'hot');
     a = await RawSession.open(gw.mcpUrl(SERVER_ID), 'session-a');
     b = await RawSession.open(gw.mcpUrl(SERVER_ID), 'session-b');
     cleanup.add(async () => {

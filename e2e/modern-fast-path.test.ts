@@ -6,9 +6,8 @@
  * (valid, but not taken by the fast path); the strict path's answers carry Hono's
  * `X-Request-Id`, the fast path writes to the socket without it, which tells the two apart.
  */
-import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
+import { Cleanup, type E2eGateway, gatewayOverHttpFixture } from './support/gateway.ts';
 import { sseMessages } from './support/sse.ts';
 
 const SERVER_ID = '3c9e1f7a-5b2d-4e8f-a1c3-7d9b0e2f4a6c';
@@ -57,14 +56,7 @@ describe('2026-07-28 tools/call on the fast path', () => {
   }
 
   beforeAll(async () => {
-    const fx = await startHttpFixture();
-    cleanup.add(() => fx.stop());
-    gw = await startE2eGateway();
-    cleanup.add(() => gw.stop());
-    await gw.importConfig({
-      mcpServers: { fx: { type: 'http', url: fx.url } },
-      virtualServers: { modern: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
-    });
+    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID, 'modern');
   });
 
   afterAll(() => cleanup.run());

@@ -2,6 +2,7 @@
  * The whole gateway as `index.ts` runs it (embedded PGlite in a temp data dir, a real
  * socket on a free port), configured through its admin API like an operator would.
  */
+import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,4 +115,20 @@ export class Cleanup {
     }
     if (errors.length) throw errors[0];
   }
+}
+
+/**
+ * A gateway whose virtual server `serverId` (auth none, everything allowed) has one
+ * upstream, `fx`: the conformance fixture over Streamable HTTP. Both are stopped by `cleanup`.
+ */
+export async function gatewayOverHttpFixture(cleanup: Cleanup, serverId: string, serverName: string): Promise<E2eGateway> {
+  const fx = await startHttpFixture();
+  cleanup.add(() => fx.stop());
+  const gw = await startE2eGateway();
+  cleanup.add(() => gw.stop());
+  await gw.importConfig({
+    mcpServers: { fx: { type: 'http', url: fx.url } },
+    virtualServers: { [serverName]: { id: serverId, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
+  });
+  return gw;
 }
