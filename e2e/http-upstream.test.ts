@@ -40,6 +40,12 @@ describe('tools/call to a Streamable HTTP upstream through the fast path', () =>
     expect(JSON.parse(text)).toMatchObject({ jsonrpc: '2.0', id: 1, result: { structuredContent: { sum: 42 } } });
   });
 
+  it('refuses a body over the SDK transport\'s 4 MiB limit with 413, as it does', async () => {
+    const res = await a.send('big', 'tools/call', { name: 'fx__test_simple_text', arguments: { text: 'x'.repeat(4 * 1024 * 1024) } });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: -32000 } });
+  });
+
   it('streams progress under the client own token, then the result, as an event stream', async () => {
     const res = await a.send('p-1', 'tools/call', { name: 'fx__test_tool_with_progress', arguments: {}, _meta: { progressToken: 'mine' } });
     expect(res.headers.get('content-type')).toBe('text/event-stream');

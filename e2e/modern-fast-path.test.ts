@@ -111,6 +111,12 @@ describe('2026-07-28 tools/call on the fast path', () => {
     expect(JSON.stringify(second.messages[0]?.result)).toMatch(/action=accept.*ada@example\.com/);
   });
 
+  it('refuses a body over the SDK handlers\' 4 MiB limit with 413, as they do', async () => {
+    const huge = await call(4, 'fx__test_simple_text', { text: 'x'.repeat(4 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.messages[0]?.error).toMatchObject({ code: -32000 });
+  });
+
   it('leaves malformed or mismatched requests to the strict handler and its errors', async () => {
     const mismatch = await call(1, 'fx__test_simple_text', {}, { name: 'fx__test_image_content' });
     expect(mismatch.fast).toBe(false);

@@ -4,6 +4,7 @@ import type { VirtualServerRouter, Visibility } from '@switchboard/core/federati
 import type { CallAuditor } from './call-audit.ts';
 import { abortOnClientGone, FastReply, relayToolCall } from './fast-call.ts';
 import type { LogLevel } from './logging.ts';
+import { readMcpBody } from './request-body.ts';
 
 /** What the fast path needs of a 2025-era session. */
 export interface FastSession {
@@ -14,7 +15,8 @@ export interface FastSession {
   calls: Map<string | number, AbortController>;
 }
 
-export type FastPathOutcome = { handled: true } | { handled: false; parsedBody?: unknown };
+/** Handled; or not, with the body as read so far (`parsedBody`) or the answer to give (`response`: too large). */
+export type FastPathOutcome = { handled: true } | { handled: false; parsedBody?: unknown } | { handled: false; response: Response };
 
 const SUPPORTED_VERSIONS = new Set(['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05']);
 
@@ -45,7 +47,8 @@ export async function tryFastToolCall(
   ) {
     return { handled: false };
   }
-  const text = await request.text();
+  const text = await readMcpBody(request);
+  if (text instanceof Response) return { handled: false, response: text };
   let body: unknown;
   try {
     body = JSON.parse(text);

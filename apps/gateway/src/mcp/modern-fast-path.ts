@@ -9,6 +9,7 @@ import type { VirtualServerRouter, Visibility } from '@switchboard/core/federati
 import type { CallAuditor } from './call-audit.ts';
 import { abortOnClientGone, FastReply, relayToolCall } from './fast-call.ts';
 import { LOG_LEVEL_META, type LogLevel } from './logging.ts';
+import { readMcpBody } from './request-body.ts';
 
 /**
  * The stateless revisions the SDK's modern handler serves (its list is not exported; a
@@ -18,7 +19,7 @@ const MODERN_VERSIONS = new Set(['2026-07-28']);
 const LOG_LEVELS = new Set<unknown>(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']);
 
 /** What a 2026-07-28 request needs for the fast path; anything else falls back (with the body already read). */
-export type ModernFastOutcome = { handled: true } | { handled: false; body: string; parsed?: unknown };
+export type ModernFastOutcome = { handled: true } | { handled: false; body: string; parsed?: unknown } | { handled: false; response: Response };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,7 +54,8 @@ export async function tryModernFastToolCall(
   visible?: Visibility,
   audit?: CallAuditor,
 ): Promise<ModernFastOutcome> {
-  const body = await request.text();
+  const body = await readMcpBody(request);
+  if (body instanceof Response) return { handled: false, response: body };
   const accept = request.headers.get('accept') ?? '';
   if (!(request.headers.get('content-type') ?? '').startsWith('application/json') || !accept.includes('application/json') || !accept.includes('text/event-stream')) {
     return { handled: false, body };

@@ -5,10 +5,10 @@ import {
   isJsonContentType,
   type JSONRPCMessage,
   parseJSONRPCMessage,
-  readRequestBody,
   type Transport,
 } from '@modelcontextprotocol/server';
 import { rpcErrorResponse } from './errors.ts';
+import { readMcpBody } from './request-body.ts';
 
 export interface SseServerTransportOptions {
   /** Path the client POSTs its messages to; `?sessionId=…` is appended. */
@@ -107,11 +107,11 @@ export class SseServerTransport implements Transport {
       return rpcErrorResponse(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_SIZE;
+    const body = await readMcpBody(request, limit);
+    if (body instanceof Response) return body;
     let parsed: unknown;
     try {
-      const body = await readRequestBody(request, limit);
-      if (body.tooLarge) return rpcErrorResponse(413, -32000, `Payload Too Large: the body exceeds ${limit} bytes`);
-      parsed = JSON.parse(body.text);
+      parsed = JSON.parse(body);
     } catch {
       return rpcErrorResponse(400, -32700, 'Parse error: the body is not valid JSON');
     }

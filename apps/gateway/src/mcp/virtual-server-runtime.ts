@@ -69,9 +69,12 @@ export class VirtualServerRuntime {
   private readonly modern: McpHttpHandler;
   private readonly sessions = new Map<string, LegacySession>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Who answers, as 2026-07-28 results name it in `_meta` (the SDK path's Server says the same). */
+  private readonly serverInfo: { name: string; version: string };
 
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
+    this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });
     // Sweep at half the idle limit (at most every minute): a session outlives it by < 50 %.
     const sweepMs = Math.min(60_000, Math.max(10, this.idleMs / 2));
@@ -88,8 +91,7 @@ export class VirtualServerRuntime {
       visibility: caller.visibility,
       audit: caller.audit,
       sessionState: session?.state,
-      name: `switchboard/${this.options.name}`,
-      version: this.options.version,
+      ...this.serverInfo,
       router: () => this.router,
       prepare: this.options.prepare,
       onSubscribe: (uri) => session?.subscriptions.add(uri),
@@ -119,6 +121,7 @@ export class VirtualServerRuntime {
         const fast = { id: sessionId, server: session.server, state: session.state, calls: session.fastCalls };
         const outcome = await tryFastToolCall(request, outgoing, fast, this.router, session.caller.visibility, session.caller.audit);
         if (outcome.handled) return RESPONSE_ALREADY_SENT;
+        if ('response' in outcome) return outcome.response;
         if ('parsedBody' in outcome) {
           return session.transport.handleRequest(request, { parsedBody: outcome.parsedBody, authInfo: toAuthInfo(principal) });
         }
@@ -127,9 +130,9 @@ export class VirtualServerRuntime {
     if (outgoing && isModernToolCall(request)) {
       await this.options.prepare?.();
       const caller = this.callerOf(principal);
-      const serverInfo = { name: `switchboard/${this.options.name}`, version: this.options.version };
-      const outcome = await tryModernFastToolCall(request, outgoing, this.router, serverInfo, caller.visibility, caller.audit);
+      const outcome = await tryModernFastToolCall(request, outgoing, this.router, this.serverInfo, caller.visibility, caller.audit);
       if (outcome.handled) return RESPONSE_ALREADY_SENT;
+      if ('response' in outcome) return outcome.response;
       // the body is read: hand the SDK what it holds (a body that is not JSON as it came)
       const authInfo = toAuthInfo(principal);
       if (outcome.parsed !== undefined) return this.modern.fetch(request, { authInfo, parsedBody: outcome.parsed });
