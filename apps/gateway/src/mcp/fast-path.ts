@@ -47,7 +47,7 @@ export async function tryFastToolCall(
   ) {
     return { handled: false };
   }
-  const text = await readMcpBody(request);
+  const text = await readMcpBody(request, undefined, outgoing.req);
   if (text instanceof Response) return { handled: false, response: text };
   let body: unknown;
   try {

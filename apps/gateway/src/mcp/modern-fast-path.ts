@@ -54,7 +54,7 @@ export async function tryModernFastToolCall(
   visible?: Visibility,
   audit?: CallAuditor,
 ): Promise<ModernFastOutcome> {
-  const body = await readMcpBody(request);
+  const body = await readMcpBody(request, undefined, outgoing.req);
   if (body instanceof Response) return { handled: false, response: body };
   const accept = request.headers.get('accept') ?? '';
   if (!(request.headers.get('content-type') ?? '').startsWith('application/json') || !accept.includes('application/json') || !accept.includes('text/event-stream')) {
