@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,9 +51,19 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ECHO = join(ROOT, 'bench/echo-server.ts');
 /** What `npm start` and the image run: the esbuild bundle on plain node (no tsx loader thread). */
 const GATEWAY = join(ROOT, 'apps/gateway/dist/index.js');
+/** The node flags `npm start` runs the bundle with (V8 heap sizing), so the bench runs the gateway as users do. */
+const GATEWAY_NODE_FLAGS = gatewayNodeFlags();
 const BUNDLE_SCRIPT = join(ROOT, 'apps/gateway/scripts/bundle.mjs');
 const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
+
+/** The `--flags` between `node` and `dist/index.js` in the gateway's `start` script. */
+function gatewayNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'apps/gateway/package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const flags = /\bnode((?: --\S+)*) dist\/index\.js/.exec(scripts.start ?? '');
+  if (!flags) throw new Error('apps/gateway/package.json: the start script no longer runs `node … dist/index.js`');
+  return flags[1]!.trim().split(' ').filter(Boolean);
+}
 
 const children = new Set<ChildProcess>();
 let reaper: ChildProcess | undefined;
@@ -274,7 +284,7 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
       upstream = { type: 'streamable-http', url: echo.url };
     }
     await bundleGateway(ctx.node);
-    const child = launch('gateway', ctx.node, [GATEWAY], {
+    const child = launch('gateway', ctx.node, [...GATEWAY_NODE_FLAGS, GATEWAY], {
       PORT: String(port),
       HOST: '127.0.0.1',
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -23,6 +23,10 @@ mkdirSync(join(gatewayDir, 'dist'), { recursive: true });
 const relocated = mkdtempSync(join(gatewayDir, 'dist', 'relocated-'));
 let child: ChildProcess | undefined;
 
+/** The node flags between `node` and the bundle in `npm start` (V8 heap sizing, measured in bench/). */
+const startScript = (JSON.parse(readFileSync(join(gatewayDir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const startFlags = (/\bnode((?: --\S+)*) dist\/index\.js/.exec(startScript)?.[1] ?? '').trim().split(' ').filter(Boolean);
+
 beforeAll(async () => {
   const bundle = (...args: string[]) => run(process.execPath, ['scripts/bundle.mjs', ...args], { cwd: gatewayDir, timeout: 60_000 });
   await Promise.all([bundle(), bundle('--outdir', relocated)]);
@@ -41,7 +45,7 @@ function gatewayEnv(name: string) {
 
 /** Starts `<outdir>/index.js` and resolves with its URL and output once it logs "listening". */
 function startBundle(outdir: string): Promise<{ url: string; output: () => string }> {
-  const proc = spawn(process.execPath, [join(outdir, 'index.js')], {
+  const proc = spawn(process.execPath, [...startFlags, join(outdir, 'index.js')], {
     cwd: gatewayDir,
     env: { ...gatewayEnv(outdir === relocated ? 'relocated' : 'dist'), PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,6 +100,13 @@ describe('the bundled gateway', () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child!.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('runs with the same node flags in `npm start` and the Docker image', () => {
+    expect(startFlags.length).toBeGreaterThan(0);
+    const dockerfile = readFileSync(join(gatewayDir, '../../docker/Dockerfile'), 'utf8');
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(cmd && JSON.parse(cmd)).toEqual(['node', ...startFlags, 'apps/gateway/dist/index.js']);
   });
 
   it('bundles the CLIs: keygen prints a key, rekey migrates a fresh data dir and runs', async () => {
