@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { type ClientKind, type Era, type LoadResult, runLoad } from './load.ts';
 import { cpuMicros, RssSampler } from './proc-stats.ts';
 import { checklist, markdownTable, type Row } from './report.ts';
-import { type GatewayProfile, killAllChildren, ROOT, TARGET_NAMES, TARGETS, type TargetContext, type TargetName } from './targets.ts';
+import { type GatewayProfile, gatewayStartFlags, killAllChildren, ROOT, TARGET_NAMES, TARGETS, type TargetContext, type TargetName } from './targets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'gateway-profile': { type: 'string', default: 'full' },
     'max-calls': { type: 'string', default: '1000000' },
     'database-url': { type: 'string' },
+    'gateway-node-flags': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -39,7 +40,8 @@ function fail(message: string): never {
 
 if (values.help) {
   console.log(`options: --duration S --warmup S --targets ${TARGET_NAMES.join(',')} --sessions 1,8,64
-         --client lean|sdk --era legacy|modern --gateway-profile bare|full --max-calls N`);
+         --client lean|sdk --era legacy|modern --gateway-profile bare|full --max-calls N
+         --database-url postgres://… --gateway-node-flags "--flag …" ("" = V8 defaults)`);
   process.exit(0);
 }
 const durationS = Number(values.duration);
@@ -60,6 +62,7 @@ const ctx: TargetContext = {
   node: process.execPath,
   gatewayProfile: values['gateway-profile'] as GatewayProfile,
   databaseUrl: values['database-url'],
+  gatewayNodeFlags: values['gateway-node-flags']?.split(' ').filter(Boolean) ?? gatewayStartFlags(),
 };
 const CALL_TIMEOUT_MS = 10_000;
 
@@ -159,7 +162,7 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().replaceAll(':', '-')}.json`);
   const meta = {
-    ...{ node: process.version, client, era, durationS, warmupS, maxCalls, gatewayProfile: ctx.gatewayProfile, sessionCounts, targets },
+    ...{ node: process.version, client, era, durationS, warmupS, maxCalls, gatewayProfile: ctx.gatewayProfile, gatewayNodeFlags: ctx.gatewayNodeFlags, sessionCounts, targets },
     loadAverage: { before: loadBefore, after: loadavg()[0] },
   };
   writeFileSync(file, `${JSON.stringify({ meta, rows }, null, 2)}\n`);

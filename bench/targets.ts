@@ -29,6 +29,8 @@ export interface TargetContext {
   gatewayProfile: GatewayProfile;
   /** Run the gateway on this Postgres instead of the embedded PGlite (which dominates its RSS). */
   databaseUrl?: string;
+  /** Node flags for the gateway: by default those of its `start` script (gatewayStartFlags). */
+  gatewayNodeFlags: string[];
 }
 
 export interface StartedTarget {
@@ -51,14 +53,12 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ECHO = join(ROOT, 'bench/echo-server.ts');
 /** What `npm start` and the image run: the esbuild bundle on plain node (no tsx loader thread). */
 const GATEWAY = join(ROOT, 'apps/gateway/dist/index.js');
-/** The node flags `npm start` runs the bundle with (V8 heap sizing), so the bench runs the gateway as users do. */
-const GATEWAY_NODE_FLAGS = gatewayNodeFlags();
 const BUNDLE_SCRIPT = join(ROOT, 'apps/gateway/scripts/bundle.mjs');
 const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
 
-/** The `--flags` between `node` and `dist/index.js` in the gateway's `start` script. */
-function gatewayNodeFlags(): string[] {
+/** The `--flags` between `node` and `dist/index.js` in the gateway's `start` script (what users run). */
+export function gatewayStartFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'apps/gateway/package.json'), 'utf8')) as { scripts: Record<string, string> };
   const flags = /\bnode((?: --\S+)*) dist\/index\.js/.exec(scripts.start ?? '');
   if (!flags) throw new Error('apps/gateway/package.json: the start script no longer runs `node … dist/index.js`');
@@ -284,7 +284,7 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
       upstream = { type: 'streamable-http', url: echo.url };
     }
     await bundleGateway(ctx.node);
-    const child = launch('gateway', ctx.node, [...GATEWAY_NODE_FLAGS, GATEWAY], {
+    const child = launch('gateway', ctx.node, [...ctx.gatewayNodeFlags, GATEWAY], {
       PORT: String(port),
       HOST: '127.0.0.1',
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}`,

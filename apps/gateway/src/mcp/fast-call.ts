@@ -3,7 +3,7 @@ import { isInputRequiredResult } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
 import type { CallAuditor } from './call-audit.ts';
 import { toProtocolError } from './errors.ts';
-import { CLIENT_CAPABILITIES, downstreamResult, isHopMetaKey } from './forwarding.ts';
+import { CLIENT_CAPABILITIES, downstreamResult, isHopMetaKey, upstreamCapabilities } from './forwarding.ts';
 import { LOG_LEVEL_META, type LogLevel, upstreamLogLevel, wants } from './logging.ts';
 
 /**
@@ -78,7 +78,7 @@ export async function relayToolCall(
     const level = upstreamLogLevel(logThreshold);
     if (level) forwardedMeta[LOG_LEVEL_META] = level;
     // The upstream asks for input only if this client could give it.
-    forwardedMeta[CLIENT_CAPABILITIES] = call.clientCapabilities;
+    forwardedMeta[CLIENT_CAPABILITIES] = upstreamCapabilities(call.clientCapabilities);
     const forwarded: Record<string, unknown> = {};
     for (const key in params) if (key !== '_meta' && key !== '__proto__') forwarded[key] = params[key];
     forwarded.name = route.name;

@@ -14,6 +14,20 @@ export function isHopMetaKey(key: string) {
 export const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
 
 /**
+ * The end client's capabilities as an upstream is told them: without `roots`. A client's
+ * roots name directories on the client's machine, while upstreams run on or behind the
+ * gateway; and servers take roots as their access boundary (server-filesystem replaces
+ * the directories it was configured with by the client's roots), so passing them on would
+ * let any user redraw what the administrator configured. The gateway's own connections
+ * never declare roots either (upstream-client.ts).
+ */
+export function upstreamCapabilities(capabilities: Record<string, unknown>): Record<string, unknown> {
+  if (!('roots' in capabilities)) return capabilities;
+  const { roots: _, ...rest } = capabilities;
+  return rest;
+}
+
+/**
  * The downstream request's params as they go upstream. The end client's capabilities
  * travel in the 2026-07-28 envelope, so an upstream asks for input (elicitation, sampling)
  * exactly when the person's client can answer it.
@@ -28,7 +42,7 @@ export function upstreamParams(
   const meta = Object.fromEntries(Object.entries((_meta as Record<string, unknown> | undefined) ?? {}).filter(([k]) => !isHopMetaKey(k)));
   const declared = (_meta as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES] as Record<string, unknown> | undefined;
   const capabilities = declared ?? clientCapabilities;
-  if (capabilities) meta[CLIENT_CAPABILITIES] = capabilities;
+  if (capabilities) meta[CLIENT_CAPABILITIES] = upstreamCapabilities(capabilities);
   if (logLevel) meta[LOG_LEVEL_META] = logLevel;
   const forwarded: Record<string, unknown> = { ...rest, ...(Object.keys(meta).length ? { _meta: meta } : {}) };
   // A legacy client answering a bridged elicitation re-enters with the answers on the context.

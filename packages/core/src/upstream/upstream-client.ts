@@ -15,8 +15,11 @@ export interface UpstreamClientOptions {
 /**
  * Elicitation and sampling are relayed to the downstream client that caused them (see
  * UpstreamConnection). 2026-07-28 requests carry the end client's own capabilities in
- * their envelope, which overrides these. Roots are not offered: a 2025-era server asks
- * for them right after connecting, when no client request is there to answer it.
+ * their envelope, which overrides these (less `roots`: see upstreamCapabilities in the
+ * gateway's forwarding.ts). Roots are never offered: a client's roots name directories on
+ * its own machine, and servers take them as their access boundary, replacing what the
+ * administrator configured (server-filesystem does); they are also deprecated as of
+ * 2026-07-28 (SEP-2577).
  */
 export const UPSTREAM_CLIENT_CAPABILITIES = { elicitation: { form: {} }, sampling: {} };
 
