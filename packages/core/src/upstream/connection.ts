@@ -3,26 +3,28 @@
  * (no process per client session). The SDK gives each request its own JSON-RPC id, so
  * concurrent calls multiplex safely; this class adds the lifecycle around it: lazy connect,
  * era negotiation with a remembered verdict, catalog, crash detection, health pings and
- * reconnects with backoff. Sessions whose clients must be asked things the upstream cannot
- * attribute to a call get dedicated connections of the same class (isolated-connections.ts).
+ * reconnects with backoff. The calls themselves and what comes back for them are
+ * call-router.ts's; resource subscriptions are resource-subscriptions.ts's. Sessions whose
+ * clients must be asked things the upstream cannot attribute to a call get dedicated
+ * connections of the same class (isolated-connections.ts).
  */
 import type { Client, McpSubscription, PriorDiscovery } from '@modelcontextprotocol/client';
 import { createBackoff } from './backoff.ts';
+import { CallRouter } from './call-router.ts';
 import type { UpstreamConnectionOptions } from './connection-options.ts';
 import { emptyCatalog, fetchCatalog, sameCatalog } from './catalog.ts';
 import { describeError, mayBeStaleVerdict, toUpstreamError, unavailable } from './errors.ts';
 import { startHealthCheck } from './health-check.ts';
 import { type HttpRelay, SessionExpiredError } from './http-relay.ts';
-import { InFlightCalls } from './in-flight-calls.ts';
 import { asksUnattributed, IsolatedConnections } from './isolated-connections.ts';
 import { type Logger, noopLogger } from './logger.ts';
-import { ProgressRouter, withProgressToken } from './progress-router.ts';
-import { INPUT_REQUIRED_METHODS, RELAYED_METHODS, relayFor } from './relay-factory.ts';
-import { StdioRelay } from './stdio-relay.ts';
+import { relayFor } from './relay-factory.ts';
+import { ResourceSubscriptions } from './resource-subscriptions.ts';
+import type { StdioRelay } from './stdio-relay.ts';
 import { createUpstreamTransport, type UpstreamTransport } from './transport-factory.ts';
 import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamState, UpstreamStatus } from './types.ts';
-import { ANY_RESULT, createUpstreamClient, listenForListChanges } from './upstream-client.ts';
-import { coalesced, flushNotifications, within } from './wait.ts';
+import { createUpstreamClient, listenForListChanges } from './upstream-client.ts';
+import { coalesced, within } from './wait.ts';
 
 export type { UpstreamConnectionOptions } from './connection-options.ts';
 
@@ -56,13 +58,10 @@ export class UpstreamConnection {
   /** The era verdict of the last successful connect: reconnects skip the probe. */
   private prior?: PriorDiscovery;
   private cat: Catalog = emptyCatalog();
-  private readonly inFlight: InFlightCalls;
-  /** URIs some downstream session subscribed to (see `subscription`). */
-  private readonly resourceUris = new Set<string>();
+  private readonly calls: CallRouter;
+  private readonly resources = new ResourceSubscriptions();
   /** Absent on a dedicated connection (they do not nest). */
   private readonly isolated?: IsolatedConnections;
-  private readonly progress = new ProgressRouter();
-  private seq = 0;
   /** The client of a connect attempt still under way (stop() must not leave it behind). */
   private attempting?: Live;
   private stopping?: Promise<void>;
@@ -74,7 +73,7 @@ export class UpstreamConnection {
   ) {
     this.log = options.logger ?? noopLogger;
     this.backoff = createBackoff(options.backoff);
-    this.inFlight = new InFlightCalls(options.dedicated !== undefined);
+    this.calls = new CallRouter(options.dedicated !== undefined);
     this.prior = options.dedicated?.prior;
     if (!options.dedicated) {
       this.isolated = new IsolatedConnections({
@@ -106,7 +105,7 @@ export class UpstreamConnection {
       lastError: this.lastError,
       protocolVersion: this.protocolVersion,
       restarts: this.restarts,
-      inFlight: this.inFlight.size,
+      inFlight: this.calls.size,
       isolatedSessions: this.isolated?.size ?? 0,
       tools: this.cat.tools.length,
       resources: this.cat.resources.length,
@@ -148,10 +147,10 @@ export class UpstreamConnection {
       // their calls drain alongside ours
       const isolated = this.isolated?.stopAll(graceMs);
       const deadline = Date.now() + graceMs;
-      while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (this.calls.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const live = this.current;
       this.current = undefined;
-      this.inFlight.rejectAll(unavailable(`upstream ${this.spec.name} was stopped`));
+      this.calls.rejectAll(unavailable(`upstream ${this.spec.name} was stopped`));
       await Promise.all([live, this.attempting].map((it) => it && this.teardown(it)));
       await isolated;
       this.setState('stopped');
@@ -187,7 +186,7 @@ export class UpstreamConnection {
       if (own) return own;
     }
     try {
-      return await this.send(live, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+      return await this.calls.send(live, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
     } catch (error) {
       if (!(error instanceof SessionExpiredError)) throw error;
       // The upstream forgot our session (it restarted, or expired it): the request was never
@@ -195,7 +194,7 @@ export class UpstreamConnection {
       await within(this.renew(live), options.signal, deadline - Date.now(), `reconnecting to ${this.spec.name}`);
       const next = this.current;
       if (!next) throw unavailable(this.unavailableMessage());
-      return this.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+      return this.calls.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
     }
   }
 
@@ -211,38 +210,26 @@ export class UpstreamConnection {
     return this.ensureConnected();
   }
 
-  /**
-   * Resource subscriptions are the connection's, shared by every downstream session (the
-   * gateway fans updates out). They survive reconnects. A 2026-07-28 upstream has no
-   * resources/subscribe: the URIs go into the filter of its listen stream instead.
-   */
-  private async subscription(live: Live, method: string, params: Record<string, unknown> | undefined) {
-    const uri = String(params?.uri ?? '');
-    const subscribe = method === 'resources/subscribe';
-    if (live.client.getProtocolEra() !== 'modern') {
-      const result = await this.send(live, method, params, { timeoutMs: this.spec.timeoutMs });
-      if (subscribe) this.resourceUris.add(uri);
-      else this.resourceUris.delete(uri);
-      return result;
-    }
-    const changed = subscribe ? !this.resourceUris.has(uri) : this.resourceUris.has(uri);
-    if (subscribe) this.resourceUris.add(uri);
-    else this.resourceUris.delete(uri);
-    if (changed) {
-      const previous = live.subscription;
-      await this.subscribeToListChanges(live);
-      if (previous && previous !== live.subscription) await previous.close().catch(() => {});
-    }
-    return {};
+  /** Resource subscriptions are the connection's (resource-subscriptions.ts). */
+  private subscription(live: Live, method: string, params: Record<string, unknown> | undefined) {
+    return this.resources.change(
+      {
+        modern: live.client.getProtocolEra() === 'modern',
+        send: this.ownRequests(live),
+        relisten: async () => {
+          const previous = live.subscription;
+          await this.subscribeToListChanges(live);
+          if (previous && previous !== live.subscription) await previous.close().catch(() => {});
+        },
+      },
+      method,
+      params,
+    );
   }
 
-  /** After a reconnect to a 2025-era upstream, its resource subscriptions are renewed. */
-  private resubscribeResources(live: Live) {
-    for (const uri of this.resourceUris) {
-      void this.send(live, 'resources/subscribe', { uri }, { timeoutMs: this.spec.timeoutMs }).catch((err) =>
-        this.log.warn({ upstream: this.spec.id, uri, err: describeError(err) }, 'could not renew a resource subscription'),
-      );
-    }
+  /** Requests the connection makes for itself (catalog, subscriptions): no caller, the upstream's timeout. */
+  private ownRequests(live: Live) {
+    return (method: string, params: Record<string, unknown> | undefined) => this.calls.send(live, method, params, { timeoutMs: this.spec.timeoutMs });
   }
 
   /** Re-lists everything now (also runs by itself on the upstream's list_changed). */
@@ -254,53 +241,6 @@ export class UpstreamConnection {
     if (live === this.current) this.applyCatalog(catalog);
     return this.cat;
   });
-
-  private async send(
-    live: Live,
-    method: string,
-    params: Record<string, unknown> | undefined,
-    options: ForwardOptions & { timeoutMs: number },
-  ): Promise<Record<string, unknown>> {
-    const id = ++this.seq;
-    const token = options.onProgress && this.progress.register(options.onProgress);
-    const outgoing = token ? withProgressToken(params, token) : params;
-    const relay = RELAYED_METHODS.has(method) ? live.relay : undefined;
-    // On stdio, notifications read during the call still reach their handlers through the SDK.
-    const passed = relay instanceof StdioRelay ? relay.passed : 0;
-    try {
-      return await new Promise<Record<string, unknown>>((resolve, reject) => {
-        // (also for relayed calls: what the upstream sends on its GET stream is routed by these)
-        this.inFlight.add(id, reject, options);
-        if (relay) {
-          // HTTP: progress, logs and requests to the client on the call's own stream reach this
-          // call's callbacks directly and in order, so no flush is needed afterwards.
-          const allowInputRequired = INPUT_REQUIRED_METHODS.has(method);
-          relay.request(method, outgoing, { ...options, progressToken: token || undefined, allowInputRequired }).then(resolve, reject);
-          return;
-        }
-        // the SDK sends notifications/cancelled upstream on abort and on timeout
-        live.client
-          .request({ method, params: outgoing }, ANY_RESULT, {
-            timeout: options.timeoutMs,
-            signal: options.signal,
-            // A 2026-07-28 upstream asking for input (elicitation, sampling) answers with an
-            // `input_required` result: hand it back so the gateway relays it to the one client
-            // whose call it belongs to, instead of the SDK trying to fulfil it here.
-            allowInputRequired: INPUT_REQUIRED_METHODS.has(method),
-          })
-          .then(resolve, reject);
-      });
-    } catch (error) {
-      throw toUpstreamError(error, options.signal?.aborted === true);
-    } finally {
-      // progress or a log written just before the result may still be queued behind it
-      // (on a stdio relay only if anything went the SDK's way since the call was sent)
-      const mayTrail = relay === undefined || (relay instanceof StdioRelay && relay.passed !== passed);
-      if (mayTrail && (token || options.onLog)) await flushNotifications();
-      this.inFlight.delete(id);
-      if (token) this.progress.release(token);
-    }
-  }
 
   private connect(): Promise<void> {
     this.connecting ??= this.attempt().finally(() => {
@@ -332,7 +272,10 @@ export class UpstreamConnection {
       const discover = live.client.getDiscoverResult();
       this.prior = era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' };
       if (era === 'modern') await this.subscribeToListChanges(live);
-      else this.resubscribeResources(live);
+      else {
+        this.resources.renew(this.ownRequests(live), (uri, err) => this.log.warn({ upstream: this.spec.id, uri, err: describeError(err) }, 'could not renew a resource subscription'),
+        );
+      }
       if (!this.options.dedicated) {
         const catalog = await this.fetchCatalog(live);
         if (gen !== this.generation) throw unavailable('connection attempt superseded');
@@ -367,7 +310,11 @@ export class UpstreamConnection {
     const { client } = live;
     client.onclose = () => this.lost(live, 'connection closed');
     client.onerror = (error) => this.log.debug({ upstream: this.spec.id, err: error.message }, 'upstream client error');
-    this.progress.attach(client);
+    this.calls.attach(
+      client,
+      () => live === this.current,
+      (method, params) => this.options.onNotification?.(method, params),
+    );
     const onListChanged = () => {
       // a dedicated connection's catalog is the shared one's business
       if (live !== this.current || this.options.dedicated) return;
@@ -378,19 +325,6 @@ export class UpstreamConnection {
     client.setNotificationHandler('notifications/tools/list_changed', onListChanged);
     client.setNotificationHandler('notifications/resources/list_changed', onListChanged);
     client.setNotificationHandler('notifications/prompts/list_changed', onListChanged);
-    for (const method of ['elicitation/create', 'sampling/createMessage'] as const) {
-      client.setRequestHandler(method, (async (request: { params?: Record<string, unknown> }) => {
-        const listener = this.inFlight.serverRequestListener();
-        if (!listener) throw new Error(`${method} cannot be routed to a single client here; it was declined`);
-        return listener(method, request.params);
-      }) as never);
-    }
-    client.setNotificationHandler('notifications/message', async (notification) => {
-      if (live !== this.current) return;
-      const listener = this.inFlight.logListener();
-      if (listener) listener(notification.params as Record<string, unknown>);
-      else this.options.onNotification?.(notification.method, notification.params as Record<string, unknown>);
-    });
     client.fallbackNotificationHandler = async (notification) => {
       if (live === this.current) this.options.onNotification?.(notification.method, notification.params);
     };
@@ -408,7 +342,7 @@ export class UpstreamConnection {
 
   private async subscribeToListChanges(live: Live): Promise<void> {
     try {
-      const subscription = await listenForListChanges(live.client, this.options.connectTimeoutMs ?? 30_000, this.resourceUris);
+      const subscription = await listenForListChanges(live.client, this.options.connectTimeoutMs ?? 30_000, this.resources.current);
       live.subscription = subscription;
       // a stream that ends while we still want it means we may miss changes: start over
       void subscription?.closed.then((how) => {
@@ -422,7 +356,7 @@ export class UpstreamConnection {
   private fetchCatalog(live: Live): Promise<Catalog> {
     const info = live.client.getServerVersion();
     return fetchCatalog(
-      (method, params) => this.send(live, method, params, { timeoutMs: this.spec.timeoutMs }),
+      this.ownRequests(live),
       {
         capabilities: { ...live.client.getServerCapabilities() },
         serverInfo: info ? { ...info } : null,
@@ -450,7 +384,7 @@ export class UpstreamConnection {
     const tail = stderr.split('\n').slice(-3).join(' | ');
     this.lastError = tail ? `${reason}; stderr: ${tail}` : reason;
     this.log.warn({ upstream: this.spec.id, err: this.lastError }, 'upstream unavailable');
-    this.inFlight.rejectAll(unavailable(this.unavailableMessage()));
+    this.calls.rejectAll(unavailable(this.unavailableMessage()));
     void this.teardown(live);
     this.setState('failing');
     this.scheduleReconnect();
