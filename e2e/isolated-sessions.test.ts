@@ -1,5 +1,5 @@
 /**
- * A 2025-era stdio upstream (server-everything, v1 SDK) sends `elicitation/create` and
+ * A 2025-era stdio or legacy SSE upstream (server-everything, v1 SDK) sends `elicitation/create` and
  * `sampling/createMessage` with nothing tying them to the call that caused them. Sessions
  * that can answer them get a dedicated upstream connection each (isolated-connections.ts),
  * so every request reaches its own client even with many calls in flight, up to
@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { sleep } from '@switchboard/core/upstream/test-upstreams';
+import { sleep, startEverythingSse } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ToolResult, textOf, within } from './support/clients.ts';
 import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
@@ -89,11 +89,11 @@ async function until<T>(read: () => Promise<T> | T, check: (value: T) => boolean
   }
 }
 
-async function startWith(env: Record<string, string>, cleanup: Cleanup) {
+async function startWith(env: Record<string, string>, cleanup: Cleanup, upstream: Record<string, unknown> = everythingEntry()) {
   const gw = await startE2eGateway(env);
   cleanup.add(() => gw.stop());
   await gw.importConfig({
-    mcpServers: { everything: everythingEntry() },
+    mcpServers: { everything: upstream },
     virtualServers: { iso: { id: SERVER_ID, upstreams: ['everything'], auth: 'none', defaultAccess: 'allow' } },
   });
   const { body } = await gw.api('GET', '/api/v1/upstreams');
@@ -202,5 +202,42 @@ describe('beyond SWITCHBOARD_MAX_ISOLATED_SESSIONS', () => {
     } finally {
       release();
     }
+  });
+});
+
+describe('server-to-client requests of a 2025-era legacy SSE upstream, with sessions isolated', () => {
+  const cleanup = new Cleanup();
+  let gw: E2eGateway;
+  let status: () => Promise<{ isolatedSessions: number }>;
+  const people = [new Person('dave'), new Person('erin')];
+
+  beforeAll(async () => {
+    // server-everything serving the old HTTP+SSE transport: one server per SSE stream, so a
+    // dedicated connection is a stream of its own rather than a process
+    const upstream = await startEverythingSse();
+    cleanup.add(() => upstream.stop());
+    ({ gw, status } = await startWith({}, cleanup, { type: 'sse', url: upstream.url }));
+    for (const person of people) await person.connect(gw);
+  });
+  afterAll(async () => {
+    await Promise.allSettled(people.map((p) => p.close()));
+    await cleanup.run();
+  });
+
+  it('routes each elicitation to the client whose call caused it, all in flight at once', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    for (const person of people) person.hold = gate;
+    const calls = people.map((person) => person.call(ELICIT));
+    await within(asked(people), 30_000, 'every client to be asked').finally(release);
+    const results = await Promise.all(calls);
+    results.forEach((result, i) => expect(textOf(result)).toContain(`- Name: ${people[i]!.user}`));
+    for (const person of people) expect(person.elicited).toHaveLength(1);
+    expect((await status()).isolatedSessions).toBe(2);
+  });
+
+  it('ends a session’s own stream when the session closes', async () => {
+    await people[0]!.close();
+    await until(status, (s) => s.isolatedSessions === 1, 'one isolated session fewer');
   });
 });
