@@ -231,7 +231,7 @@ describe('server-to-client requests of a 2025-era legacy SSE upstream, with sess
     const calls = people.map((person) => person.call(ELICIT));
     await within(asked(people), 30_000, 'every client to be asked').finally(release);
     const results = await Promise.all(calls);
-    results.forEach((result, i) => expect(textOf(result)).toContain(`- Name: ${people[i]!.user}`));
+    expect(results.map(textOf)).toEqual(people.map((p) => expect.stringContaining(`- Name: ${p.user}`)));
     for (const person of people) expect(person.elicited).toHaveLength(1);
     expect((await status()).isolatedSessions).toBe(2);
   });
