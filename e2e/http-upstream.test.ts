@@ -20,7 +20,7 @@ describe('tools/call to a Streamable HTTP upstream through the fast path', () =>
   let b: RawSession;
 
   beforeAll(async () => {
-    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID, 'hot');
+    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID);
     a = await RawSession.open(gw.mcpUrl(SERVER_ID), 'session-a');
     b = await RawSession.open(gw.mcpUrl(SERVER_ID), 'session-b');
     cleanup.add(async () => {

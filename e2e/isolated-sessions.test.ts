@@ -14,7 +14,7 @@ import { CallToolResultSchema, CreateMessageRequestSchema, ElicitRequestSchema }
 import { sleep, startEverythingSse } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ToolResult, textOf, within } from './support/clients.ts';
-import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
+import { Cleanup, type E2eGateway, openGateway } from './support/gateway.ts';
 import { everythingEntry } from './support/upstreams.ts';
 
 const SERVER_ID = '5e7a9c1d-3f5b-4d7e-8a2c-4e6a8c0e2a4c';
@@ -90,16 +90,24 @@ async function until<T>(read: () => Promise<T> | T, check: (value: T) => boolean
 }
 
 async function startWith(env: Record<string, string>, cleanup: Cleanup, upstream: Record<string, unknown> = everythingEntry()) {
-  const gw = await startE2eGateway(env);
-  cleanup.add(() => gw.stop());
-  await gw.importConfig({
-    mcpServers: { everything: upstream },
-    virtualServers: { iso: { id: SERVER_ID, upstreams: ['everything'], auth: 'none', defaultAccess: 'allow' } },
-  });
+  const gw = await openGateway(cleanup, SERVER_ID, { everything: upstream }, env);
   const { body } = await gw.api('GET', '/api/v1/upstreams');
   const id = (body.items as Array<{ id: string; name: string }>).find((u) => u.name === 'everything')?.id;
   const status = async () => (await gw.api('GET', `/api/v1/upstreams/${id}/status`)).body as { isolatedSessions: number; inFlight: number };
   return { gw, status };
+}
+
+/**
+ * Each of `people` calls `tool` at once, and no answer leaves before every one has been
+ * asked (`what`): the calls overlap for sure. Resolves with their results, in order.
+ */
+async function callTogether(people: Person[], tool: string, what: 'elicited' | 'sampled' = 'elicited', args?: (p: Person) => Record<string, unknown>) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  for (const person of people) person.hold = gate;
+  const calls = people.map((person) => person.call(tool, args?.(person)));
+  await within(asked(people, what), 30_000, 'every client to be asked').finally(release);
+  return Promise.all(calls);
 }
 
 describe('server-to-client requests of a 2025-era stdio upstream, with sessions isolated', () => {
@@ -119,13 +127,7 @@ describe('server-to-client requests of a 2025-era stdio upstream, with sessions 
   });
 
   it('routes each elicitation to the client whose call caused it, all in flight at once', async () => {
-    // no answer leaves before every client has been asked: the three calls overlap for sure
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    for (const person of people) person.hold = gate;
-    const calls = people.map((person) => person.call(ELICIT));
-    await within(asked(people), 30_000, 'every client to be asked').finally(release);
-    const results = await Promise.all(calls);
+    const results = await callTogether(people, ELICIT);
     results.forEach((result, i) => {
       expect(result.isError).toBeFalsy();
       expect(textOf(result)).toContain(`- Name: ${people[i]!.user}`);
@@ -137,12 +139,7 @@ describe('server-to-client requests of a 2025-era stdio upstream, with sessions 
   });
 
   it('routes sampling the same way, reusing each session’s connection', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    for (const person of people) person.hold = gate;
-    const calls = people.map((person) => person.call(SAMPLE, { prompt: `from ${person.user}` }));
-    await within(asked(people, 'sampled'), 30_000, 'every client to be asked').finally(release);
-    const results = await Promise.all(calls);
+    const results = await callTogether(people, SAMPLE, 'sampled', (person) => ({ prompt: `from ${person.user}` }));
     expect(results.map(textOf)).toEqual(people.map((p) => expect.stringContaining(`sampled by ${p.user}`)));
     for (const person of people) expect(person.sampled).toEqual([person.user]);
     expect((await status()).isolatedSessions).toBe(3);
@@ -225,12 +222,7 @@ describe('server-to-client requests of a 2025-era legacy SSE upstream, with sess
   });
 
   it('routes each elicitation to the client whose call caused it, all in flight at once', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    for (const person of people) person.hold = gate;
-    const calls = people.map((person) => person.call(ELICIT));
-    await within(asked(people), 30_000, 'every client to be asked').finally(release);
-    const results = await Promise.all(calls);
+    const results = await callTogether(people, ELICIT);
     expect(results.map(textOf)).toEqual(people.map((p) => expect.stringContaining(`- Name: ${p.user}`)));
     for (const person of people) expect(person.elicited).toHaveLength(1);
     expect((await status()).isolatedSessions).toBe(2);

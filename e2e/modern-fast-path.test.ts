@@ -56,7 +56,7 @@ describe('2026-07-28 tools/call on the fast path', () => {
   }
 
   beforeAll(async () => {
-    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID, 'modern');
+    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID);
   });
 
   afterAll(() => cleanup.run());

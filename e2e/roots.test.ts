@@ -8,7 +8,7 @@
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
+import { Cleanup, type E2eGateway, openGateway } from './support/gateway.ts';
 import { misbehavingEntry } from './support/upstreams.ts';
 
 const SERVER_ID = '7a3c5e9b-1d2f-4a6b-8c0d-2e4f6a8b0c1d';
@@ -19,12 +19,7 @@ describe("an end client's roots stay between it and the gateway", () => {
   let gw: E2eGateway;
 
   beforeAll(async () => {
-    gw = await startE2eGateway();
-    cleanup.add(() => gw.stop());
-    await gw.importConfig({
-      mcpServers: { fixture: misbehavingEntry() },
-      virtualServers: { roots: { id: SERVER_ID, upstreams: ['fixture'], auth: 'none', defaultAccess: 'allow' } },
-    });
+    gw = await openGateway(cleanup, SERVER_ID, { fixture: misbehavingEntry() });
   });
 
   afterAll(() => cleanup.run());

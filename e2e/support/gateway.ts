@@ -118,17 +118,27 @@ export class Cleanup {
 }
 
 /**
- * A gateway whose virtual server `serverId` (auth none, everything allowed) has one
- * upstream, `fx`: the conformance fixture over Streamable HTTP. Both are stopped by `cleanup`.
+ * A gateway (started with `env`) whose virtual server `serverId` (auth none, everything
+ * allowed) federates `upstreams` (`mcpServers` entries). Stopped by `cleanup`.
  */
-export async function gatewayOverHttpFixture(cleanup: Cleanup, serverId: string, serverName: string): Promise<E2eGateway> {
-  const fx = await startHttpFixture();
-  cleanup.add(() => fx.stop());
-  const gw = await startE2eGateway();
+export async function openGateway(
+  cleanup: Cleanup,
+  serverId: string,
+  upstreams: Record<string, Record<string, unknown>>,
+  env: Record<string, string> = {},
+): Promise<E2eGateway> {
+  const gw = await startE2eGateway(env);
   cleanup.add(() => gw.stop());
   await gw.importConfig({
-    mcpServers: { fx: { type: 'http', url: fx.url } },
-    virtualServers: { [serverName]: { id: serverId, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
+    mcpServers: upstreams,
+    virtualServers: { open: { id: serverId, upstreams: Object.keys(upstreams), auth: 'none', defaultAccess: 'allow' } },
   });
   return gw;
+}
+
+/** openGateway over one upstream, `fx`: the conformance fixture over Streamable HTTP (also stopped by `cleanup`). */
+export async function gatewayOverHttpFixture(cleanup: Cleanup, serverId: string): Promise<E2eGateway> {
+  const fx = await startHttpFixture();
+  cleanup.add(() => fx.stop());
+  return openGateway(cleanup, serverId, { fx: { type: 'http', url: fx.url } });
 }
