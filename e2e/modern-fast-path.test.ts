@@ -75,7 +75,7 @@ describe('2026-07-28 tools/call on the fast path', () => {
     expect([fast.status, fast.type]).toEqual([strict.status, strict.type]);
     expect(fast.messages).toEqual(strict.messages);
     if (tool === 'fx__no_such_tool') expect(fast.messages[0]?.error).toMatchObject({ code: -32602, message: 'Unknown tool: fx__no_such_tool' });
-    else expect(fast.messages[0]?.result).toMatchObject({ resultType: 'complete', _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'switchboard/modern' } } });
+    else expect(fast.messages[0]?.result).toMatchObject({ resultType: 'complete', _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'switchboard/open' } } });
   });
 
   it('streams progress under the client own token, then the result', async () => {
