@@ -272,10 +272,7 @@ export class UpstreamConnection {
       const discover = live.client.getDiscoverResult();
       this.prior = era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' };
       if (era === 'modern') await this.subscribeToListChanges(live);
-      else {
-        this.resources.renew(this.ownRequests(live), (uri, err) => this.log.warn({ upstream: this.spec.id, uri, err: describeError(err) }, 'could not renew a resource subscription'),
-        );
-      }
+      else this.resources.renew(this.ownRequests(live), (uri, err) => this.log.warn({ upstream: this.spec.id, uri, err: describeError(err) }, 'could not renew a resource subscription'));
       if (!this.options.dedicated) {
         const catalog = await this.fetchCatalog(live);
         if (gen !== this.generation) throw unavailable('connection attempt superseded');
@@ -317,10 +314,7 @@ export class UpstreamConnection {
     );
     const onListChanged = () => {
       // a dedicated connection's catalog is the shared one's business
-      if (live !== this.current || this.options.dedicated) return;
-      this.refreshCatalog().catch((error: unknown) =>
-        this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'catalog refresh failed'),
-      );
+      if (live === this.current && !this.options.dedicated) this.refreshInBackground();
     };
     client.setNotificationHandler('notifications/tools/list_changed', onListChanged);
     client.setNotificationHandler('notifications/resources/list_changed', onListChanged);
@@ -333,11 +327,15 @@ export class UpstreamConnection {
   /** A notification on a relayed call's stream that is not that call's own. */
   private relayedNotification(live: Live, method: string, params: Record<string, unknown> | undefined): void {
     if (live !== this.current || method === 'notifications/cancelled') return;
-    if (method.endsWith('/list_changed')) {
-      this.refreshCatalog().catch((error: unknown) =>
-        this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'catalog refresh failed'),
-      );
-    } else this.options.onNotification?.(method, params);
+    if (method.endsWith('/list_changed')) this.refreshInBackground();
+    else this.options.onNotification?.(method, params);
+  }
+
+  /** The upstream said a list changed: re-list (failures are logged; the old catalog stays). */
+  private refreshInBackground(): void {
+    this.refreshCatalog().catch((error: unknown) =>
+      this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'catalog refresh failed'),
+    );
   }
 
   private async subscribeToListChanges(live: Live): Promise<void> {
