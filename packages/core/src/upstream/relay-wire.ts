@@ -82,6 +82,11 @@ export function decodeResult(session: RelaySession, method: string, raw: unknown
     if (inputRequests === undefined && typeof requestState !== 'string') {
       throw new UpstreamError('upstream_error', `Invalid result for ${method}: input_required carries neither inputRequests nor requestState`, -32603);
     }
+    // Never declared to upstreams (see UPSTREAM_CLIENT_CAPABILITIES): one that asks anyway is
+    // not put through to the client, whose answer would hand it the client's directories.
+    if (asksForRoots(inputRequests)) {
+      throw new UpstreamError('upstream_error', `Invalid result for ${method}: input_required asks for roots, which this gateway never passes on`, -32603);
+    }
     return {
       resultType,
       inputRequests: inputRequests ?? {},
@@ -91,6 +96,11 @@ export function decodeResult(session: RelaySession, method: string, raw: unknown
   }
   const problem = resultType === undefined ? 'missing required resultType' : `unsupported result type '${String(resultType)}'`;
   throw new UpstreamError('upstream_error', `Invalid result for ${method}: ${problem}`, -32603);
+}
+
+function asksForRoots(inputRequests: unknown): boolean {
+  if (typeof inputRequests !== 'object' || inputRequests === null) return false;
+  return Object.values(inputRequests).some((request) => (request as { method?: unknown } | null)?.method === 'roots/list');
 }
 
 /** A JSON-RPC error answer, kept verbatim (code, message, data) like the SDK's ProtocolError. */
