@@ -41,7 +41,7 @@ function fail(message: string): never {
 if (values.help) {
   console.log(`options: --duration S --warmup S --targets ${TARGET_NAMES.join(',')} --sessions 1,8,64
          --client lean|sdk --era legacy|modern --gateway-profile bare|full --max-calls N
-         --database-url postgres://… --gateway-node-flags "--flag …" ("" = V8 defaults)`);
+         --database-url postgres://… --gateway-node-flags="--flag …" ("" = V8 defaults)`);
   process.exit(0);
 }
 const durationS = Number(values.duration);
