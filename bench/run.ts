@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { type ClientKind, type Era, type LoadResult, runLoad } from './load.ts';
 import { cpuMicros, RssSampler } from './proc-stats.ts';
 import { checklist, markdownTable, type Row } from './report.ts';
-import { type GatewayProfile, gatewayStartFlags, killAllChildren, ROOT, TARGET_NAMES, TARGETS, type TargetContext, type TargetName } from './targets.ts';
+import { startNodeFlags } from '../apps/gateway/src/testing/start-flags.ts';
+import { type GatewayProfile, killAllChildren, ROOT, TARGET_NAMES, TARGETS, type TargetContext, type TargetName } from './targets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +63,7 @@ const ctx: TargetContext = {
   node: process.execPath,
   gatewayProfile: values['gateway-profile'] as GatewayProfile,
   databaseUrl: values['database-url'],
-  gatewayNodeFlags: values['gateway-node-flags']?.split(' ').filter(Boolean) ?? gatewayStartFlags(),
+  gatewayNodeFlags: values['gateway-node-flags']?.split(' ').filter(Boolean) ?? startNodeFlags(),
 };
 const CALL_TIMEOUT_MS = 10_000;
 

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ export interface TargetContext {
   gatewayProfile: GatewayProfile;
   /** Run the gateway on this Postgres instead of the embedded PGlite (which dominates its RSS). */
   databaseUrl?: string;
-  /** Node flags for the gateway: by default those of its `start` script (gatewayStartFlags). */
+  /** Node flags for the gateway: by default those of its `start` script (startNodeFlags). */
   gatewayNodeFlags: string[];
 }
 
@@ -56,14 +56,6 @@ const GATEWAY = join(ROOT, 'apps/gateway/dist/index.js');
 const BUNDLE_SCRIPT = join(ROOT, 'apps/gateway/scripts/bundle.mjs');
 const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
-
-/** The `--flags` between `node` and `dist/index.js` in the gateway's `start` script (what users run). */
-export function gatewayStartFlags(): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'apps/gateway/package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const flags = /\bnode((?: --\S+)*) dist\/index\.js/.exec(scripts.start ?? '');
-  if (!flags) throw new Error('apps/gateway/package.json: the start script no longer runs `node … dist/index.js`');
-  return flags[1]!.trim().split(' ').filter(Boolean);
-}
 
 const children = new Set<ChildProcess>();
 let reaper: ChildProcess | undefined;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeFlags } from './testing/start-flags.ts';
 
 const run = promisify(execFile);
 const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
@@ -23,9 +24,7 @@ mkdirSync(join(gatewayDir, 'dist'), { recursive: true });
 const relocated = mkdtempSync(join(gatewayDir, 'dist', 'relocated-'));
 let child: ChildProcess | undefined;
 
-/** The node flags between `node` and the bundle in `npm start` (V8 heap sizing, measured in bench/). */
-const startScript = (JSON.parse(readFileSync(join(gatewayDir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-const startFlags = (/\bnode((?: --\S+)*) dist\/index\.js/.exec(startScript)?.[1] ?? '').trim().split(' ').filter(Boolean);
+const startFlags = startNodeFlags();
 
 beforeAll(async () => {
   const bundle = (...args: string[]) => run(process.execPath, ['scripts/bundle.mjs', ...args], { cwd: gatewayDir, timeout: 60_000 });
