@@ -14,6 +14,16 @@ import { LOG_LEVEL_META, type LogLevel, upstreamLogLevel, wants } from './loggin
  * once there is something to stream.
  */
 
+/** A JSON body from a client that takes both answer forms (JSON or an event stream), as the SDK's handlers require. */
+export function plainJsonPost(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? '';
+  return (
+    accept.includes('application/json') &&
+    accept.includes('text/event-stream') &&
+    (request.headers.get('content-type') ?? '').startsWith('application/json')
+  );
+}
+
 /** Where a fast call sends what it has to say: nothing is written until the first message. */
 export class FastReply {
   private streaming = false;

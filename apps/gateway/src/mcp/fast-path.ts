@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
 import type { CallAuditor } from './call-audit.ts';
-import { abortOnClientGone, FastReply, relayToolCall } from './fast-call.ts';
+import { abortOnClientGone, FastReply, plainJsonPost, relayToolCall } from './fast-call.ts';
 import type { LogLevel } from './logging.ts';
 import { readMcpBody } from './request-body.ts';
 
@@ -30,23 +30,14 @@ const SUPPORTED_VERSIONS = new Set(['2025-11-25', '2025-06-18', '2025-03-26', '2
  */
 export async function tryFastToolCall(
   request: Request,
-  outgoing: ServerResponse | undefined,
+  outgoing: ServerResponse,
   session: FastSession,
   router: VirtualServerRouter,
   visible?: Visibility,
   audit?: CallAuditor,
 ): Promise<FastPathOutcome> {
-  const accept = request.headers.get('accept') ?? '';
   const version = request.headers.get('mcp-protocol-version');
-  if (
-    !outgoing ||
-    !accept.includes('text/event-stream') ||
-    !accept.includes('application/json') ||
-    !(request.headers.get('content-type') ?? '').startsWith('application/json') ||
-    (version !== null && !SUPPORTED_VERSIONS.has(version))
-  ) {
-    return { handled: false };
-  }
+  if (!plainJsonPost(request) || (version !== null && !SUPPORTED_VERSIONS.has(version))) return { handled: false };
   const text = await readMcpBody(request, undefined, outgoing.req);
   if (text instanceof Response) return { handled: false, response: text };
   let body: unknown;

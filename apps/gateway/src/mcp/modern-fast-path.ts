@@ -7,7 +7,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
 import type { CallAuditor } from './call-audit.ts';
-import { abortOnClientGone, FastReply, relayToolCall } from './fast-call.ts';
+import { abortOnClientGone, FastReply, plainJsonPost, relayToolCall } from './fast-call.ts';
 import { LOG_LEVEL_META, type LogLevel } from './logging.ts';
 import { readMcpBody } from './request-body.ts';
 
@@ -56,10 +56,7 @@ export async function tryModernFastToolCall(
 ): Promise<ModernFastOutcome> {
   const body = await readMcpBody(request, undefined, outgoing.req);
   if (body instanceof Response) return { handled: false, response: body };
-  const accept = request.headers.get('accept') ?? '';
-  if (!(request.headers.get('content-type') ?? '').startsWith('application/json') || !accept.includes('application/json') || !accept.includes('text/event-stream')) {
-    return { handled: false, body };
-  }
+  if (!plainJsonPost(request)) return { handled: false, body };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
