@@ -89,12 +89,30 @@ async function until<T>(read: () => Promise<T> | T, check: (value: T) => boolean
   }
 }
 
-async function startWith(env: Record<string, string>, cleanup: Cleanup, upstream: Record<string, unknown> = everythingEntry()) {
-  const gw = await openGateway(cleanup, SERVER_ID, { everything: upstream }, env);
-  const { body } = await gw.api('GET', '/api/v1/upstreams');
-  const id = (body.items as Array<{ id: string; name: string }>).find((u) => u.name === 'everything')?.id;
-  const status = async () => (await gw.api('GET', `/api/v1/upstreams/${id}/status`)).body as { isolatedSessions: number; inFlight: number };
-  return { gw, status };
+/**
+ * Before the suite: a gateway started with `env` whose virtual server federates
+ * server-everything (over stdio, unless `upstream` starts another), with `people` connected.
+ * After it: they close and everything stops. Returns a reader of the upstream's status.
+ */
+function gatewayWithPeople(
+  people: Person[],
+  { env = {}, upstream = async () => everythingEntry() }: { env?: Record<string, string>; upstream?: (cleanup: Cleanup) => Promise<Record<string, unknown>> } = {},
+) {
+  const cleanup = new Cleanup();
+  let gw: E2eGateway;
+  let statusPath = '';
+  beforeAll(async () => {
+    gw = await openGateway(cleanup, SERVER_ID, { everything: await upstream(cleanup) }, env);
+    const { body } = await gw.api('GET', '/api/v1/upstreams');
+    const id = (body.items as Array<{ id: string; name: string }>).find((u) => u.name === 'everything')?.id;
+    statusPath = `/api/v1/upstreams/${id}/status`;
+    for (const person of people) await person.connect(gw);
+  });
+  afterAll(async () => {
+    await Promise.allSettled(people.map((p) => p.close()));
+    await cleanup.run();
+  });
+  return async () => (await gw.api('GET', statusPath)).body as { isolatedSessions: number; inFlight: number };
 }
 
 /**
@@ -111,20 +129,9 @@ async function callTogether(people: Person[], tool: string, what: 'elicited' | '
 }
 
 describe('server-to-client requests of a 2025-era stdio upstream, with sessions isolated', () => {
-  const cleanup = new Cleanup();
-  let gw: E2eGateway;
-  let status: () => Promise<{ isolatedSessions: number }>;
   // carol is a 2024-11-05 client on /sse: her session is isolated the same way
   const people = [new Person('alice'), new Person('bob'), new Person('carol', 'sse')];
-
-  beforeAll(async () => {
-    ({ gw, status } = await startWith({}, cleanup));
-    for (const person of people) await person.connect(gw);
-  });
-  afterAll(async () => {
-    await Promise.allSettled(people.map((p) => p.close()));
-    await cleanup.run();
-  });
+  const status = gatewayWithPeople(people);
 
   it('routes each elicitation to the client whose call caused it, all in flight at once', async () => {
     const results = await callTogether(people, ELICIT);
@@ -157,19 +164,8 @@ describe('server-to-client requests of a 2025-era stdio upstream, with sessions 
 });
 
 describe('beyond SWITCHBOARD_MAX_ISOLATED_SESSIONS', () => {
-  const cleanup = new Cleanup();
-  let gw: E2eGateway;
-  let status: () => Promise<{ isolatedSessions: number; inFlight: number }>;
   const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((user) => new Person(user)) as [Person, Person, Person];
-
-  beforeAll(async () => {
-    ({ gw, status } = await startWith({ SWITCHBOARD_MAX_ISOLATED_SESSIONS: '1' }, cleanup));
-    for (const person of [alice, bob, carol]) await person.connect(gw);
-  });
-  afterAll(async () => {
-    await Promise.allSettled([alice, bob, carol].map((p) => p.close()));
-    await cleanup.run();
-  });
+  const status = gatewayWithPeople([alice, bob, carol], { env: { SWITCHBOARD_MAX_ISOLATED_SESSIONS: '1' } });
 
   it('falls back to the shared connection, which never hands one client’s request to another', async () => {
     let release!: () => void;
@@ -203,22 +199,15 @@ describe('beyond SWITCHBOARD_MAX_ISOLATED_SESSIONS', () => {
 });
 
 describe('server-to-client requests of a 2025-era legacy SSE upstream, with sessions isolated', () => {
-  const cleanup = new Cleanup();
-  let gw: E2eGateway;
-  let status: () => Promise<{ isolatedSessions: number }>;
   const people = [new Person('dave'), new Person('erin')];
-
-  beforeAll(async () => {
-    // server-everything serving the old HTTP+SSE transport: one server per SSE stream, so a
-    // dedicated connection is a stream of its own rather than a process
-    const upstream = await startEverythingSse();
-    cleanup.add(() => upstream.stop());
-    ({ gw, status } = await startWith({}, cleanup, { type: 'sse', url: upstream.url }));
-    for (const person of people) await person.connect(gw);
-  });
-  afterAll(async () => {
-    await Promise.allSettled(people.map((p) => p.close()));
-    await cleanup.run();
+  // server-everything serving the old HTTP+SSE transport: one server per SSE stream, so a
+  // dedicated connection is a stream of its own rather than a process
+  const status = gatewayWithPeople(people, {
+    upstream: async (cleanup) => {
+      const served = await startEverythingSse();
+      cleanup.add(() => served.stop());
+      return { type: 'sse', url: served.url };
+    },
   });
 
   it('routes each elicitation to the client whose call caused it, all in flight at once', async () => {
