@@ -1,16 +1,14 @@
 /**
- * The paths under test. Each target starts its processes, returns the MCP URL to load,
- * the tool name there and the pid whose resources are reported, and stops everything
- * it started. Every child runs in its own process group so that stopping it also
- * stops what it spawned; `killAllChildren()` is the last-resort sweep on exit.
+ * The paths under test. Each target starts its processes (children.ts), returns the MCP
+ * URL to load, the tool name there and the pid whose resources are reported, and stops
+ * everything it started.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type Child, freePort, launch, ROOT, stopChild, waitForHttp, waitForLine } from './children.ts';
 import { BENCH_USER, benchAccessToken } from './oauth-login.ts';
 
 const BENCH_SERVER_ID = '5b0a7d00-be9c-4c3a-9f11-0d1e2f3a4b5c';
@@ -49,136 +47,14 @@ export interface StartedTarget {
  */
 export type GatewayProfile = 'bare' | 'full';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { killAllChildren, ROOT } from './children.ts';
 const ECHO = join(ROOT, 'bench/echo-server.ts');
+const FLOOR_RELAY = join(ROOT, 'bench/floor-relay.ts');
 /** What `npm start` and the image run: the esbuild bundle on plain node (no tsx loader thread). */
 const GATEWAY = join(ROOT, 'apps/gateway/dist/index.js');
 const BUNDLE_SCRIPT = join(ROOT, 'apps/gateway/scripts/bundle.mjs');
 const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
-
-const children = new Set<ChildProcess>();
-let reaper: ChildProcess | undefined;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Signal handlers cannot cover SIGKILL, an OOM kill or a crash in native code. So a tiny
- * detached watcher learns every process group we start (`+pgid`, `-pgid` once stopped)
- * over a pipe, and SIGKILLs the groups still listed when that pipe closes, however the
- * benchmark ended.
- */
-const REAPER = `const g=new Set();let b='';process.stdin.setEncoding('utf8');
-process.stdin.on('data',d=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const n=Number(b.slice(0,i));b=b.slice(i+1);n>0?g.add(n):g.delete(-n)}});
-process.stdin.on('end',()=>{for(const p of g){try{process.kill(-p,'SIGKILL')}catch{}}process.exit(0)});`;
-
-function tellReaper(line: string): void {
-  if (!reaper) {
-    reaper = spawn(process.execPath, ['-e', REAPER], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-    // Neither the watcher nor its pipe may keep the benchmark alive.
-    reaper.unref();
-    (reaper.stdin as unknown as Socket).unref();
-    reaper.stdin?.on('error', () => {});
-  }
-  reaper.stdin?.write(`${line}\n`);
-}
-
-interface Child {
-  proc: ChildProcess;
-  pid: number;
-  /** The last lines it printed, to explain a failure. */
-  tail(): string;
-}
-
-function launch(name: string, command: string, args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (proc.pid === undefined) throw new Error(`${name}: could not spawn ${command}`);
-  children.add(proc);
-  tellReaper(`+${proc.pid}`);
-  proc.once('exit', () => children.delete(proc));
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    lines.splice(0, Math.max(0, lines.length - 15));
-  };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
-  return { proc, pid: proc.pid, tail: () => `${name}: ${lines.join('\n  ') || '(no output)'}` };
-}
-
-const exited = (proc: ChildProcess) => proc.exitCode !== null || proc.signalCode !== null;
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** SIGTERM to the group, then SIGKILL after 3 s; the group is swept even if the leader left early. */
-async function stopChild(child: Child): Promise<void> {
-  killGroup(child.pid, 'SIGTERM');
-  for (let waited = 0; !exited(child.proc) && waited < 3000; waited += 50) await sleep(50);
-  killGroup(child.pid, 'SIGKILL');
-  children.delete(child.proc);
-  tellReaper(`-${child.pid}`);
-}
-
-/** Synchronous, so it can run from process.on('exit'). */
-export function killAllChildren(): void {
-  for (const proc of children) if (proc.pid !== undefined) killGroup(proc.pid, 'SIGKILL');
-  children.clear();
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no free port');
-  return address.port;
-}
-
-function waitForLine(child: Child, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const done = (error?: Error, match?: RegExpExecArray) => {
-      clearTimeout(timer);
-      child.proc.stdout?.off('data', onData);
-      child.proc.off('exit', onExit);
-      if (match) resolve(match);
-      else reject(error);
-    };
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const match = pattern.exec(buffered);
-      if (match) done(undefined, match);
-    };
-    const onExit = () => done(new Error(`exited before ready\n  ${child.tail()}`));
-    const timer = setTimeout(() => done(new Error(`not ready after ${timeoutMs} ms\n  ${child.tail()}`)), timeoutMs);
-    child.proc.stdout?.on('data', onData);
-    child.proc.once('exit', onExit);
-  });
-}
-
-/** Polls until `url` answers (any status, or `status` if given); bounded by `timeoutMs`. */
-async function waitForHttp(child: Child, url: string, timeoutMs: number, status?: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (exited(child.proc)) throw new Error(`exited before ready\n  ${child.tail()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (status === undefined || res.status === status) return;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})\n  ${child.tail()}`);
-}
 
 const tsxArgs = (file: string, ...rest: string[]) => ['--import', 'tsx', file, ...rest];
 
@@ -208,6 +84,23 @@ async function startEchoHttp(ctx: TargetContext): Promise<{ child: Child; url: s
 async function directHttp(ctx: TargetContext): Promise<StartedTarget> {
   const { child, url } = await startEchoHttp(ctx);
   return { url, tool: 'echo', pid: child.pid, stop: () => stopChild(child) };
+}
+
+/**
+ * (reference) the same echo behind the cheapest possible Node hop, floor-relay.ts: what any
+ * Node process between the load and the upstream costs on this machine, before doing anything.
+ */
+async function floorHttp(ctx: TargetContext): Promise<StartedTarget> {
+  const echo = await startEchoHttp(ctx);
+  const relay = launch('floor-relay', ctx.node, tsxArgs(FLOOR_RELAY, '--port', '0', '--upstream', echo.url));
+  const stop = () => Promise.all([stopChild(relay), stopChild(echo.child)]).then(() => {});
+  try {
+    const match = await waitForLine(relay, /listening (\S+)/, 30_000);
+    return { url: match[1]!, tool: 'echo', pid: relay.pid, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** Starts a proxy child that needs no setup beyond its command line, and waits for its port. */
@@ -313,6 +206,7 @@ export const TARGETS = {
   'direct-http': directHttp,
   'gateway-stdio': (ctx) => gateway(ctx, 'stdio'),
   'gateway-http': (ctx) => gateway(ctx, 'http'),
+  'floor-http': floorHttp,
   'mcp-proxy': mcpProxy,
   supergateway,
 } satisfies Record<string, (ctx: TargetContext) => Promise<StartedTarget>>;
