@@ -75,25 +75,31 @@ describe('admin console in Chromium', () => {
     await page.getByText('echo', { exact: true }).first().waitFor();
   });
 
-  it('adds an upstream from the form, testing the connection before saving, with a write-only header', async () => {
+  it('adds an upstream from the form, testing the connection before saving, with a write-only header and a protocol pin', async () => {
     const { page } = b;
     await page.goto('/upstreams/new');
+    // legacy SSE upstreams are 2025-era anyway: no protocol choice for them
+    await page.getByRole('radio', { name: /^SSE/ }).check();
+    expect(await page.getByLabel('Protocol', { exact: true }).count()).toBe(0);
     await page.getByRole('radio', { name: /^Streamable HTTP/ }).check();
     await page.getByLabel('Name', { exact: true }).fill('fx-form');
     await page.getByLabel('URL', { exact: true }).fill(fxUrl);
     await page.getByRole('button', { name: '+ Add' }).click();
     await page.getByLabel('Headers name 1').fill('X-Api-Key');
     await page.getByLabel('Headers value 1').fill('header-secret-value');
+    await page.getByLabel('Protocol', { exact: true }).selectOption({ label: '2025-era session (initialize)' });
     await page.getByRole('button', { name: 'Test connection' }).click();
     const result = page.locator('.callout.ok');
     await result.getByText('Connected').waitFor();
     await result.getByText('test_image_content').waitFor();
+    await result.getByText(/\(protocol 2025-/).waitFor();
     await b.screenshot('03-upstream-form-connection-test');
     await page.getByRole('button', { name: 'Save upstream' }).click();
     await page.getByRole('heading', { name: /fx-form/ }).waitFor();
     const list = await gw.api('GET', '/api/v1/upstreams?limit=200');
     const saved = list.body.items.find((u: { name: string }) => u.name === 'fx-form');
     expect(saved.headers).toEqual({ 'X-Api-Key': { hasValue: true } });
+    expect(saved.protocol).toBe('legacy');
     expect(JSON.stringify(list.body)).not.toContain('header-secret-value');
     expect(await page.content()).not.toContain('header-secret-value');
   });

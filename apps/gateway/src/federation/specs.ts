@@ -12,7 +12,14 @@ export type GatewayServerSpec = VirtualServerSpec & { authMode: 'oauth' | 'none'
 
 /** A stored upstream as the engine runs it: secrets decrypted, in memory only. */
 export function toUpstreamSpec(row: UpstreamRow, ring: KeyRing): UpstreamSpec {
-  const common = { id: row.id, name: row.name, enabled: row.enabled, connectAtBoot: row.connectAtBoot, timeoutMs: row.timeoutMs };
+  const common = {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled,
+    connectAtBoot: row.connectAtBoot,
+    timeoutMs: row.timeoutMs,
+    protocol: row.protocol,
+  };
   if (row.transport === 'stdio') {
     return { ...common, transport: 'stdio', command: row.command ?? '', args: row.args, env: decryptMap(ring, row.env), cwd: row.cwd };
   }

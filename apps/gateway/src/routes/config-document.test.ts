@@ -5,7 +5,7 @@ import { createTestGateway, json, type TestGateway } from '../testing/test-gatew
 const document = {
   mcpServers: {
     everything: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'], autoApprove: ['echo'] },
-    docs: { type: 'http', url: 'https://docs.example.com/mcp', headers: { Authorization: 'Bearer ${DOCS_TOKEN}' } },
+    docs: { type: 'http', url: 'https://docs.example.com/mcp', headers: { Authorization: 'Bearer ${DOCS_TOKEN}' }, protocol: 'legacy' },
     legacy: { type: 'sse', url: 'http://127.0.0.1:9000/sse', disabled: true },
   },
   virtualServers: {
@@ -44,11 +44,13 @@ describe.each(backends)('configuration document on %s', (backend) => {
     expect(summary.virtualServers.created).toBe(1);
 
     const exported = await json(gw.api('GET', '/api/v1/export'));
+    // `protocol` is written only when pinned (auto is the default)
     expect(exported.mcpServers.everything).toEqual({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] });
     expect(exported.mcpServers.docs).toEqual({
       type: 'streamable-http',
       url: 'https://docs.example.com/mcp',
       headers: { Authorization: '${DOCS_AUTHORIZATION}' },
+      protocol: 'legacy',
     });
     expect(exported.mcpServers.legacy).toEqual({ type: 'sse', url: 'http://127.0.0.1:9000/sse', disabled: true });
     expect(exported.virtualServers.dev).toMatchObject({
@@ -98,6 +100,10 @@ describe.each(backends)('configuration document on %s', (backend) => {
     const schemaError = await gw.api('POST', '/api/v1/import', { mcpServers: { x: { type: 'http' } } });
     expect(schemaError.status).toBe(400);
     expect((await json(schemaError)).error.message).toMatch(/^mcpServers\.x/);
+
+    const badProtocol = await gw.api('POST', '/api/v1/import', { mcpServers: { z: { command: 'node', protocol: 'modern' } } });
+    expect(badProtocol.status).toBe(400);
+    expect((await json(badProtocol)).error.message).toBe('mcpServers.z.protocol: Invalid option: expected one of "auto"|"legacy"');
 
     const missingVar = await gw.api('POST', '/api/v1/import', { mcpServers: { y: { command: '${NOT_SET_ANYWHERE}' } } });
     expect((await json(missingVar)).error.message).toBe(

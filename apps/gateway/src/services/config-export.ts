@@ -22,6 +22,7 @@ export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentI
       ...(!u.enabled && { disabled: true }),
       ...(u.connectAtBoot && { connectAtBoot: true }),
       ...(u.timeoutMs !== 60_000 && { timeoutMs: u.timeoutMs }),
+      ...(u.protocol !== 'auto' && { protocol: u.protocol }),
     };
     doc.mcpServers[u.name] =
       u.transport === 'stdio'

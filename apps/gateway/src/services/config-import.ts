@@ -25,6 +25,7 @@ export function upstreamInput(name: string, server: McpServerConfig): UpstreamCr
     enabled: !server.disabled,
     connectAtBoot: server.connectAtBoot ?? false,
     timeoutMs: server.timeoutMs ?? 60_000,
+    protocol: server.protocol ?? 'auto',
   };
   if ('command' in server) {
     return { ...common, transport: 'stdio', command: server.command, args: server.args, cwd: server.cwd ?? null, env: server.env };

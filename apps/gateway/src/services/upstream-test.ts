@@ -21,7 +21,7 @@ export interface ConnectionTestResult {
  */
 export async function testUpstreamConnection(input: UpstreamCreate): Promise<ConnectionTestResult> {
   const timeoutMs = Math.min(input.timeoutMs, 30_000);
-  const common = { id: 'connection-test', name: input.name, enabled: true, connectAtBoot: false, timeoutMs };
+  const common = { id: 'connection-test', name: input.name, enabled: true, connectAtBoot: false, timeoutMs, protocol: input.protocol };
   const spec: UpstreamSpec =
     input.transport === 'stdio'
       ? { ...common, transport: 'stdio', command: input.command, args: input.args, env: input.env, cwd: input.cwd ?? null }

@@ -26,6 +26,7 @@ export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceCont
     enabled: row.enabled,
     connectAtBoot: row.connectAtBoot,
     timeoutMs: row.timeoutMs,
+    protocol: row.protocol,
     status: ctx?.federation?.status(row.id) ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -56,6 +57,7 @@ export function upstreamValues(ctx: TxContext, input: UpstreamCreate) {
     enabled: input.enabled,
     connectAtBoot: input.connectAtBoot,
     timeoutMs: input.timeoutMs,
+    protocol: input.protocol,
   };
   if (input.transport === 'stdio') {
     return {
@@ -99,6 +101,7 @@ export async function updateUpstream(ctx: TxContext, id: string, patch: Upstream
       enabled: patch.enabled,
       connectAtBoot: patch.connectAtBoot,
       timeoutMs: patch.timeoutMs,
+      protocol: patch.protocol,
       transport: patch.transport,
       command: patch.command,
       args: patch.args,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slugSchema, uuidSchema } from './common.ts';
 import { emailSchema } from './identity.ts';
 import { policyEffectSchema, policyKindSchema, policyPatternSchema } from './policies.ts';
+import { upstreamProtocolSchema } from './upstreams.ts';
 import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchema } from './virtual-servers.ts';
 
 /**
@@ -9,12 +10,14 @@ import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchem
  * `mcpServers` is exactly Claude's format so an existing client config can be pasted in;
  * unknown keys other clients add (e.g. `autoApprove`) are ignored rather than rejected.
  */
-const switchboardExtras = {
+const switchboardExtras = z.object({
   description: z.string().max(1000).optional(),
   disabled: z.boolean().optional(),
   connectAtBoot: z.boolean().optional(),
   timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
-};
+  /** `legacy` pins a 2025-era session; absent means `auto` (see upstreamProtocolSchema). */
+  protocol: upstreamProtocolSchema.optional(),
+});
 
 const stdioServer = z.object({
   type: z.literal('stdio').optional(),
@@ -22,7 +25,6 @@ const stdioServer = z.object({
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   cwd: z.string().optional(),
-  ...switchboardExtras,
 });
 
 const remoteServer = z.object({
@@ -31,10 +33,14 @@ const remoteServer = z.object({
   url: z.url({ protocol: /^https?$/ }),
   headers: z.record(z.string(), z.string()).default({}),
   bearerToken: z.string().optional(),
-  ...switchboardExtras,
 });
 
-export const mcpServerConfigSchema = z.union([stdioServer, remoteServer]);
+/**
+ * The extras are checked beside the transport union, not inside each branch: a bad
+ * `protocol` or `timeoutMs` is then reported at its own path rather than as the union's
+ * "Invalid input" for the whole entry.
+ */
+export const mcpServerConfigSchema = z.intersection(switchboardExtras, z.union([stdioServer, remoteServer]));
 export type McpServerConfig = z.infer<typeof mcpServerConfigSchema>;
 
 const singleEntry = z.union([

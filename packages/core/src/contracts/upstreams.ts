@@ -4,6 +4,14 @@ import { secretStateSchema, slugSchema, timestampSchema, uuidSchema } from './co
 export const upstreamTransportSchema = z.enum(['stdio', 'sse', 'streamable-http']);
 export type UpstreamTransportName = z.infer<typeof upstreamTransportSchema>;
 
+/**
+ * `auto`: 2026-07-28 when the upstream offers it, else a 2025-era session. `legacy` pins a
+ * 2025-era session (`initialize`), for upstreams whose 2026-07-28 support is broken or
+ * costlier than their sessions. SSE upstreams are 2025-era either way.
+ */
+export const upstreamProtocolSchema = z.enum(['auto', 'legacy']);
+export type UpstreamProtocolName = z.infer<typeof upstreamProtocolSchema>;
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid HTTP header name');
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -14,6 +22,7 @@ const upstreamBase = {
   enabled: z.boolean().default(true),
   connectAtBoot: z.boolean().default(false),
   timeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  protocol: upstreamProtocolSchema.default('auto'),
 };
 
 export const upstreamCreateSchema = z
@@ -48,6 +57,7 @@ export const upstreamUpdateSchema = z
     enabled: z.boolean(),
     connectAtBoot: z.boolean(),
     timeoutMs: upstreamBase.timeoutMs.unwrap(),
+    protocol: upstreamProtocolSchema,
     transport: upstreamTransportSchema,
     command: z.string().min(1).max(4096),
     args: z.array(z.string().max(4096)).max(256),
@@ -109,6 +119,7 @@ export const upstreamSchema = z
     enabled: z.boolean(),
     connectAtBoot: z.boolean(),
     timeoutMs: z.number().int(),
+    protocol: upstreamProtocolSchema,
     /** Live connection state in this gateway process; null when it is not running here. */
     status: upstreamStatusSchema.nullable(),
     createdAt: timestampSchema,

@@ -73,7 +73,7 @@ describe('era verdict', () => {
       await waitFor(() => connection.status().state === 'connected', 'the restart');
       expect(starts()).toBe(3);
       expect(connection.status().protocolVersion).toBe('2026-07-28');
-      const legacy = open(misbehaving('verdict-legacy', { env: { MISBEHAVING_START_LOG: log } }), { protocol: 'legacy' });
+      const legacy = open(misbehaving('verdict-legacy', { env: { MISBEHAVING_START_LOG: log }, protocol: 'legacy' }));
       await legacy.ensureConnected();
       expect(starts()).toBe(4);
     } finally {
@@ -84,7 +84,7 @@ describe('era verdict', () => {
 
 describe('health check', () => {
   it('a frozen 2025-era upstream fails its pings, is restarted, and serves again', async () => {
-    const connection = open(misbehaving('frozen'), { protocol: 'legacy', healthIntervalMs: 200 });
+    const connection = open(misbehaving('frozen', { protocol: 'legacy' }), { healthIntervalMs: 200 });
     await connection.ensureConnected();
     expect(connection.status().protocolVersion).toMatch(/^2025-/);
     const frozen = rejection(connection.request('tools/call', callTool('freeze', { ms: 4000 }), { timeoutMs: 30_000 }));
@@ -114,8 +114,7 @@ describe('list_changed', () => {
 
   it('refreshes the catalog on a 2025-era upstream (unsolicited notification)', async () => {
     const catalogs: Catalog[] = [];
-    const connection = open(misbehaving('changes-legacy'), {
-      protocol: 'legacy',
+    const connection = open(misbehaving('changes-legacy', { protocol: 'legacy' }), {
       onCatalogChanged: (catalog) => catalogs.push(catalog),
     });
     await connection.request('tools/call', callTool('add_tool', { name: 'legacy_tool' }));

@@ -38,7 +38,7 @@ describe.each([
   beforeAll(async () => {
     fixture = await startHttpFixture();
     proxy = await startRecordingProxy(fixture.url);
-    connection = open(httpSpec(`relay-${protocol}`, proxy.url), { protocol });
+    connection = open(httpSpec(`relay-${protocol}`, proxy.url, { protocol }));
     await connection.ensureConnected();
     expect(connection.status().protocolVersion).toBe(version);
   });
@@ -167,7 +167,7 @@ describe('upstream restarts', () => {
   it('2025-era: a crash fails the call in flight; after a restart the expired session (404) is renewed and the call goes through', async () => {
     const fixture = await start();
     const { port } = new URL(fixture.url);
-    const connection = open(httpSpec('relay-restart', fixture.url), { protocol: 'legacy' });
+    const connection = open(httpSpec('relay-restart', fixture.url, { protocol: 'legacy' }));
     expect(textOf(await connection.request('tools/call', callTool('test_simple_text')))).toMatch(/simple text/);
 
     const pending = failure(connection.request('tools/call', callTool('test_tool_with_progress')));

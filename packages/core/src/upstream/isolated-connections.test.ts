@@ -22,7 +22,7 @@ afterAll(async () => {
 /** The misbehaving fixture spoken to as a 2025-era server; each process start is logged to a file. */
 function legacyMisbehaving(id: string) {
   const log = join(dir, `${id}.log`);
-  const spec = misbehaving(id, { env: { MISBEHAVING_START_LOG: log } });
+  const spec = misbehaving(id, { env: { MISBEHAVING_START_LOG: log }, protocol: 'legacy' });
   const pids = () => {
     try {
       return readFileSync(log, 'utf8').split('\n').filter(Boolean).map(Number);
@@ -93,7 +93,7 @@ describe('dedicated connections per downstream session', () => {
 
   it('are made on first use, reused, and stopped when idle (its process exits)', async () => {
     const { spec, pids } = legacyMisbehaving('iso-idle');
-    const shared = open(spec, { protocol: 'legacy', isolatedIdleMs: 300 });
+    const shared = open(spec, { isolatedIdleMs: 300 });
     await shared.ensureConnected();
     expect(pids()).toHaveLength(1);
     const session = sessionOf('s1', 'ada');
@@ -117,7 +117,7 @@ describe('dedicated connections per downstream session', () => {
 
   it('stop when their session is released, failing what still runs there', async () => {
     const { spec, pids } = legacyMisbehaving('iso-release');
-    const shared = open(spec, { protocol: 'legacy' });
+    const shared = open(spec);
     const hung = failure(shared.request('tools/call', callTool('hang'), sessionOf('s1', 'ada')));
     await waitFor(() => pids().length === 2, 'the dedicated process');
     await sleep(100);
@@ -133,7 +133,7 @@ describe('dedicated connections per downstream session', () => {
 
   it('stop with the shared connection, and none is made after it', async () => {
     const { spec, pids } = legacyMisbehaving('iso-stop');
-    const shared = open(spec, { protocol: 'legacy' });
+    const shared = open(spec);
     const hung = ['s1', 's2'].map((key) => failure(shared.request('tools/call', callTool('hang'), sessionOf(key, key))));
     await waitFor(() => pids().length === 3, 'two dedicated processes');
     expect(shared.status().isolatedSessions).toBe(2);
@@ -147,7 +147,7 @@ describe('dedicated connections per downstream session', () => {
 
   it('are dropped when they crash; the next call gets a fresh one', async () => {
     const { spec, pids } = legacyMisbehaving('iso-crash');
-    const shared = open(spec, { protocol: 'legacy' });
+    const shared = open(spec);
     const error = await failure(shared.request('tools/call', callTool('crash'), sessionOf('s1', 'ada')));
     expect(error.code).toBe('upstream_unavailable');
     expect(shared.status()).toMatchObject({ state: 'connected', isolatedSessions: 0 });
@@ -160,7 +160,7 @@ describe('dedicated connections per downstream session', () => {
     const warnings: object[] = [];
     const logger: Logger = { debug() {}, info() {}, error() {}, warn: (obj) => void warnings.push(obj) };
     const { spec, pids } = legacyMisbehaving('iso-cap');
-    const shared = open(spec, { protocol: 'legacy', maxIsolatedSessions: 1, logger });
+    const shared = open(spec, { maxIsolatedSessions: 1, logger });
     const hung = ['s1', 's2', 's3'].map((key) => failure(shared.request('tools/call', callTool('hang'), sessionOf(key, key))));
     await waitFor(() => shared.status().inFlight === 2, 'two calls on the shared connection');
     expect(shared.status().isolatedSessions).toBe(1);
@@ -174,7 +174,7 @@ describe('dedicated connections per downstream session', () => {
 
   it('are never made with a cap of 0, nor for a 2026-07-28 upstream', async () => {
     const off = legacyMisbehaving('iso-off');
-    const disabled = open(off.spec, { protocol: 'legacy', maxIsolatedSessions: 0 });
+    const disabled = open(off.spec, { maxIsolatedSessions: 0 });
     await disabled.request('tools/call', callTool('slow_echo', { text: 'x' }), sessionOf('s1', 'ada'));
     expect(disabled.status().isolatedSessions).toBe(0);
     expect(off.pids()).toHaveLength(1);

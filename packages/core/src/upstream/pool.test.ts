@@ -21,6 +21,7 @@ describe('specHash', () => {
     expect(specHash(reordered as unknown as typeof spec)).toBe(specHash(spec));
     expect(specHash({ ...spec, env: { A: '1', B: '3' } })).not.toBe(specHash(spec));
     expect(specHash({ ...spec, args: [...spec.args, '--x'] })).not.toBe(specHash(spec));
+    expect(specHash({ ...spec, protocol: 'legacy' })).not.toBe(specHash(spec));
   });
 });
 
@@ -94,11 +95,25 @@ describe('UpstreamPool', () => {
     expect(has('notifications/tools/list_changed')).toBe(false);
   });
 
+  it('a changed protocol pin replaces the connection, which then speaks the pinned era', async () => {
+    const pool = newPool({ drainGraceMs: 0 });
+    const auto = pool.upsert(misbehaving('pin'));
+    await auto.request('tools/call', callTool('slow_echo', { text: 'x' }));
+    expect(auto.status().protocolVersion).toBe('2026-07-28');
+    const pinned = pool.upsert(misbehaving('pin', { protocol: 'legacy' }));
+    expect(pinned).not.toBe(auto);
+    // the replaced connection was in use, so its successor connects by itself
+    await waitFor(() => pinned.status().state === 'connected', 'the pinned connection');
+    expect(pinned.status().protocolVersion).toMatch(/^2025-/);
+    expect(textOf(await pinned.request('tools/call', callTool('slow_echo', { text: 'pinned' })))).toBe('pinned');
+    expect(pool.upsert(misbehaving('pin', { protocol: 'legacy' }))).toBe(pinned);
+  });
+
   it('stops dedicated session connections on releaseSession, restart and remove', async () => {
-    const pool = newPool({ protocol: 'legacy', drainGraceMs: 0 });
+    const pool = newPool({ drainGraceMs: 0 });
     const session = (key: string) => ({ isolationKey: key, onServerRequest: async () => ({ action: 'decline' }) });
-    const one = pool.upsert(misbehaving('one'));
-    const two = pool.upsert(misbehaving('two'));
+    const one = pool.upsert(misbehaving('one', { protocol: 'legacy' }));
+    const two = pool.upsert(misbehaving('two', { protocol: 'legacy' }));
     const echo = (connection: typeof one, key: string) =>
       connection.request('tools/call', callTool('slow_echo', { text: key }), session(key));
     await Promise.all([echo(one, 'a'), echo(two, 'a'), echo(one, 'b')]);

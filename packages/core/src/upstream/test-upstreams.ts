@@ -17,7 +17,7 @@ const FIXTURES = `${ROOT}e2e/fixtures/`;
 type StdioSpec = Extract<UpstreamSpec, { transport: 'stdio' }>;
 type HttpSpec = Extract<UpstreamSpec, { transport: 'sse' | 'streamable-http' }>;
 
-const base = { enabled: true, connectAtBoot: false, timeoutMs: 30_000 };
+const base = { enabled: true, connectAtBoot: false, timeoutMs: 30_000, protocol: 'auto' as const };
 
 export function stdioSpec(id: string, args: string[], extra: Partial<StdioSpec> = {}): StdioSpec {
   return { ...base, id, name: id, transport: 'stdio', command: process.execPath, args, env: {}, cwd: ROOT, ...extra };

@@ -4,6 +4,14 @@
  * No database or HTTP-framework types here: the gateway maps its rows onto these.
  */
 
+/**
+ * How the engine opens a session with an upstream. `auto` probes `server/discover`
+ * (2026-07-28, stateless) and falls back to `initialize`; `legacy` never probes and always
+ * opens a 2025-era session: for an upstream whose 2026-07-28 support is broken, or costs
+ * more than its sessions do. Legacy SSE upstreams are 2025-era whatever this says.
+ */
+export type UpstreamProtocol = 'auto' | 'legacy';
+
 /** An upstream as the engine needs it: secrets already decrypted, in memory only. */
 export type UpstreamSpec = {
   id: string;
@@ -13,6 +21,7 @@ export type UpstreamSpec = {
   connectAtBoot: boolean;
   /** Default per-request timeout. */
   timeoutMs: number;
+  protocol: UpstreamProtocol;
 } & (
   | { transport: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string | null }
   | { transport: 'sse' | 'streamable-http'; url: string; headers: Record<string, string>; bearerToken?: string | null }

@@ -7,8 +7,7 @@ import type { UpstreamSpec } from './types.ts';
 
 export interface UpstreamClientOptions {
   clientInfo?: { name: string; version: string };
-  /** `'auto'` probes `server/discover` and falls back to `initialize`; `'legacy'` never probes. */
-  protocol?: 'auto' | 'legacy';
+  /** How long an `auto` upstream's `server/discover` probe may take (the era is the spec's `protocol`). */
   probeTimeoutMs?: number;
 }
 
@@ -26,10 +25,11 @@ export const UPSTREAM_CLIENT_CAPABILITIES = { elicitation: { form: {} }, samplin
 export const clientInfoOf = (options: UpstreamClientOptions) => options.clientInfo ?? { name: 'switchboard', version: '0.1.0' };
 
 export function createUpstreamClient(spec: UpstreamSpec, options: UpstreamClientOptions): Client {
-  const legacyOnly = spec.transport === 'sse' || options.protocol === 'legacy';
+  const legacyOnly = spec.transport === 'sse' || spec.protocol === 'legacy';
   return new Client(clientInfoOf(options), {
     capabilities: UPSTREAM_CLIENT_CAPABILITIES,
-    // SSE upstreams predate 2026-07-28: probing them would only cost a round trip. On stdio the
+    // SSE upstreams predate 2026-07-28: probing them would only cost a round trip; a `legacy`
+    // pin means the administrator wants a 2025-era session whatever is offered. On stdio the
     // SDK probes on a disposable sibling process, and a silent probe means "legacy", so the
     // probe budget is the delay a legacy server that ignores unknown requests costs us.
     versionNegotiation: legacyOnly

@@ -4,6 +4,10 @@ import { createdAt, id, updatedAt } from './columns.ts';
 export const upstreamTransports = ['stdio', 'sse', 'streamable-http'] as const;
 export type UpstreamTransport = (typeof upstreamTransports)[number];
 
+/** `auto` negotiates the era (2026-07-28 when offered); `legacy` pins a 2025-era session. */
+export const upstreamProtocols = ['auto', 'legacy'] as const;
+export type UpstreamProtocol = (typeof upstreamProtocols)[number];
+
 /**
  * An upstream MCP server. Secret-bearing fields (`env`, `headers`, `bearer_token`) hold
  * ciphertexts from the key ring (`sb1.<kid>....`), never plaintext.
@@ -23,6 +27,7 @@ export const upstreams = pgTable('upstreams', {
   enabled: boolean('enabled').notNull().default(true),
   connectAtBoot: boolean('connect_at_boot').notNull().default(false),
   timeoutMs: integer('timeout_ms').notNull().default(60_000),
+  protocol: text('protocol', { enum: upstreamProtocols }).notNull().default('auto'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

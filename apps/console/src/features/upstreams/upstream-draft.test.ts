@@ -1,7 +1,29 @@
 import { upstreamCreateSchema, upstreamUpdateSchema } from '@switchboard/core/contracts/upstreams';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../lib/form-errors.ts';
+import type { Upstream } from '@switchboard/core/contracts/upstreams';
 import { draftFrom, emptyDraft, toCreate, toUpdate } from './upstream-draft.ts';
+
+const stored: Upstream = {
+  id: '0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40',
+  name: 'docs',
+  description: null,
+  transport: 'streamable-http',
+  command: null,
+  args: [],
+  cwd: null,
+  url: 'https://docs.example.com/mcp',
+  env: {},
+  headers: { 'X-Key': { hasValue: true } },
+  bearerToken: { hasValue: true },
+  enabled: true,
+  connectAtBoot: false,
+  timeoutMs: 60000,
+  protocol: 'auto',
+  status: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
 
 describe('upstream drafts', () => {
   it('builds a stdio create body that the API contract accepts', () => {
@@ -20,28 +42,33 @@ describe('upstream drafts', () => {
   });
 
   it('patches remote upstreams without resending stored secrets', () => {
-    const draft = draftFrom({
-      id: '0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40',
-      name: 'docs',
-      description: null,
-      transport: 'streamable-http',
-      command: null,
-      args: [],
-      cwd: null,
-      url: 'https://docs.example.com/mcp',
-      env: {},
-      headers: { 'X-Key': { hasValue: true } },
-      bearerToken: { hasValue: true },
-      enabled: true,
-      connectAtBoot: false,
-      timeoutMs: 60000,
-      status: null,
-      createdAt: '2026-01-01T00:00:00Z',
-      updatedAt: '2026-01-01T00:00:00Z',
-    });
+    const draft = draftFrom(stored);
     const patch = toUpdate({ ...draft, description: 'Docs' });
     expect(patch).toMatchObject({ description: 'Docs', url: 'https://docs.example.com/mcp', headers: {} });
     expect(patch).not.toHaveProperty('bearerToken');
     expect(validate(upstreamUpdateSchema, patch).ok).toBe(true);
+  });
+
+  it('carries the protocol pin: new drafts are automatic, a stored pin round-trips, the contract checks it', () => {
+    const draft = { ...emptyDraft(), name: 'docs', transport: 'streamable-http' as const, url: 'https://docs.example.com/mcp' };
+    expect(draft.protocol).toBe('auto');
+    const created = validate(upstreamCreateSchema, toCreate({ ...draft, protocol: 'legacy' }));
+    expect(created.ok && created.data.protocol).toBe('legacy');
+
+    const pinned = draftFrom({ ...stored, protocol: 'legacy' });
+    expect(pinned.protocol).toBe('legacy');
+    expect(toUpdate(pinned)).toMatchObject({ protocol: 'legacy' });
+    expect(toUpdate({ ...pinned, protocol: 'auto' })).toMatchObject({ protocol: 'auto' });
+    expect(validate(upstreamUpdateSchema, toUpdate(pinned)).ok).toBe(true);
+
+    const bogus = validate(upstreamCreateSchema, toCreate({ ...draft, protocol: 'modern' as never }));
+    expect(bogus.ok === false && Object.keys(bogus.errors)).toEqual(['protocol']);
+  });
+
+  it('neither sends nor needs the protocol for a legacy SSE upstream (it is 2025-era anyway)', () => {
+    const sse = draftFrom({ ...stored, transport: 'sse', url: 'http://127.0.0.1:9000/sse', protocol: 'legacy' });
+    expect(toUpdate(sse)).not.toHaveProperty('protocol');
+    const created = validate(upstreamCreateSchema, toCreate({ ...sse, name: 'old' }));
+    expect(created.ok && created.data.protocol).toBe('auto');
   });
 });

@@ -18,6 +18,7 @@ export interface UpstreamDraft {
   enabled: boolean;
   connectAtBoot: boolean;
   timeoutMs: string;
+  protocol: Upstream['protocol'];
 }
 
 export const emptyDraft = (): UpstreamDraft => ({
@@ -35,6 +36,7 @@ export const emptyDraft = (): UpstreamDraft => ({
   enabled: true,
   connectAtBoot: false,
   timeoutMs: '60000',
+  protocol: 'auto',
 });
 
 export function draftFrom(u: Upstream): UpstreamDraft {
@@ -53,8 +55,15 @@ export function draftFrom(u: Upstream): UpstreamDraft {
     enabled: u.enabled,
     connectAtBoot: u.connectAtBoot,
     timeoutMs: String(u.timeoutMs),
+    protocol: u.protocol,
   };
 }
+
+/**
+ * Whether the protocol setting applies: legacy SSE upstreams are 2025-era whatever it says,
+ * so the form neither shows nor sends it for them (the stored value stays as it was).
+ */
+export const pinnable = (d: Pick<UpstreamDraft, 'transport'>) => d.transport !== 'sse';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 const timeout = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -67,6 +76,7 @@ export function toCreate(d: UpstreamDraft): Record<string, unknown> {
     enabled: d.enabled,
     connectAtBoot: d.connectAtBoot,
     timeoutMs: timeout(d.timeoutMs),
+    protocol: pinnable(d) ? d.protocol : undefined,
   };
   if (d.transport === 'stdio') {
     return { ...common, transport: 'stdio', command: d.command.trim(), args: lines(d.args), cwd: d.cwd.trim() || null, env: createMap(d.env) };
@@ -83,6 +93,7 @@ export function toUpdate(d: UpstreamDraft): UpstreamUpdate {
     connectAtBoot: d.connectAtBoot,
     transport: d.transport,
   };
+  if (pinnable(d)) common.protocol = d.protocol;
   const ms = timeout(d.timeoutMs);
   if (ms !== undefined) common.timeoutMs = ms;
   if (d.transport === 'stdio') {

@@ -2,7 +2,7 @@ import type { Upstream } from '@switchboard/core/contracts/upstreams';
 import { Check, Field, TextField } from '../../components/field.tsx';
 import { SecretMapEditor } from '../../components/secret-map-editor.tsx';
 import { errorFor, type FieldErrors } from '../../lib/form-errors.ts';
-import type { UpstreamDraft } from './upstream-draft.ts';
+import { pinnable, type UpstreamDraft } from './upstream-draft.ts';
 
 interface UpstreamFieldsProps {
   draft: UpstreamDraft;
@@ -84,6 +84,16 @@ export function UpstreamFields({ draft, onChange, errors }: UpstreamFieldsProps)
         </>
       )}
       <TextField label="Timeout (ms)" hint="Per request." error={errorFor(errors, 'timeoutMs')} inputMode="numeric" value={draft.timeoutMs} onChange={(v) => set('timeoutMs', v)} />
+      {pinnable(draft) && (
+        <Field label="Protocol" hint="Pin a 2025-era session if the server's 2026-07-28 support misbehaves." error={errorFor(errors, 'protocol')}>
+          {(p) => (
+            <select {...p} value={draft.protocol} onChange={(e) => set('protocol', e.target.value as UpstreamDraft['protocol'])}>
+              <option value="auto">Automatic (2026-07-28 when offered)</option>
+              <option value="legacy">2025-era session (initialize)</option>
+            </select>
+          )}
+        </Field>
+      )}
       <div className="checks">
         <Check checked={draft.enabled} onChange={(v) => set('enabled', v)}>
           Enabled

@@ -1,0 +1,1 @@
+ALTER TABLE "upstreams" ADD COLUMN "protocol" text DEFAULT 'auto' NOT NULL;
