@@ -26,6 +26,7 @@ const { values } = parseArgs({
     client: { type: 'string', default: 'lean' },
     era: { type: 'string', default: 'legacy' },
     'gateway-profile': { type: 'string', default: 'full' },
+    'upstream-protocol': { type: 'string', default: 'auto' },
     'max-calls': { type: 'string', default: '1000000' },
     'database-url': { type: 'string' },
     'gateway-node-flags': { type: 'string' },
@@ -42,6 +43,7 @@ function fail(message: string): never {
 if (values.help) {
   console.log(`options: --duration S --warmup S --targets ${TARGET_NAMES.join(',')} --sessions 1,8,64
          --client lean|sdk --era legacy|modern --gateway-profile bare|full --max-calls N
+         --upstream-protocol auto|legacy (gateway-http's echo upstream: its 'protocol' setting)
          --database-url postgres://… --gateway-node-flags="--flag …" ("" = V8 defaults)`);
   process.exit(0);
 }
@@ -57,11 +59,13 @@ if (sessionCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) fail('
 if (!['lean', 'sdk'].includes(values.client)) fail('--client lean|sdk');
 if (!['legacy', 'modern'].includes(values.era)) fail('--era legacy|modern');
 if (!['bare', 'full'].includes(values['gateway-profile'])) fail('--gateway-profile bare|full');
+if (!['auto', 'legacy'].includes(values['upstream-protocol'])) fail('--upstream-protocol auto|legacy');
 const client = values.client as ClientKind;
 const era = values.era as Era;
 const ctx: TargetContext = {
   node: process.execPath,
   gatewayProfile: values['gateway-profile'] as GatewayProfile,
+  upstreamProtocol: values['upstream-protocol'] as 'auto' | 'legacy',
   databaseUrl: values['database-url'],
   gatewayNodeFlags: values['gateway-node-flags']?.split(' ').filter(Boolean) ?? startNodeFlags(),
 };
@@ -157,13 +161,13 @@ async function main() {
 
   const table = markdownTable(rows);
   const checks = checklist(rows);
-  console.log(`\n${table}\n\nTargets from the issue (gateway profile: ${ctx.gatewayProfile}):\n${checks}\n`);
+  console.log(`\n${table}\n\nTargets from the issue (gateway profile: ${ctx.gatewayProfile}, gateway-http upstream protocol: ${ctx.upstreamProtocol}):\n${checks}\n`);
 
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().replaceAll(':', '-')}.json`);
   const meta = {
-    ...{ node: process.version, client, era, durationS, warmupS, maxCalls, gatewayProfile: ctx.gatewayProfile, gatewayNodeFlags: ctx.gatewayNodeFlags, sessionCounts, targets },
+    ...{ node: process.version, client, era, durationS, warmupS, maxCalls, gatewayProfile: ctx.gatewayProfile, upstreamProtocol: ctx.upstreamProtocol, gatewayNodeFlags: ctx.gatewayNodeFlags, sessionCounts, targets },
     loadAverage: { before: loadBefore, after: loadavg()[0] },
   };
   writeFileSync(file, `${JSON.stringify({ meta, rows }, null, 2)}\n`);

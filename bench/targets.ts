@@ -25,6 +25,8 @@ export interface TargetContext {
   /** Node binary for every child (the one running the benchmark). */
   node: string;
   gatewayProfile: GatewayProfile;
+  /** The echo upstream's `protocol` setting in gateway-http (`legacy`: a 2025-era session). */
+  upstreamProtocol: 'auto' | 'legacy';
   /** Run the gateway on this Postgres instead of the embedded PGlite (which dominates its RSS). */
   databaseUrl?: string;
   /** Node flags for the gateway: by default those of its `start` script (startNodeFlags). */
@@ -92,7 +94,10 @@ async function directHttp(ctx: TargetContext): Promise<StartedTarget> {
  */
 async function floorHttp(ctx: TargetContext): Promise<StartedTarget> {
   const echo = await startEchoHttp(ctx);
-  const relay = launch('floor-relay', ctx.node, tsxArgs(FLOOR_RELAY, '--port', '0', '--upstream', echo.url));
+  // Without tsx's loader thread where node strips types itself (22.18+), as the gateway runs bundled.
+  const strips = (process.features as { typescript?: string }).typescript !== undefined;
+  const args = ['--port', '0', '--upstream', echo.url];
+  const relay = launch('floor-relay', ctx.node, strips ? [FLOOR_RELAY, ...args] : tsxArgs(FLOOR_RELAY, ...args));
   const stop = () => Promise.all([stopChild(relay), stopChild(echo.child)]).then(() => {});
   try {
     const match = await waitForLine(relay, /listening (\S+)/, 30_000);
@@ -166,7 +171,7 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
     if (upstreamKind === 'http') {
       const echo = await startEchoHttp(ctx);
       started.push(echo.child);
-      upstream = { type: 'streamable-http', url: echo.url };
+      upstream = { type: 'streamable-http', url: echo.url, protocol: ctx.upstreamProtocol };
     }
     await bundleGateway(ctx.node);
     const child = launch('gateway', ctx.node, [...ctx.gatewayNodeFlags, GATEWAY], {
