@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
+import { createAdmission } from './mcp/admission.ts';
+import { createFastLane } from './mcp/fast-lane.ts';
 import { ConfigFileWatcher } from './services/config-file.ts';
 import type { Logger } from 'pino';
 
@@ -45,9 +48,16 @@ export async function startGateway(
   }
   let shuttingDown = false;
   const app = createApp(deps, { substitutionEnv: env, isShuttingDown: () => shuttingDown });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+  const hono = getRequestListener(app.fetch);
+  const admit = createAdmission({ ctx: deps.ctx, registry: deps.registry, allowedHosts: config.allowedHosts, bearer: deps.oauth.verifier });
+  const fastLane = createFastLane({ admit, logger });
+  const server = createServer((req, res) => fastLane(req, res, () => void hono(req, res)));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   let stopping: Promise<void> | undefined;
@@ -76,7 +86,7 @@ export async function startGateway(
   };
 }
 
-function closeServer(server: ServerType, timeoutMs: number): Promise<void> {
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => {
       if ('closeAllConnections' in server) server.closeAllConnections();

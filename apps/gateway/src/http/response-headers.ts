@@ -17,11 +17,14 @@ type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
 const ID_HEADER = 'X-Request-Id';
 const VALID_ID = /^[\w\-=]{1,255}$/;
 
+/** The client's `X-Request-Id` when sane, else a fresh UUID. */
+export const requestIdFrom = (incoming: string | null | undefined): string =>
+  incoming !== undefined && incoming !== null && VALID_ID.test(incoming) ? incoming : randomUUID();
+
 /** `requestId` as Hono's (an incoming `X-Request-Id` kept when sane, else a UUID), its header set on the way out. */
 export function requestIds(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const incoming = c.req.header(ID_HEADER);
-    const id = incoming !== undefined && VALID_ID.test(incoming) ? incoming : randomUUID();
+    const id = requestIdFrom(c.req.header(ID_HEADER));
     c.set('requestId', id);
     await next();
     if (c.res !== RESPONSE_ALREADY_SENT) c.res.headers.set(ID_HEADER, id);

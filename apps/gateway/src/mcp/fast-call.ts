@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { isInputRequiredResult } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import type { HeaderReader } from './admission.ts';
 import type { CallAuditor } from './call-audit.ts';
 import { toProtocolError } from './errors.ts';
 import { CLIENT_CAPABILITIES, downstreamResult, isHopMetaKey, upstreamCapabilities } from './forwarding.ts';
@@ -14,14 +15,17 @@ import { LOG_LEVEL_META, type LogLevel, upstreamLogLevel, wants } from './loggin
  * once there is something to stream.
  */
 
+/** What a fast path reads of a POST: its headers, and its body, read on demand (at most once). */
+export interface FastPost {
+  header: HeaderReader;
+  /** The body as text, or the answer when it cannot be had (413 too large, 400 unreadable). */
+  body(): Promise<string | Response>;
+}
+
 /** A JSON body from a client that takes both answer forms (JSON or an event stream), as the SDK's handlers require. */
-export function plainJsonPost(request: Request): boolean {
-  const accept = request.headers.get('accept') ?? '';
-  return (
-    accept.includes('application/json') &&
-    accept.includes('text/event-stream') &&
-    (request.headers.get('content-type') ?? '').startsWith('application/json')
-  );
+export function plainJsonPost(header: HeaderReader): boolean {
+  const accept = header('accept') ?? '';
+  return accept.includes('application/json') && accept.includes('text/event-stream') && (header('content-type') ?? '').startsWith('application/json');
 }
 
 /** Where a fast call sends what it has to say: nothing is written until the first message. */

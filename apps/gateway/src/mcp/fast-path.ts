@@ -2,9 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
 import type { CallAuditor } from './call-audit.ts';
-import { abortOnClientGone, FastReply, plainJsonPost, relayToolCall } from './fast-call.ts';
+import { abortOnClientGone, type FastPost, FastReply, plainJsonPost, relayToolCall } from './fast-call.ts';
 import type { LogLevel } from './logging.ts';
-import { readMcpBody } from './request-body.ts';
 
 /** What the fast path needs of a 2025-era session. */
 export interface FastSession {
@@ -29,16 +28,16 @@ const SUPPORTED_VERSIONS = new Set(['2025-11-25', '2025-06-18', '2025-03-26', '2
  * visibility rule, same error mapping and result projection as the SDK path.
  */
 export async function tryFastToolCall(
-  request: Request,
+  post: FastPost,
   outgoing: ServerResponse,
   session: FastSession,
   router: VirtualServerRouter,
   visible?: Visibility,
   audit?: CallAuditor,
 ): Promise<FastPathOutcome> {
-  const version = request.headers.get('mcp-protocol-version');
-  if (!plainJsonPost(request) || (version !== null && !SUPPORTED_VERSIONS.has(version))) return { handled: false };
-  const text = await readMcpBody(request, undefined, outgoing.req);
+  const version = post.header('mcp-protocol-version');
+  if (!plainJsonPost(post.header) || (version !== null && !SUPPORTED_VERSIONS.has(version))) return { handled: false };
+  const text = await post.body();
   if (text instanceof Response) return { handled: false, response: text };
   let body: unknown;
   try {

@@ -7,9 +7,9 @@ import {
 } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
 import type { CallAuditor } from './call-audit.ts';
-import { abortOnClientGone, FastReply, plainJsonPost, relayToolCall } from './fast-call.ts';
+import type { HeaderReader } from './admission.ts';
+import { abortOnClientGone, type FastPost, FastReply, plainJsonPost, relayToolCall } from './fast-call.ts';
 import { LOG_LEVEL_META, type LogLevel } from './logging.ts';
-import { readMcpBody } from './request-body.ts';
 
 /**
  * The stateless revisions the SDK's modern handler serves (its list is not exported; a
@@ -25,14 +25,14 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Whether `request` may take the fast path at all, from its headers alone (the body is not read). */
-export function isModernToolCall(request: Request): boolean {
-  const version = request.headers.get('mcp-protocol-version');
+export function isModernToolCall(method: string, header: HeaderReader): boolean {
+  const version = header('mcp-protocol-version');
   return (
-    request.method === 'POST' &&
+    method === 'POST' &&
     version !== null &&
     MODERN_VERSIONS.has(version) &&
-    request.headers.get('mcp-method') === 'tools/call' &&
-    !request.headers.has('mcp-session-id')
+    header('mcp-method') === 'tools/call' &&
+    header('mcp-session-id') === null
   );
 }
 
@@ -47,16 +47,16 @@ export function isModernToolCall(request: Request): boolean {
  * errors with HTTP 200, and an `input_required` result relayed as the answer.
  */
 export async function tryModernFastToolCall(
-  request: Request,
+  post: FastPost,
   outgoing: ServerResponse,
   router: VirtualServerRouter,
   serverInfo: { name: string; version: string },
   visible?: Visibility,
   audit?: CallAuditor,
 ): Promise<ModernFastOutcome> {
-  const body = await readMcpBody(request, undefined, outgoing.req);
+  const body = await post.body();
   if (body instanceof Response) return { handled: false, response: body };
-  if (!plainJsonPost(request)) return { handled: false, body };
+  if (!plainJsonPost(post.header)) return { handled: false, body };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -80,10 +80,10 @@ export async function tryModernFastToolCall(
   const logLevel = isPlainObject(meta) ? meta[LOG_LEVEL_META] : undefined;
   if (
     typeof params.name !== 'string' ||
-    request.headers.get('mcp-name') !== params.name ||
+    post.header('mcp-name') !== params.name ||
     !(params.arguments === undefined || isPlainObject(params.arguments)) ||
     !isPlainObject(meta) ||
-    meta[PROTOCOL_VERSION_META_KEY] !== request.headers.get('mcp-protocol-version') ||
+    meta[PROTOCOL_VERSION_META_KEY] !== post.header('mcp-protocol-version') ||
     !isPlainObject(clientInfo) ||
     typeof clientInfo.name !== 'string' ||
     typeof clientInfo.version !== 'string' ||

@@ -27,7 +27,7 @@ export async function readMcpBody(request: Request, limit = DEFAULT_MAX_REQUEST_
 }
 
 /** The body as UTF-8 text, or undefined past `limit` bytes (the rest is left for Node to discard). */
-function readIncoming(incoming: IncomingMessage, limit: number): Promise<string | undefined> {
+export function readIncoming(incoming: IncomingMessage, limit: number): Promise<string | undefined> {
   if (Number(incoming.headers['content-length']) > limit) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -13,8 +13,10 @@ import { VirtualServerRouter, type UpstreamDirectory, type Visibility } from '@s
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
 import { notifyAccessChanges } from './access-changes.ts';
 import type { CallAuditor } from './call-audit.ts';
-import { tryFastToolCall } from './fast-path.ts';
-import { isModernToolCall, tryModernFastToolCall } from './modern-fast-path.ts';
+import type { FastPost } from './fast-call.ts';
+import { type FastPathOutcome, tryFastToolCall } from './fast-path.ts';
+import { isModernToolCall, type ModernFastOutcome, tryModernFastToolCall } from './modern-fast-path.ts';
+import { readMcpBody } from './request-body.ts';
 import { createGatewayServer } from './gateway-server.ts';
 import type { LogLevel } from './logging.ts';
 import { type Principal, principalOf, toAuthInfo } from './principal.ts';
@@ -31,6 +33,17 @@ type LegacySession = {
   fastCalls: Map<string | number, AbortController>;
   lastSeen: number;
 } & ({ kind: 'streamable'; transport: WebStandardStreamableHTTPServerTransport } | { kind: 'sse'; transport: SseServerTransport });
+
+/** A fast path tried: on a 2025-era session (its fallback is that session's transport) or a 2026-07-28 request. */
+type FastAttempt =
+  | { session: LegacySession & { kind: 'streamable' }; outcome: FastPathOutcome }
+  | { session?: undefined; outcome: ModernFastOutcome };
+
+/** The fast paths' view of a request served through Hono (its body read straight from the socket). */
+const postOf = (request: Request, outgoing: ServerResponse): FastPost => ({
+  header: (name) => request.headers.get(name),
+  body: () => readMcpBody(request, undefined, outgoing.req),
+});
 
 /** What a caller may see (policy) and where their calls are recorded (audit). */
 export interface Caller {
@@ -108,35 +121,49 @@ export class VirtualServerRuntime {
   }
 
   /**
+   * A POST the fast lane (fast-lane.ts) has read and admitted: true when a fast path
+   * answered it; false leaves it to the Hono route, which serves it in full.
+   */
+  async serveFast(post: FastPost, principal: Principal, outgoing: ServerResponse): Promise<boolean> {
+    const attempt = await this.fast(post, 'POST', principal, outgoing);
+    return attempt?.outcome.handled === true;
+  }
+
+  /** The fast path this request may take (a `tools/call` on an open session, or a 2026-07-28 one), tried. */
+  private async fast(post: FastPost, method: string, principal: Principal, outgoing: ServerResponse): Promise<FastAttempt | undefined> {
+    const sessionId = post.header('mcp-session-id');
+    if (method === 'POST' && sessionId) {
+      const session = this.sessions.get(sessionId);
+      if (session?.kind !== 'streamable' || session.principal.key !== principal.key) return undefined;
+      session.lastSeen = Date.now();
+      await this.options.prepare?.();
+      const fast = { id: sessionId, server: session.server, state: session.state, calls: session.fastCalls };
+      return { session, outcome: await tryFastToolCall(post, outgoing, fast, this.router, session.caller.visibility, session.caller.audit) };
+    }
+    if (!isModernToolCall(method, post.header)) return undefined;
+    await this.options.prepare?.();
+    const caller = this.callerOf(principal);
+    return { outcome: await tryModernFastToolCall(post, outgoing, this.router, this.serverInfo, caller.visibility, caller.audit) };
+  }
+
+  /**
    * @param outgoing the Node response, when serving over a real socket: enables the fast
-   * path for `tools/call` on an open session (see fast-path.ts).
+   * paths for `tools/call` (fast-path.ts, modern-fast-path.ts).
    */
   async fetch(request: Request, principal: Principal, outgoing?: ServerResponse): Promise<Response> {
-    const sessionId = request.headers.get('mcp-session-id');
-    if (request.method === 'POST' && sessionId && outgoing) {
-      const session = this.sessions.get(sessionId);
-      if (session?.kind === 'streamable' && session.principal.key === principal.key) {
-        session.lastSeen = Date.now();
-        await this.options.prepare?.();
-        const fast = { id: sessionId, server: session.server, state: session.state, calls: session.fastCalls };
-        const outcome = await tryFastToolCall(request, outgoing, fast, this.router, session.caller.visibility, session.caller.audit);
-        if (outcome.handled) return RESPONSE_ALREADY_SENT;
-        if ('response' in outcome) return outcome.response;
-        if ('parsedBody' in outcome) {
-          return session.transport.handleRequest(request, { parsedBody: outcome.parsedBody, authInfo: toAuthInfo(principal) });
-        }
-      }
-    }
-    if (outgoing && isModernToolCall(request)) {
-      await this.options.prepare?.();
-      const caller = this.callerOf(principal);
-      const outcome = await tryModernFastToolCall(request, outgoing, this.router, this.serverInfo, caller.visibility, caller.audit);
+    const attempt = outgoing && (await this.fast(postOf(request, outgoing), request.method, principal, outgoing));
+    if (attempt) {
+      const { outcome } = attempt;
       if (outcome.handled) return RESPONSE_ALREADY_SENT;
       if ('response' in outcome) return outcome.response;
-      // the body is read: hand the SDK what it holds (a body that is not JSON as it came)
       const authInfo = toAuthInfo(principal);
-      if (outcome.parsed !== undefined) return this.modern.fetch(request, { authInfo, parsedBody: outcome.parsed });
-      return this.modern.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body: outcome.body }), { authInfo });
+      if (attempt.session) {
+        if ('parsedBody' in outcome) return attempt.session.transport.handleRequest(request, { parsedBody: outcome.parsedBody, authInfo });
+      } else if ('body' in outcome) {
+        // the body is read: hand the SDK what it holds (a body that is not JSON as it came)
+        if (outcome.parsed !== undefined) return this.modern.fetch(request, { authInfo, parsedBody: outcome.parsed });
+        return this.modern.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body: outcome.body }), { authInfo });
+      }
     }
     if (request.method === 'POST' && !(await isLegacyRequest(request))) {
       return this.modern.fetch(request, { authInfo: toAuthInfo(principal) });

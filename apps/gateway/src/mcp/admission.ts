@@ -1,0 +1,86 @@
+import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
+import type { FederationRegistry } from '../federation/registry.ts';
+import { bearerToken } from '../http/admin-auth.ts';
+import { type BearerVerifier, bearerChallenge } from '../oauth/bearer.ts';
+import { authenticateApiToken } from '../services/api-tokens.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { rpcErrorResponse } from './errors.ts';
+import { anonymous, type Principal } from './principal.ts';
+import type { VirtualServerRuntime } from './virtual-server-runtime.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A request header by lower-case name (null when absent): the Hono route and the fast lane read theirs differently. */
+export type HeaderReader = (name: string) => string | null;
+
+export interface Admitted {
+  id: string;
+  runtime: VirtualServerRuntime;
+  principal: Principal;
+}
+
+export interface AdmissionOptions {
+  ctx: ServiceContext;
+  registry: FederationRegistry;
+  allowedHosts: string[];
+  bearer: BearerVerifier;
+}
+
+/** Decides who may use an MCP endpoint: the answer for the caller, or the error to send. */
+export type Admit = (rawId: string, header: HeaderReader, url: string) => Promise<Admitted | Response>;
+
+/**
+ * What every MCP endpoint checks first, in this order: Host and Origin (DNS-rebinding
+ * protection), the virtual server (unknown or disabled → 404, never another server), then
+ * the caller under the server's auth mode. One implementation for the Hono routes
+ * (routes/mcp.ts) and the fast lane (fast-lane.ts), so the two can never disagree.
+ */
+export function createAdmission({ ctx, registry, allowedHosts, bearer }: AdmissionOptions): Admit {
+  // Host values that passed the check: it parses each one as a URL, on every request.
+  // The allowlist is fixed for the app's life, so a pass stays a pass (bounded: Host is client input).
+  const acceptedHosts = new Set<string>();
+  function originProblem(header: HeaderReader): string | undefined {
+    const host = header('host');
+    if (host === null || !acceptedHosts.has(host)) {
+      const checked = validateHostHeader(host, allowedHosts);
+      if (!checked.ok) return checked.message;
+      if (host !== null && acceptedHosts.size < 64) acceptedHosts.add(host);
+    }
+    const origin = validateOriginHeader(header('origin'), allowedHosts);
+    return origin.ok ? undefined : origin.message;
+  }
+
+  async function authenticate(serverId: string, header: HeaderReader, url: string): Promise<Principal | Response> {
+    const authMode = registry.authMode(serverId);
+    if (!authMode) return rpcErrorResponse(404, -32001, 'no such virtual server');
+    // (no '?', no query string: the URL is parsed only when there is one)
+    if (url.includes('?') && new URL(url, 'http://localhost').searchParams.has('access_token')) {
+      return rpcErrorResponse(400, -32600, 'tokens in the query string are refused; send Authorization: Bearer');
+    }
+    if (authMode === 'none') return anonymous;
+    const challenge = { 'WWW-Authenticate': 'Bearer' };
+    const presented = bearerToken(header('authorization') ?? undefined);
+    if (authMode === 'api-key') {
+      const token = presented ? await authenticateApiToken(ctx, presented) : undefined;
+      // A key bound to a disabled or deleted user is dead with its user (checked in memory).
+      if (!token || (token.userId && !registry.access.current.userActive(token.userId))) {
+        return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);
+      }
+      return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: null };
+    }
+    const verified = await bearer.verify(serverId, presented);
+    if ('kind' in verified) return verified;
+    return rpcErrorResponse(verified.status, -32001, verified.description, { 'WWW-Authenticate': bearerChallenge(ctx.publicUrl, serverId, verified) });
+  }
+
+  return async (rawId, header, url) => {
+    const problem = originProblem(header);
+    if (problem) return rpcErrorResponse(403, -32000, problem);
+    const id = rawId.toLowerCase();
+    const runtime = UUID.test(id) ? registry.runtime(id) : undefined;
+    if (!runtime) return rpcErrorResponse(404, -32001, 'no such virtual server');
+    const principal = await authenticate(id, header, url);
+    if (principal instanceof Response) return principal;
+    return { id, runtime, principal };
+  };
+}
