@@ -34,6 +34,28 @@ export interface FastLaneOptions {
   logger: Logger;
 }
 
+/** Fields Node keeps only the first of in `headers` (the rest it drops); read from the raw list instead. */
+const FIRST_ONLY = new Set(['authorization', 'content-type', 'host']);
+
+/**
+ * Headers as a web Headers reads them, which is what the Hono route sees: repeated fields
+ * joined with ", ", none dropped. (`headersDistinct` would say the same, at an array per field.)
+ */
+function headerReader(req: IncomingMessage): HeaderReader {
+  return (name) => {
+    if (!FIRST_ONLY.has(name)) {
+      const value = req.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    }
+    let joined: string | null = null;
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) joined = joined === null ? raw[i + 1]! : `${joined}, ${raw[i + 1]}`;
+    }
+    return joined;
+  };
+}
+
 /** A Node request listener in front of `next` (Hono's); see the comment above. */
 export function createFastLane({ admit, logger }: FastLaneOptions) {
   return function fastLane(req: IncomingMessage, res: ServerResponse, next: () => void): void {
@@ -43,10 +65,7 @@ export function createFastLane({ admit, logger }: FastLaneOptions) {
       next();
       return;
     }
-    // As a web Headers would read them: repeated fields joined, none dropped (Node keeps
-    // only the first Authorization or Host in `headers`; the Hono route sees them all).
-    const distinct = req.headersDistinct;
-    const header: HeaderReader = (name) => distinct[name]?.join(', ') ?? null;
+    const header = headerReader(req);
     if (!plainJsonPost(header)) {
       next();
       return;
