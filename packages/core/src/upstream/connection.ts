@@ -8,48 +8,39 @@
  * clients must be asked things the upstream cannot attribute to a call get dedicated
  * connections of the same class (isolated-connections.ts).
  */
-import type { Client, McpSubscription, PriorDiscovery } from '@modelcontextprotocol/client';
+import type { PriorDiscovery } from '@modelcontextprotocol/client';
 import { createBackoff } from './backoff.ts';
 import { CallRouter } from './call-router.ts';
 import type { UpstreamConnectionOptions } from './connection-options.ts';
-import { emptyCatalog, fetchCatalog, sameCatalog } from './catalog.ts';
+import { ConnectionStatus } from './connection-status.ts';
+import { emptyCatalog, sameCatalog } from './catalog.ts';
 import { describeError, mayBeStaleVerdict, toUpstreamError, unavailable } from './errors.ts';
-import { startHealthCheck } from './health-check.ts';
-import { type HttpRelay, SessionExpiredError } from './http-relay.ts';
+import { SessionExpiredError } from './http-relay.ts';
 import { asksUnattributed, IsolatedConnections } from './isolated-connections.ts';
+import {
+  closeLive,
+  connectLive,
+  createLive,
+  fetchLiveCatalog,
+  type Live,
+  type LiveEvents,
+  listenOnLive,
+  settleLive,
+  startLiveHealth,
+} from './live-session.ts';
 import { type Logger, noopLogger } from './logger.ts';
-import { relayFor } from './relay-factory.ts';
 import { ResourceSubscriptions } from './resource-subscriptions.ts';
-import type { StdioRelay } from './stdio-relay.ts';
-import { createUpstreamTransport, type UpstreamTransport } from './transport-factory.ts';
-import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamState, UpstreamStatus } from './types.ts';
-import { createUpstreamClient, listenForListChanges } from './upstream-client.ts';
+import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamStatus } from './types.ts';
 import { coalesced, within } from './wait.ts';
 
 export type { UpstreamConnectionOptions } from './connection-options.ts';
-
-/** One connection attempt's client; replaced wholesale on every reconnect. */
-interface Live {
-  gen: number;
-  client: Client;
-  handle: UpstreamTransport;
-  connectedAt?: number;
-  stopHealth?: () => void;
-  subscription?: McpSubscription;
-  /** The lean path for hot requests to a Streamable HTTP or stdio upstream (see http-relay.ts, stdio-relay.ts). */
-  relay?: HttpRelay | StdioRelay;
-}
 
 /** A connection that stayed up this long resets the backoff; shorter ones are a crash loop. */
 const STABLE_AFTER_MS = 10_000;
 
 export class UpstreamConnection {
   private readonly log: Logger;
-  private state: UpstreamState = 'idle';
-  private since = new Date();
-  private lastError: string | null = null;
-  private protocolVersion: string | null = null;
-  private restarts = 0;
+  private readonly health: ConnectionStatus;
   private current?: Live;
   private connecting?: Promise<void>;
   private reconnectTimer?: NodeJS.Timeout;
@@ -72,6 +63,7 @@ export class UpstreamConnection {
     private readonly options: UpstreamConnectionOptions = {},
   ) {
     this.log = options.logger ?? noopLogger;
+    this.health = new ConnectionStatus(spec.name, () => this.options.onStatus?.(this.status()));
     this.backoff = createBackoff(options.backoff);
     this.calls = new CallRouter(options.dedicated !== undefined);
     this.prior = options.dedicated?.prior;
@@ -99,18 +91,13 @@ export class UpstreamConnection {
   }
 
   status(): UpstreamStatus {
-    return {
-      state: this.state,
-      since: this.since.toISOString(),
-      lastError: this.lastError,
-      protocolVersion: this.protocolVersion,
-      restarts: this.restarts,
+    return this.health.snapshot({
       inFlight: this.calls.size,
       isolatedSessions: this.isolated?.size ?? 0,
       tools: this.cat.tools.length,
       resources: this.cat.resources.length,
       prompts: this.cat.prompts.length,
-    };
+    });
   }
 
   catalog(): Catalog {
@@ -119,16 +106,16 @@ export class UpstreamConnection {
 
   /** The state alone: status() builds a whole object (and a date string) on every call. */
   get connected(): boolean {
-    return this.state === 'connected';
+    return this.health.connected;
   }
 
   /** Connects if needed; concurrent callers share one attempt. Fails fast while backing off. */
   ensureConnected(): Promise<void> {
     if (!this.spec.enabled) return Promise.reject(unavailable(`upstream ${this.spec.name} is disabled`));
     if (this.stopping) return Promise.reject(unavailable(`upstream ${this.spec.name} is stopped`));
-    if (this.current && this.state === 'connected') return Promise.resolve();
+    if (this.current && this.health.connected) return Promise.resolve();
     if (this.connecting) return this.connecting;
-    if (this.reconnectTimer) return Promise.reject(unavailable(this.unavailableMessage()));
+    if (this.reconnectTimer) return Promise.reject(this.health.unavailable());
     return this.connect();
   }
 
@@ -153,7 +140,7 @@ export class UpstreamConnection {
       this.calls.rejectAll(unavailable(`upstream ${this.spec.name} was stopped`));
       await Promise.all([live, this.attempting].map((it) => it && this.teardown(it)));
       await isolated;
-      this.setState('stopped');
+      this.health.set('stopped');
     })();
     return this.stopping;
   }
@@ -171,11 +158,11 @@ export class UpstreamConnection {
   ): Promise<Record<string, unknown>> {
     if (options.signal?.aborted) throw toUpstreamError(options.signal.reason, true);
     const deadline = Date.now() + (options.timeoutMs ?? this.spec.timeoutMs);
-    if (!(this.current && this.state === 'connected')) {
+    if (!(this.current && this.health.connected)) {
       await within(this.ensureConnected(), options.signal, deadline - Date.now(), `connecting to ${this.spec.name}`);
     }
     const live = this.current;
-    if (!live) throw unavailable(this.unavailableMessage());
+    if (!live) throw this.health.unavailable();
     if (method === 'resources/subscribe' || method === 'resources/unsubscribe') return this.subscription(live, method, params);
     if (options.isolationKey !== undefined && asksUnattributed(this.spec, live.client.getProtocolEra(), method, options)) {
       const own = this.isolated?.request(options.isolationKey, method, params, {
@@ -193,7 +180,7 @@ export class UpstreamConnection {
       // processed, so it goes again once on a new session.
       await within(this.renew(live), options.signal, deadline - Date.now(), `reconnecting to ${this.spec.name}`);
       const next = this.current;
-      if (!next) throw unavailable(this.unavailableMessage());
+      if (!next) throw this.health.unavailable();
       return this.calls.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
     }
   }
@@ -236,7 +223,7 @@ export class UpstreamConnection {
   readonly refreshCatalog: () => Promise<Catalog> = coalesced(async () => {
     await this.ensureConnected();
     const live = this.current;
-    if (!live) throw unavailable(this.unavailableMessage());
+    if (!live) throw this.health.unavailable();
     const catalog = await this.fetchCatalog(live);
     if (live === this.current) this.applyCatalog(catalog);
     return this.cat;
@@ -252,25 +239,18 @@ export class UpstreamConnection {
   private async attempt(): Promise<void> {
     const gen = ++this.generation;
     const started = Date.now();
-    this.setState('starting');
-    const handle = createUpstreamTransport(this.spec, {
-      baseEnv: this.options.baseEnv,
-      onStderrLine: (line) => this.log.debug({ upstream: this.spec.id, line }, 'upstream stderr'),
-    });
-    const live: Live = { gen, client: createUpstreamClient(this.spec, this.options), handle };
-    this.wire(live);
+    this.health.set('starting');
+    const events = this.eventsOf(() => live);
+    const live = createLive(gen, this.spec, this.options, this.log, this.calls, events);
     this.attempting = live;
     try {
-      await live.client.connect(handle.transport, { prior: this.prior, timeout: this.options.connectTimeoutMs ?? 30_000 });
+      await connectLive(live, this.options, this.prior);
       if (gen !== this.generation) throw unavailable('connection attempt superseded');
       this.current = live;
-      live.relay = relayFor(this.spec, live.client, handle.transport, this.options, (method, params) =>
-        this.relayedNotification(live, method, params),
-      );
+      const negotiated = settleLive(live, this.spec, this.options, events);
+      this.health.protocolVersion = negotiated.protocolVersion;
+      this.prior = negotiated.prior;
       const era = live.client.getProtocolEra();
-      this.protocolVersion = live.client.getNegotiatedProtocolVersion() ?? null;
-      const discover = live.client.getDiscoverResult();
-      this.prior = era === 'modern' && discover ? { kind: 'modern', discover } : { kind: 'legacy' };
       if (era === 'modern') await this.subscribeToListChanges(live);
       else this.resources.renew(this.ownRequests(live), (uri, err) => this.log.warn({ upstream: this.spec.id, uri, err: describeError(err) }, 'could not renew a resource subscription'));
       if (!this.options.dedicated) {
@@ -279,56 +259,35 @@ export class UpstreamConnection {
         this.applyCatalog(catalog);
       }
       live.connectedAt = Date.now();
-      live.stopHealth = startHealthCheck(live.client, {
-        intervalMs: era === 'modern' ? 0 : (this.options.healthIntervalMs ?? 30_000),
-        timeoutMs: Math.min(this.spec.timeoutMs, this.options.healthIntervalMs ?? 30_000),
-        logger: this.log,
-        logContext: { upstream: this.spec.id },
-        onUnhealthy: (reason) => this.lost(live, reason),
-      });
+      startLiveHealth(live, this.spec, this.options, this.log, (reason) => this.lost(live, reason));
       this.log.info(
-        { upstream: this.spec.id, protocolVersion: this.protocolVersion, ms: Date.now() - started },
+        { upstream: this.spec.id, protocolVersion: this.health.protocolVersion, ms: Date.now() - started },
         'upstream connected',
       );
-      this.setState('connected');
+      this.health.set('connected');
     } catch (error) {
       // the upstream refused us: re-probe next time in case it changed era (a stale legacy
       // verdict would succeed silently forever, a stale modern one fails loudly like this)
       if (mayBeStaleVerdict(error)) this.prior = undefined;
       if (gen === this.generation) this.lost(live, `connect failed: ${describeError(error)}`);
       else void this.teardown(live);
-      throw unavailable(this.unavailableMessage());
+      throw this.health.unavailable();
     } finally {
       if (this.attempting === live) this.attempting = undefined;
     }
   }
 
-  private wire(live: Live): void {
-    const { client } = live;
-    client.onclose = () => this.lost(live, 'connection closed');
-    client.onerror = (error) => this.log.debug({ upstream: this.spec.id, err: error.message }, 'upstream client error');
-    this.calls.attach(
-      client,
-      () => live === this.current,
-      (method, params) => this.options.onNotification?.(method, params),
-    );
-    const onListChanged = () => {
+  /** How one attempt reaches this connection (`live` is read late: the attempt is made with its events). */
+  private eventsOf(live: () => Live): LiveEvents {
+    return {
+      isCurrent: () => live() === this.current,
+      closed: () => this.lost(live(), 'connection closed'),
       // a dedicated connection's catalog is the shared one's business
-      if (live === this.current && !this.options.dedicated) this.refreshInBackground();
+      listChanged: () => {
+        if (!this.options.dedicated) this.refreshInBackground();
+      },
+      notification: (method, params) => this.options.onNotification?.(method, params),
     };
-    client.setNotificationHandler('notifications/tools/list_changed', onListChanged);
-    client.setNotificationHandler('notifications/resources/list_changed', onListChanged);
-    client.setNotificationHandler('notifications/prompts/list_changed', onListChanged);
-    client.fallbackNotificationHandler = async (notification) => {
-      if (live === this.current) this.options.onNotification?.(notification.method, notification.params);
-    };
-  }
-
-  /** A notification on a relayed call's stream that is not that call's own. */
-  private relayedNotification(live: Live, method: string, params: Record<string, unknown> | undefined): void {
-    if (live !== this.current || method === 'notifications/cancelled') return;
-    if (method.endsWith('/list_changed')) this.refreshInBackground();
-    else this.options.onNotification?.(method, params);
   }
 
   /** The upstream said a list changed: re-list (failures are logged; the old catalog stays). */
@@ -338,30 +297,15 @@ export class UpstreamConnection {
     );
   }
 
-  private async subscribeToListChanges(live: Live): Promise<void> {
-    try {
-      const subscription = await listenForListChanges(live.client, this.options.connectTimeoutMs ?? 30_000, this.resources.current);
-      live.subscription = subscription;
-      // a stream that ends while we still want it means we may miss changes: start over
-      void subscription?.closed.then((how) => {
-        if (how !== 'local' && live.subscription === subscription) this.lost(live, `change subscription ended (${how})`);
-      });
-    } catch (error) {
-      this.log.warn({ upstream: this.spec.id, err: describeError(error) }, 'cannot subscribe to list changes');
-    }
+  private subscribeToListChanges(live: Live): Promise<void> {
+    // a stream that ends while we still want it means we may miss changes: start over
+    return listenOnLive(live, this.spec, this.options, this.log, this.resources.current, (how) =>
+      this.lost(live, `change subscription ended (${how})`),
+    );
   }
 
   private fetchCatalog(live: Live): Promise<Catalog> {
-    const info = live.client.getServerVersion();
-    return fetchCatalog(
-      this.ownRequests(live),
-      {
-        capabilities: { ...live.client.getServerCapabilities() },
-        serverInfo: info ? { ...info } : null,
-        instructions: live.client.getInstructions() ?? null,
-      },
-      this.log,
-    );
+    return fetchLiveCatalog(live, this.ownRequests(live), this.log);
   }
 
   private applyCatalog(catalog: Catalog): void {
@@ -380,11 +324,11 @@ export class UpstreamConnection {
     const stderr = live.handle.stderrTail();
     if (stderr) this.log.warn({ upstream: this.spec.id, stderr }, 'upstream stderr before failure');
     const tail = stderr.split('\n').slice(-3).join(' | ');
-    this.lastError = tail ? `${reason}; stderr: ${tail}` : reason;
-    this.log.warn({ upstream: this.spec.id, err: this.lastError }, 'upstream unavailable');
-    this.calls.rejectAll(unavailable(this.unavailableMessage()));
+    this.health.lastError = tail ? `${reason}; stderr: ${tail}` : reason;
+    this.log.warn({ upstream: this.spec.id, err: this.health.lastError }, 'upstream unavailable');
+    this.calls.rejectAll(this.health.unavailable());
     void this.teardown(live);
-    this.setState('failing');
+    this.health.set('failing');
     this.scheduleReconnect();
   }
 
@@ -393,27 +337,13 @@ export class UpstreamConnection {
     const delay = this.backoff.next();
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      this.restarts += 1;
+      this.health.restarts += 1;
       this.connect().catch(() => {});
     }, delay);
     this.reconnectTimer.unref();
   }
 
-  private async teardown(live: Live): Promise<void> {
-    live.stopHealth?.();
-    live.relay?.close(unavailable(`the connection to upstream ${this.spec.name} was closed`));
-    // closes the transport: stdin EOF, then SIGTERM/SIGKILL for a stdio child that lingers
-    await live.client.close().catch(() => {});
-  }
-
-  private unavailableMessage(): string {
-    return `upstream ${this.spec.name} is unavailable${this.lastError ? `: ${this.lastError}` : ''}`;
-  }
-
-  private setState(state: UpstreamState): void {
-    if (state === this.state) return;
-    this.state = state;
-    this.since = new Date();
-    this.options.onStatus?.(this.status());
+  private teardown(live: Live): Promise<void> {
+    return closeLive(live, this.spec.name);
   }
 }
