@@ -2,15 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { startGateway } from '../server.ts';
+import { fixtureDocument } from '../testing/test-gateway.ts';
 
 const SERVER_ID = '2e4a6c8e-0b1d-4f3a-9c5e-7a9b1d3f5c7e';
 const TOKEN = 'shutdown-test-admin-token-'.padEnd(48, 'x');
-const fixture = fixtureStdio();
 
 describe('audit on graceful shutdown', () => {
   let dir: string;
@@ -32,10 +31,7 @@ describe('audit on graceful shutdown', () => {
       });
 
     const first = await boot();
-    const imported = await api(first.url, 'POST', '/import', {
-      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
-    });
+    const imported = await api(first.url, 'POST', '/import', fixtureDocument(SERVER_ID));
     expect(imported.status).toBe(200);
     const client = new Client({ name: 'shutdown', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${first.url}/servers/${SERVER_ID}/mcp`)));

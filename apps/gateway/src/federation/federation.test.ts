@@ -2,7 +2,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import { backends } from '@switchboard/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+import { createFixtureGateway, createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const fixture = fixtureStdio();
 const SERVER_ID = '3f1c2b9a-6d4e-4f8a-9b7c-2e5d1a0c8f31';
@@ -22,12 +22,7 @@ describe.each(backends)('federation on %s', (backend) => {
   let gw: TestGateway;
   let upstreamId: string;
   beforeAll(async () => {
-    gw = await createTestGateway(backend);
-    const res = await gw.api('POST', '/api/v1/import', {
-      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
-    });
-    expect(res.status).toBe(200);
+    gw = await createFixtureGateway(backend, SERVER_ID);
     upstreamId = (await json(gw.api('GET', '/api/v1/upstreams'))).items[0].id;
   });
   afterAll(() => gw.close());

@@ -8,7 +8,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import { backends } from '@switchboard/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+import { createFixtureGateway, createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const fixture = fixtureStdio();
 const definition = { transport: 'stdio', command: fixture.command, args: fixture.args, cwd: fixture.cwd } as const;
@@ -48,12 +48,7 @@ describe('the protocol pin on a live upstream', () => {
   let gw: TestGateway;
   let upstreamId: string;
   beforeAll(async () => {
-    gw = await createTestGateway('pglite');
-    const res = await gw.api('POST', '/api/v1/import', {
-      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
-    });
-    expect(res.status).toBe(200);
+    gw = await createFixtureGateway('pglite', SERVER_ID);
     upstreamId = (await json(gw.api('GET', '/api/v1/upstreams'))).items[0].id;
   });
   afterAll(() => gw.close());

@@ -1,20 +1,13 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+import { createFixtureGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
-const fixture = fixtureStdio();
 const SERVER_ID = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
 
 describe('open sessions', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await createTestGateway('pglite');
-    const res = await gw.api('POST', '/api/v1/import', {
-      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
-    });
-    expect(res.status).toBe(200);
+    gw = await createFixtureGateway('pglite', SERVER_ID);
   });
   afterAll(() => gw.close());
 

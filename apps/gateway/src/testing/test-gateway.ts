@@ -1,4 +1,5 @@
 import { generateSecretKey, KeyRing } from '@switchboard/auth/secret-box';
+import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import { type Backend, openTestDatabase } from '@switchboard/db/testing/test-database';
 import { pino } from 'pino';
@@ -76,6 +77,30 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
       await database.close();
     },
   };
+}
+
+/**
+ * The configuration document most tests start from: our fixture server over stdio as
+ * upstream `fx`, all of it on virtual server `dev` (`serverId`), without auth, everything allowed.
+ */
+export function fixtureDocument(serverId: string) {
+  const fixture = fixtureStdio();
+  return {
+    mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
+    virtualServers: { dev: { id: serverId, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
+  };
+}
+
+/** A test gateway with fixtureDocument(serverId) imported. */
+export async function createFixtureGateway(backend: Backend, serverId: string): Promise<TestGateway> {
+  const gw = await createTestGateway(backend);
+  const res = await gw.api('POST', '/api/v1/import', fixtureDocument(serverId));
+  if (res.status !== 200) {
+    const body = await res.text();
+    await gw.close();
+    throw new Error(`importing the fixture document failed: ${res.status} ${body}`);
+  }
+  return gw;
 }
 
 /** A response body as loosely-typed JSON, for assertions. */
