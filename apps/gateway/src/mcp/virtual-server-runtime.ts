@@ -9,19 +9,19 @@ import {
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
-import { VirtualServerRouter, type UpstreamDirectory, type Visibility } from '@switchboard/core/federation/router';
+import { VirtualServerRouter, type Visibility } from '@switchboard/core/federation/router';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
-import { notifyAccessChanges } from './access-changes.ts';
-import type { CallAuditor } from './call-audit.ts';
 import type { FastPost } from './fast-call.ts';
 import { type FastPathOutcome, tryFastToolCall } from './fast-path.ts';
 import { isModernToolCall, type ModernFastOutcome, tryModernFastToolCall } from './modern-fast-path.ts';
 import { readMcpBody } from './request-body.ts';
 import { createGatewayServer } from './gateway-server.ts';
+import { ALL_LISTS, announceChanges, type ListChanges, notifyAccessChanges, tableChanges } from './list-changes.ts';
 import type { LogLevel } from './logging.ts';
 import { type Principal, principalOf, toAuthInfo } from './principal.ts';
 import { SseServerTransport } from './sse-server-transport.ts';
 import { rpcErrorResponse } from './errors.ts';
+import type { Caller, RuntimeOptions } from './runtime-options.ts';
 
 /** A 2025-era session: Streamable HTTP (`/mcp`) or the old HTTP+SSE transport (`/sse`). */
 type LegacySession = {
@@ -44,29 +44,6 @@ const postOf = (request: Request, outgoing: ServerResponse): FastPost => ({
   header: (name) => request.headers.get(name),
   body: () => readMcpBody(request, undefined, outgoing.req),
 });
-
-/** What a caller may see (policy) and where their calls are recorded (audit). */
-export interface Caller {
-  visibility?: Visibility;
-  audit?: CallAuditor;
-}
-
-export interface RuntimeOptions {
-  name: string;
-  version: string;
-  directory: UpstreamDirectory;
-  table: RoutingTable;
-  /** Runs before each request: connects lazy upstreams so their names are routable. */
-  prepare?: () => Promise<void>;
-  /** Legacy (2025-era) sessions idle longer than this are closed. */
-  sessionIdleMs?: number;
-  /** Cap on open legacy sessions (Streamable HTTP and SSE together). */
-  maxSessions?: number;
-  /** Interval of keep-alive comments on SSE streams. */
-  sseKeepAliveMs?: number;
-  /** Per principal: their (live) visibility and audit recorder; absent = everything visible, nothing recorded. */
-  caller?: (principal: Principal, router: VirtualServerRouter) => Caller;
-}
 
 const sessionNotFound = () => rpcErrorResponse(404, -32001, 'Session not found');
 const tooManySessions = () => rpcErrorResponse(503, -32000, 'Too many open sessions on this virtual server; try again later');
@@ -192,15 +169,22 @@ export class VirtualServerRuntime {
     return this.openSession(request, body, principal);
   }
 
-  private async openSession(request: Request, body: unknown, principal: Principal): Promise<Response> {
+  /** What every 2025-era session starts with, whatever its transport: its caller and its own Server. */
+  private sessionBasis(principal: Principal) {
     const subscriptions = new Set<string>();
-    const state = {};
+    const state: { logLevel?: LogLevel } = {};
     const caller = this.callerOf(principal);
     const server = this.newServer(caller, { subscriptions, state });
+    return { server, principal, caller, subscriptions, state, fastCalls: new Map<string | number, AbortController>(), lastSeen: Date.now() };
+  }
+
+  private async openSession(request: Request, body: unknown, principal: Principal): Promise<Response> {
+    const basis = this.sessionBasis(principal);
+    const { server } = basis;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { kind: 'streamable', transport, server, principal, caller, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
+        this.sessions.set(id, { ...basis, kind: 'streamable', transport, lastSeen: Date.now() });
       },
       onsessionclosed: (id) => this.forget(id),
     });
@@ -229,13 +213,11 @@ export class VirtualServerRuntime {
    */
   async openSse(principal: Principal, messagesPath: string): Promise<Response> {
     if (this.atCapacity()) return tooManySessions();
-    const subscriptions = new Set<string>();
-    const state = {};
-    const caller = this.callerOf(principal);
-    const server = this.newServer(caller, { subscriptions, state });
+    const basis = this.sessionBasis(principal);
+    const { server } = basis;
     const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
     const id = transport.sessionId;
-    this.sessions.set(id, { kind: 'sse', transport, server, principal, caller, subscriptions, state, fastCalls: new Map(), lastSeen: Date.now() });
+    this.sessions.set(id, { ...basis, kind: 'sse', transport });
     server.onclose = () => this.forget(id);
     await server.connect(transport);
     return transport.response;
@@ -257,20 +239,17 @@ export class VirtualServerRuntime {
 
   /** Swaps in a new routing table and tells connected clients what changed. */
   updateTable(table: RoutingTable) {
-    const before = this.router.routingTable;
+    const change = tableChanges(this.router.routingTable, table);
     this.router.replaceTable(table);
-    const changed = (a: Iterable<unknown>, b: Iterable<unknown>) => JSON.stringify([...a]) !== JSON.stringify([...b]);
-    const tools = changed(before.tools.values(), table.tools.values());
-    const prompts = changed(before.prompts.values(), table.prompts.values());
-    const resources = changed(before.resources.values(), table.resources.values()) || changed(before.templates, table.templates);
-    for (const session of this.sessions.values()) {
-      if (tools) void session.server.sendToolListChanged().catch(() => {});
-      if (prompts) void session.server.sendPromptListChanged().catch(() => {});
-      if (resources) void session.server.sendResourceListChanged().catch(() => {});
-    }
-    if (tools) this.modern.notify.toolsChanged();
-    if (prompts) this.modern.notify.promptsChanged();
-    if (resources) this.modern.notify.resourcesChanged();
+    for (const session of this.sessions.values()) announceChanges(session.server, change);
+    this.announceToListeners(change);
+  }
+
+  /** 2026-07-28 clients listening for changes (`subscriptions/listen`). */
+  private announceToListeners(change: ListChanges) {
+    if (change.tools) this.modern.notify.toolsChanged();
+    if (change.prompts) this.modern.notify.promptsChanged();
+    if (change.resources) this.modern.notify.resourcesChanged();
   }
 
   /**
@@ -280,9 +259,7 @@ export class VirtualServerRuntime {
    */
   accessChanged(before: (p: Principal) => Visibility, after: (p: Principal) => Visibility) {
     notifyAccessChanges(this.router, [...this.sessions.values()], before, after);
-    this.modern.notify.toolsChanged();
-    this.modern.notify.promptsChanged();
-    this.modern.notify.resourcesChanged();
+    this.announceToListeners(ALL_LISTS);
   }
 
   /** Ends every session of the principals `predicate` selects (a disabled or deleted user). */

@@ -1,6 +1,37 @@
+/**
+ * Which of a virtual server's lists (tools, prompts, resources) changed, and telling the
+ * clients that listed them: after an edit of the server (a new routing table) or of the
+ * access rules (per caller).
+ */
 import type { Server } from '@modelcontextprotocol/server';
 import type { VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import type { RoutingTable } from '@switchboard/core/federation/routing-table';
 import type { Principal } from './principal.ts';
+
+export interface ListChanges {
+  tools: boolean;
+  prompts: boolean;
+  resources: boolean;
+}
+
+export const ALL_LISTS: ListChanges = { tools: true, prompts: true, resources: true };
+
+/** The lists whose entries differ between two routing tables (names, descriptions, targets: anything a client sees). */
+export function tableChanges(before: RoutingTable, after: RoutingTable): ListChanges {
+  const changed = (a: Iterable<unknown>, b: Iterable<unknown>) => JSON.stringify([...a]) !== JSON.stringify([...b]);
+  return {
+    tools: changed(before.tools.values(), after.tools.values()),
+    prompts: changed(before.prompts.values(), after.prompts.values()),
+    resources: changed(before.resources.values(), after.resources.values()) || changed(before.templates, after.templates),
+  };
+}
+
+/** Tells one 2025-era session's client which of its lists changed (a session closing meanwhile is no error). */
+export function announceChanges(server: Server, change: ListChanges): void {
+  if (change.tools) void server.sendToolListChanged().catch(() => {});
+  if (change.prompts) void server.sendPromptListChanged().catch(() => {});
+  if (change.resources) void server.sendResourceListChanged().catch(() => {});
+}
 
 interface Listed {
   tools: string;
@@ -37,7 +68,7 @@ export function notifyAccessChanges(
   before: (p: Principal) => Visibility,
   after: (p: Principal) => Visibility,
 ) {
-  const changes = new Map<string, { tools: boolean; prompts: boolean; resources: boolean }>();
+  const changes = new Map<string, ListChanges>();
   for (const session of sessions) {
     let change = changes.get(session.principal.key);
     if (!change) {
@@ -46,8 +77,6 @@ export function notifyAccessChanges(
       change = { tools: old.tools !== now.tools, prompts: old.prompts !== now.prompts, resources: old.resources !== now.resources };
       changes.set(session.principal.key, change);
     }
-    if (change.tools) void session.server.sendToolListChanged().catch(() => {});
-    if (change.prompts) void session.server.sendPromptListChanged().catch(() => {});
-    if (change.resources) void session.server.sendResourceListChanged().catch(() => {});
+    announceChanges(session.server, change);
   }
 }
