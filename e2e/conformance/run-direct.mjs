@@ -15,12 +15,13 @@
  * Prints per-scenario check counts and exits non-zero on any failed check.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { collectResults } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE = join(ROOT, 'e2e/fixtures/conformance-server/http.ts');
@@ -191,36 +192,6 @@ async function runSuite(nodeBin, url, outputDir) {
   return runs;
 }
 
-/** Reads `server-<scenario>-<timestamp>/checks.json` files the CLI wrote. */
-function collect(outputDir, runs) {
-  const expected = new Set(args.scenario ?? []);
-  for (const run of runs) {
-    for (const match of run.stdout.matchAll(/^=== Running scenario: (\S+) ===$/gm)) expected.add(match[1]);
-  }
-  const byScenario = new Map();
-  for (const entry of readdirSync(outputDir)) {
-    const file = join(outputDir, entry, 'checks.json');
-    if (!entry.startsWith('server-') || !existsSync(file)) continue;
-    const scenario = entry.slice('server-'.length).replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, '');
-    byScenario.set(scenario, JSON.parse(readFileSync(file, 'utf8')));
-  }
-  for (const scenario of byScenario.keys()) expected.add(scenario);
-  return [...expected].map((scenario) => {
-    const checks = byScenario.get(scenario);
-    if (!checks) return { scenario, passed: 0, failed: 1, warnings: 0, failures: ['no results written (scenario crashed or timed out)'] };
-    const count = (status) => checks.filter((check) => check.status === status).length;
-    return {
-      scenario,
-      passed: count('SUCCESS'),
-      failed: count('FAILURE'),
-      warnings: count('WARNING'),
-      failures: checks
-        .filter((check) => check.status === 'FAILURE' || check.status === 'WARNING')
-        .map((check) => `${check.status} ${check.name}: ${check.errorMessage ?? check.description}`),
-    };
-  });
-}
-
 const activeChildren = new Set();
 let fixture;
 let gateway;
@@ -264,7 +235,7 @@ async function main() {
   const outputDir = mkdtempSync(join(tmpdir(), 'mcp-conformance-'));
   try {
     const runs = await runSuite(nodeBin, url, outputDir);
-    const rows = collect(outputDir, runs);
+    const rows = collectResults(outputDir, runs, args.scenario ?? []);
     const width = Math.max(...rows.map((row) => row.scenario.length), 10);
     for (const row of rows) {
       const mark = row.failed > 0 ? 'FAIL' : row.warnings > 0 ? 'WARN' : 'ok  ';
