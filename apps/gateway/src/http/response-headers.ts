@@ -7,11 +7,11 @@ import type { AppEnv } from './env.ts';
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
 
 /*
- * Hono's requestId and secureHeaders, minus their work on responses the MCP fast path
- * already wrote to the socket itself (mcp/fast-path.ts: nothing set on `c.res` reaches the
- * client there). Profiled under the benchmark, the two cost ~4% of the gateway's CPU per
- * proxied call, mostly setting headers on that placeholder response. Every response Hono
- * writes still gets both.
+ * Hono's requestId and secureHeaders, minus their work on responses an MCP handler already
+ * wrote to the socket itself (nothing set on `c.res` reaches the client there). Profiled
+ * under the benchmark, the two cost ~4% of the gateway's CPU per proxied call, mostly
+ * setting headers on that placeholder response. Every response Hono writes still gets
+ * both; the MCP fast lane (mcp/fast-lane.ts) names the answers it writes itself.
  */
 
 const ID_HEADER = 'X-Request-Id';

@@ -67,7 +67,7 @@ beforeEach(() => {
 });
 
 /** A raw request, so duplicate headers and a chunked body can be sent as they are. */
-function send(path: string, headers: Array<[string, string]>, body?: string, chunked = false): Promise<{ status: number; text: string }> {
+function send(path: string, headers: Array<[string, string]>, body?: string, chunked = false): Promise<{ status: number; text: string; requestId?: string }> {
   return new Promise((resolve, reject) => {
     // (raw header pairs: Node adds no Host of its own then)
     const flat = ['host', new URL(url).host, ...headers.flat()];
@@ -76,7 +76,7 @@ function send(path: string, headers: Array<[string, string]>, body?: string, chu
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, requestId: res.headers['x-request-id'] as string | undefined }));
     });
     req.on('error', reject);
     if (chunked && body !== undefined) req.write(body);
@@ -94,8 +94,21 @@ describe('the MCP fast lane', () => {
       return true;
     };
     const answer = await send(PATH, jsonHeaders(), CALL);
-    expect(answer).toEqual({ status: 200, text: JSON.stringify({ echoed: 'ü' }) });
+    expect(answer).toMatchObject({ status: 200, text: JSON.stringify({ echoed: 'ü' }) });
     expect(handedOn).toEqual([]);
+  });
+
+  it('names the request in its answer as Hono does: the client\'s X-Request-Id when sane, else a fresh UUID', async () => {
+    fastPath = async (_post, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      return true;
+    };
+    expect((await send(PATH, jsonHeaders([['x-request-id', 'trace-42']]), CALL)).requestId).toBe('trace-42');
+    const fresh = await send(PATH, jsonHeaders([['x-request-id', 'not sane!']]), CALL);
+    expect(fresh.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // handed on, Hono's own middleware names it (here: nobody does)
+    fastPath = async () => false;
+    expect((await send(PATH, jsonHeaders([['x-request-id', 'trace-43']]), CALL)).requestId).toBeUndefined();
   });
 
   it('hands on what no fast path took, with the body it read and its admission verdict', async () => {

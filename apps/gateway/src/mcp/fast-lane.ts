@@ -23,6 +23,7 @@ import { readIncoming } from './request-body.ts';
  */
 
 const MCP_POST = /^\/servers\/([0-9a-fA-F-]{36})\/mcp$/;
+const REQUEST_ID = 'x-request-id';
 
 const verdicts = new WeakMap<IncomingMessage, Admitted | Response>();
 
@@ -93,7 +94,12 @@ export function createFastLane({ admit, logger }: FastLaneOptions) {
       return;
     }
     const body = text;
+    // Every answer names its request, as Hono's requestIds does for the answers it writes.
+    const requestId = requestIdFrom(header(REQUEST_ID));
+    res.setHeader(REQUEST_ID, requestId);
     const handOn = (verdict: Admitted | Response) => {
+      // Hono names what it answers itself (and logs it under that id)
+      res.removeHeader(REQUEST_ID);
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = Buffer.from(body, 'utf8');
       verdicts.set(req, verdict);
       next();
@@ -102,6 +108,6 @@ export function createFastLane({ admit, logger }: FastLaneOptions) {
     if (admitted instanceof Response) return handOn(admitted);
     const answered = await admitted.runtime.serveFast({ header, body: async () => body }, admitted.principal, res);
     if (!answered) return handOn(admitted);
-    if (logger.isLevelEnabled('info')) logRequest(logger, requestIdFrom(header('x-request-id')), 'POST', req.url ?? '', res.statusCode, started);
+    if (logger.isLevelEnabled('info')) logRequest(logger, requestId, 'POST', req.url ?? '', res.statusCode, started);
   }
 }
