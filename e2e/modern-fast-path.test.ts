@@ -3,9 +3,10 @@
  * (apps/gateway/src/mcp/modern-fast-path.ts), across processes: its answers must be the
  * ones the SDK's strict handler gives, and everything unusual must still reach that handler.
  * A request takes the strict path when its `Mcp-Name` is sent in the SEP-2243 base64 form
- * (valid, but not taken by the fast path); the strict path's answers carry Hono's
- * `X-Request-Id`, the fast path writes to the socket without it, which tells the two apart.
+ * (valid, but not taken by the fast path). The gateway's request log tells the two apart:
+ * the lines of what the fast lane answered carry `lane: "fast"`.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, gatewayOverHttpFixture } from './support/gateway.ts';
 import { sseMessages } from './support/sse.ts';
@@ -38,6 +39,7 @@ describe('2026-07-28 tools/call on the fast path', () => {
       'io.modelcontextprotocol/clientInfo': { name: 'modern-e2e', version: '1.0.0' },
       'io.modelcontextprotocol/clientCapabilities': o.capabilities ?? {},
     };
+    const requestId = randomUUID();
     const mcpName = o.name === undefined || o.name === 'plain' ? tool : o.name === 'base64' ? `=?base64?${Buffer.from(tool).toString('base64')}?=` : o.name;
     const res = await fetch(gw.mcpUrl(SERVER_ID), {
       method: 'POST',
@@ -47,16 +49,28 @@ describe('2026-07-28 tools/call on the fast path', () => {
         'mcp-protocol-version': VERSION,
         'mcp-method': 'tools/call',
         'mcp-name': mcpName,
+        'x-request-id': requestId,
       },
       body: o.body ?? JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: tool, arguments: args, ...o.params, _meta: { ...envelope, ...o.meta } } }),
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    return { status: res.status, fast: !res.headers.has('x-request-id'), type: res.headers.get('content-type'), messages: messagesOf(res.headers.get('content-type'), text) };
+    expect(res.headers.get('x-request-id')).toBe(requestId);
+    return { status: res.status, fast: await servedByFastLane(requestId), type: res.headers.get('content-type'), messages: messagesOf(res.headers.get('content-type'), text) };
+  }
+
+  /** Whether the request's log line says the fast lane answered it (the line may trail the answer a little). */
+  async function servedByFastLane(requestId: string): Promise<boolean> {
+    for (let waited = 0; waited < 2_000; waited += 10) {
+      const line = gw.requestLines.find((entry) => entry.requestId === requestId);
+      if (line) return line.lane === 'fast';
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`no request line for ${requestId}`);
   }
 
   beforeAll(async () => {
-    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID);
+    gw = await gatewayOverHttpFixture(cleanup, SERVER_ID, { logRequests: true });
   });
 
   afterAll(() => cleanup.run());

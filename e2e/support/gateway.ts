@@ -30,7 +30,23 @@ export interface E2eGateway {
   api(method: string, path: string, body?: unknown): Promise<ApiResponse>;
   /** POST /api/v1/import; throws unless it was applied. */
   importConfig(doc: unknown): Promise<void>;
+  /** The gateway's request log lines, when started with `logRequests` (else none). */
+  requestLines: RequestLine[];
   stop(): Promise<void>;
+}
+
+/** A `request` line of the gateway's log (http/request-log.ts). */
+export interface RequestLine {
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  lane?: string;
+}
+
+export interface E2eOptions {
+  /** Keep the gateway's request log lines in `requestLines` (its log is silent otherwise). */
+  logRequests?: boolean;
 }
 
 /**
@@ -45,8 +61,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startE2eGateway(env: Record<string, string> = {}): Promise<E2eGateway> {
+export async function startE2eGateway(env: Record<string, string> = {}, options: E2eOptions = {}): Promise<E2eGateway> {
   const tmp = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
+  const requestLines: RequestLine[] = [];
+  const keepRequestLine = (line: string) => {
+    const entry = JSON.parse(line) as RequestLine & { msg?: string };
+    if (entry.msg === 'request') requestLines.push(entry);
+  };
+  const logger = options.logRequests ? pino({ level: 'info' }, { write: keepRequestLine }) : pino({ level: 'silent' });
   let running: RunningGateway;
   try {
     const port = await freePort();
@@ -59,7 +81,7 @@ export async function startE2eGateway(env: Record<string, string> = {}): Promise
       SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: '2000',
       ...env,
     });
-    running = await startGateway(config, pino({ level: 'silent' }), {});
+    running = await startGateway(config, logger, {});
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     throw error;
@@ -82,6 +104,7 @@ export async function startE2eGateway(env: Record<string, string> = {}): Promise
     mcpUrl: (id) => `${url}/servers/${id}/mcp`,
     sseUrl: (id) => `${url}/servers/${id}/sse`,
     api,
+    requestLines,
     async importConfig(doc) {
       const res = await api('POST', '/api/v1/import', doc);
       if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -126,8 +149,9 @@ export async function openGateway(
   serverId: string,
   upstreams: Record<string, Record<string, unknown>>,
   env: Record<string, string> = {},
+  options: E2eOptions = {},
 ): Promise<E2eGateway> {
-  const gw = await startE2eGateway(env);
+  const gw = await startE2eGateway(env, options);
   cleanup.add(() => gw.stop());
   await gw.importConfig({
     mcpServers: upstreams,
@@ -137,8 +161,8 @@ export async function openGateway(
 }
 
 /** openGateway over one upstream, `fx`: the conformance fixture over Streamable HTTP (also stopped by `cleanup`). */
-export async function gatewayOverHttpFixture(cleanup: Cleanup, serverId: string): Promise<E2eGateway> {
+export async function gatewayOverHttpFixture(cleanup: Cleanup, serverId: string, options: E2eOptions = {}): Promise<E2eGateway> {
   const fx = await startHttpFixture();
   cleanup.add(() => fx.stop());
-  return openGateway(cleanup, serverId, { fx: { type: 'http', url: fx.url } });
+  return openGateway(cleanup, serverId, { fx: { type: 'http', url: fx.url } }, {}, options);
 }

@@ -35,6 +35,8 @@ let fastPath: (post: FastPost, res: import('node:http').ServerResponse) => Promi
 /** The admission the lane applies (per test). */
 let admission: Admit;
 let seen: FastPost[];
+/** The lane's log lines (per test). */
+let logged: Array<Record<string, unknown>>;
 
 const runtime = {
   serveFast: async (post: FastPost, _principal: unknown, res: import('node:http').ServerResponse) => {
@@ -51,7 +53,7 @@ beforeAll(async () => {
     return c.json({ from: 'hono' }, 299 as never);
   });
   const hono = getRequestListener(app.fetch);
-  const lane = createFastLane({ admit: (...args) => admission(...args), logger: pino({ level: 'silent' }) });
+  const lane = createFastLane({ admit: (...args) => admission(...args), logger: pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) }) });
   server = createServer((req, res) => lane(req, res, () => void hono(req, res)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -62,6 +64,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   handedOn = [];
   seen = [];
+  logged = [];
   admission = async () => admitted;
   fastPath = async () => false;
 });
@@ -98,7 +101,7 @@ describe('the MCP fast lane', () => {
     expect(handedOn).toEqual([]);
   });
 
-  it('names the request in its answer as Hono does: the client\'s X-Request-Id when sane, else a fresh UUID', async () => {
+  it('names the request in its answer and its log line as Hono does: the client\'s X-Request-Id when sane, else a fresh UUID', async () => {
     fastPath = async (_post, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       return true;
@@ -106,9 +109,15 @@ describe('the MCP fast lane', () => {
     expect((await send(PATH, jsonHeaders([['x-request-id', 'trace-42']]), CALL)).requestId).toBe('trace-42');
     const fresh = await send(PATH, jsonHeaders([['x-request-id', 'not sane!']]), CALL);
     expect(fresh.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    // handed on, Hono's own middleware names it (here: nobody does)
+    // its request lines say so, under the same ids
+    expect(logged.map(({ requestId, lane, status, path }) => ({ requestId, lane, status, path }))).toEqual([
+      { requestId: 'trace-42', lane: 'fast', status: 200, path: PATH },
+      { requestId: fresh.requestId, lane: 'fast', status: 200, path: PATH },
+    ]);
+    // handed on, Hono's own middleware names and logs it (here: nobody does)
     fastPath = async () => false;
     expect((await send(PATH, jsonHeaders([['x-request-id', 'trace-43']]), CALL)).requestId).toBeUndefined();
+    expect(logged).toHaveLength(2);
   });
 
   it('hands on what no fast path took, with the body it read and its admission verdict', async () => {

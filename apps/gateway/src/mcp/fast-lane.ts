@@ -108,6 +108,6 @@ export function createFastLane({ admit, logger }: FastLaneOptions) {
     if (admitted instanceof Response) return handOn(admitted);
     const answered = await admitted.runtime.serveFast({ header, body: async () => body }, admitted.principal, res);
     if (!answered) return handOn(admitted);
-    if (logger.isLevelEnabled('info')) logRequest(logger, requestId, 'POST', req.url ?? '', res.statusCode, started);
+    if (logger.isLevelEnabled('info')) logRequest(logger, requestId, 'POST', req.url ?? '', res.statusCode, started, 'fast');
   }
 }
