@@ -7,6 +7,7 @@
  * the lines of what the fast lane answered carry `lane: "fast"`.
  */
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, gatewayOverHttpFixture } from './support/gateway.ts';
 import { sseMessages } from './support/sse.ts';
@@ -61,12 +62,9 @@ describe('2026-07-28 tools/call on the fast path', () => {
 
   /** Whether the request's log line says the fast lane answered it (the line may trail the answer a little). */
   async function servedByFastLane(requestId: string): Promise<boolean> {
-    for (let waited = 0; waited < 2_000; waited += 10) {
-      const line = gw.requestLines.find((entry) => entry.requestId === requestId);
-      if (line) return line.lane === 'fast';
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`no request line for ${requestId}`);
+    const lineOf = () => gw.requestLines.find((entry) => entry.requestId === requestId);
+    await waitFor(() => lineOf() !== undefined, `the request line of ${requestId}`, 2_000);
+    return lineOf()?.lane === 'fast';
   }
 
   beforeAll(async () => {
