@@ -64,6 +64,8 @@ describe('per-user access through the gateway', () => {
       // An API key bound to the user: the api-key auth mode's principal is that user.
       tokens[user.email] = (await createApiToken(gw.running.deps.ctx, { name: user.email, scopes: ['admin:read'], userId: user.id })).token;
     }
+    // written past the admin API: apply them as an admin change would (keys are admitted from memory)
+    await gw.running.deps.registry.configChanged();
   });
   afterAll(() => cleanup.run());
 

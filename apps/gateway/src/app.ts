@@ -6,11 +6,10 @@ import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { requestLog } from './http/request-log.ts';
-import { requestIds, securityHeaders } from './http/response-headers.ts';
+import { answerHeaders } from './http/response-headers.ts';
 import { adminApi } from './routes/admin-api.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { healthRoutes } from './routes/health.ts';
-import { mcpRoutes } from './routes/mcp.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 
 export interface AppOptions {
@@ -22,9 +21,8 @@ export interface AppOptions {
 export function createApp(deps: Deps, options: AppOptions) {
   const { config, logger, ctx, database, registry } = deps;
   const app = new Hono<AppEnv>();
-  app.use('*', requestIds());
+  app.use('*', answerHeaders());
   app.use('*', requestLog(logger));
-  app.use('*', securityHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' }));
   const limitBody = bodyLimit({
     maxSize: config.maxBodyBytes,
     onError: () => {
@@ -44,7 +42,7 @@ export function createApp(deps: Deps, options: AppOptions) {
     }),
   );
   app.route('/', oauthRoutes(deps.oauth.context));
-  app.route('/', mcpRoutes({ ctx, registry, allowedHosts: config.allowedHosts, bearer: deps.oauth.verifier }));
+  // (the MCP endpoints are served before Hono: mcp/entry.ts)
   app.all('/api/*', () => {
     throw new AppError(404, 'not_found', 'no such API endpoint');
   });

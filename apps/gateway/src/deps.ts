@@ -7,7 +7,8 @@ import { AuditWriter } from './audit/audit-writer.ts';
 import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
-import { createOAuth, type OAuthRuntime } from './oauth/setup.ts';
+import { type Admit, createAdmission } from './mcp/admission.ts';
+import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
 import { type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
 import type { ServiceContext } from './services/context.ts';
 import { assertKeysPresent, loadKeyRing } from './services/secret-keys.ts';
@@ -25,39 +26,55 @@ export interface Deps {
   auditRetention: { stop(): Promise<void> };
   /** Authorization server + bearer verification for OAuth-protected virtual servers. */
   oauth: OAuthRuntime;
+  /** Who may use an MCP endpoint: the one admission of every MCP request. */
+  admit: Admit;
+}
+
+/** What tests (and only tests) hand in instead of what config would open. */
+export interface DepsOverrides {
+  /** An already opened (and migrated) database. */
+  database?: DatabaseHandle;
+  oauth?: Pick<OAuthSetupOptions, 'cimdFetch'>;
 }
 
 const BOOTSTRAP_LOCK_KEY = 0x5b0a_d002;
 
-export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = await openDatabase(config.database);
+/** Builds every long-lived object once, each handed its collaborators at construction. */
+export async function createDeps(config: Config, logger: Logger, overrides: DepsOverrides = {}): Promise<Deps> {
+  let database = overrides.database;
+  if (!database) {
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    database = await openDatabase(config.database);
+  }
   try {
     await migrateDatabase(database);
     const keys = await loadKeyRing({ spec: config.secretKeys, activeId: config.activeSecretKey, dataDir: config.dataDir });
     if (keys.created) logger.info({ activeKeyId: keys.ring.activeId }, 'created a new secret key file in the data directory');
     await assertKeysPresent(database.db, keys.ring);
-    const ctx: ServiceContext = { db: database.db, secrets: keys.ring, publicUrl: config.publicUrl };
-    // Replicas starting together must not each mint an initial token.
-    const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
+    const storage = { db: database.db, secrets: keys.ring };
     const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
     const registry = new FederationRegistry({
-      ctx,
+      ctx: storage,
       logger,
       version: packageJson.version,
       signals: database,
       audit,
       pool: { maxIsolatedSessions: config.maxIsolatedSessions },
     });
-    ctx.federation = registry;
+    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry };
+    // Replicas starting together must not each mint an initial token.
+    const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
     await registry.followReplicas();
     await registry.reload();
     await registry.pool.startAll();
-    const oauth = await createOAuth(ctx, config, logger, database);
-    oauth.context.onUsersChanged = () => void registry.configChanged();
-    oauth.verifier.knownUser = (id) => registry.access.current.user(id);
+    const oauth = await createOAuth(ctx, config, logger, database, {
+      ...overrides.oauth,
+      onUsersChanged: () => void registry.configChanged(),
+      knownUser: (id) => registry.access.current.user(id),
+    });
+    const admit = createAdmission({ ctx, registry, allowedHosts: config.allowedHosts, bearer: oauth.verifier });
     const auditRetention = startAuditRetention({ ctx, logger, days: config.auditRetentionDays });
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, admit };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -1,29 +1,31 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { DEFAULT_MAX_REQUEST_BODY_SIZE } from '@modelcontextprotocol/server';
+import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
-import { createDeps, type Deps } from './deps.ts';
-import { createAdmission } from './mcp/admission.ts';
-import { createFastLane } from './mcp/fast-lane.ts';
+import { createDeps, type Deps, type DepsOverrides } from './deps.ts';
+import { createMcpEntry } from './mcp/entry.ts';
 import { ConfigFileWatcher } from './services/config-file.ts';
-import type { Logger } from 'pino';
 
 export interface RunningGateway {
   deps: Deps;
   configFile?: ConfigFileWatcher;
+  app: ReturnType<typeof createApp>;
   url: string;
   /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
   stop(): Promise<void>;
 }
 
-/** Boots the whole gateway: storage, migrations, keys, HTTP. Used by index.ts and tests. */
+/** Boots the whole gateway: storage, migrations, keys, HTTP. Used by index.ts and every in-process test. */
 export async function startGateway(
   config: Config,
   logger: Logger,
   env: Record<string, string | undefined>,
+  overrides: DepsOverrides = {},
 ): Promise<RunningGateway> {
-  const deps = await createDeps(config, logger);
+  const deps = await createDeps(config, logger, overrides);
   let configFile: ConfigFileWatcher | undefined;
   if (config.configFile) {
     configFile = new ConfigFileWatcher({
@@ -37,33 +39,31 @@ export async function startGateway(
       const summary = await configFile.applyNow();
       logger.info({ path: config.configFile, summary }, 'configuration file applied');
     } catch (error) {
-      deps.oauth.stop();
-      await deps.registry.close();
-      await deps.auditRetention.stop();
-      await deps.audit.close();
-      await deps.database.close();
+      await closeDeps(deps);
       throw error;
     }
     configFile.start();
   }
   let shuttingDown = false;
   const app = createApp(deps, { substitutionEnv: env, isShuttingDown: () => shuttingDown });
-  const hono = getRequestListener(app.fetch);
-  const admit = createAdmission({ ctx: deps.ctx, registry: deps.registry, allowedHosts: config.allowedHosts, bearer: deps.oauth.verifier });
-  const fastLane = createFastLane({ admit, logger });
-  const server = createServer((req, res) => fastLane(req, res, () => void hono(req, res)));
+  const server = createServer(requestListener(deps, app));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error) => {
+    configFile?.close();
+    await closeDeps(deps);
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   let stopping: Promise<void> | undefined;
   return {
     deps,
     configFile,
+    app,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     stop() {
       stopping ??= (async () => {
@@ -74,16 +74,33 @@ export async function startGateway(
         const closed = closeServer(server, config.shutdownTimeoutMs);
         await deps.registry.closeSessions();
         await closed;
-        deps.oauth.stop();
-        await deps.registry.close();
-        // Every call has been answered and recorded by now: write the rest, then close the pool.
-        await deps.auditRetention.stop();
-        await deps.audit.close();
-        await deps.database.close();
+        await closeDeps(deps);
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * The process's one request listener: the MCP entry takes the MCP endpoints
+ * (`/servers/{id}/mcp|sse|messages`), Hono everything else.
+ */
+function requestListener(deps: Deps, app: ReturnType<typeof createApp>) {
+  const hono = getRequestListener(app.fetch);
+  const mcp = createMcpEntry({ admit: deps.admit, logger: deps.logger, maxBodyBytes: DEFAULT_MAX_REQUEST_BODY_SIZE });
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (!mcp(req, res)) void hono(req, res);
+  };
+}
+
+/** After the last request: OAuth timers, upstreams, then the audit queue is written and the pool closed. */
+async function closeDeps(deps: Deps) {
+  deps.oauth.stop();
+  await deps.registry.close();
+  // Every call has been answered and recorded by now: write the rest, then close the pool.
+  await deps.auditRetention.stop();
+  await deps.audit.close();
+  await deps.database.close();
 }
 
 function closeServer(server: Server, timeoutMs: number): Promise<void> {

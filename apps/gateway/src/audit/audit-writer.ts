@@ -131,6 +131,7 @@ async function insertBatch(db: Database, batch: AuditEventInput[]) {
     user_id: e.userId ?? null,
     user_email: e.userEmail ?? null,
     client_id: e.clientId ?? null,
+    actor: e.actor ?? null,
     virtual_server_id: e.virtualServerId,
     kind: e.kind,
     exposed_name: e.exposedName,
@@ -142,9 +143,9 @@ async function insertBatch(db: Database, batch: AuditEventInput[]) {
     arguments: e.arguments ?? null,
     result: e.result ?? null,
   }));
-  await db.execute(sql`insert into audit_events (occurred_at, user_id, user_email, client_id, virtual_server_id, kind, exposed_name,
+  await db.execute(sql`insert into audit_events (occurred_at, user_id, user_email, client_id, actor, virtual_server_id, kind, exposed_name,
     upstream_name, upstream_item, outcome, duration_ms, error_code, arguments, result)
-    select occurred_at, user_id, user_email, client_id, virtual_server_id, kind, exposed_name,
+    select occurred_at, user_id, user_email, client_id, actor, virtual_server_id, kind, exposed_name,
       upstream_name, upstream_item, outcome, duration_ms, error_code, arguments, result
     from json_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::json)`);
 }

@@ -71,6 +71,8 @@ describe.each(backends)('per-user access on %s', (backend) => {
     for (const name of ['alice', 'bob', 'carol'] as const) {
       tokens[name] = (await createApiToken(gw.ctx, { name, scopes: ['admin:read'], userId: ids[name] })).token;
     }
+    // written past the admin API: apply them as an admin change would (keys are admitted from memory)
+    await gw.registry.configChanged();
   });
   afterAll(() => gw.close());
 

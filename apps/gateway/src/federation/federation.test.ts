@@ -98,9 +98,9 @@ describe.each(backends)('federation on %s', (backend) => {
 
   it('rejects a foreign Host or Origin (DNS rebinding)', async () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
-    const evilHost = await gw.app.request(`http://evil.example/servers/${SERVER_ID}/mcp`, { method: 'POST', body, headers: { host: 'evil.example' } });
+    const evilHost = await gw.fetch(`http://evil.example/servers/${SERVER_ID}/mcp`, { method: 'POST', body, headers: { host: 'evil.example' } });
     expect(evilHost.status).toBe(403);
-    const evilOrigin = await gw.app.request(`http://localhost/servers/${SERVER_ID}/mcp`, {
+    const evilOrigin = await gw.fetch(`http://localhost/servers/${SERVER_ID}/mcp`, {
       method: 'POST',
       body,
       headers: { host: 'localhost', origin: 'https://evil.example' },

@@ -1,4 +1,3 @@
-import type { VirtualServerRouter } from '@switchboard/core/federation/router';
 import { liveVisibility } from '@switchboard/core/policy/policy-snapshot';
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
 import { UpstreamPool } from '@switchboard/core/upstream/pool';
@@ -7,19 +6,20 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
-import { createCallAuditor } from '../mcp/call-audit.ts';
 import type { Principal } from '../mcp/principal.ts';
-import type { Caller } from '../mcp/runtime-options.ts';
+import type { CallerContext } from '../pipeline/call.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { saveCatalog } from '../services/upstream-catalogs.ts';
 import { type AccessChange, AccessControl } from './access-control.ts';
+import { ApiKeyDirectory } from './api-keys.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
 const CONFIG_CHANNEL = 'switchboard_config';
 
 export interface RegistryOptions {
-  ctx: ServiceContext;
+  /** The database and key ring (the registry is part of the services' context, built after it). */
+  ctx: Pick<ServiceContext, 'db' | 'secrets'>;
   logger: Logger;
   version: string;
   /** LISTEN/NOTIFY of the shared database: tells the other replicas to reload. */
@@ -39,6 +39,8 @@ export class FederationRegistry implements FederationView {
   readonly pool: UpstreamPool;
   /** Policies, users and roles in memory: every list and call is decided from here. */
   readonly access = new AccessControl();
+  /** API keys in memory: `api-key` servers admit without a database read. */
+  readonly apiKeys = new ApiKeyDirectory();
   private upstreams = new Map<string, UpstreamSpec>();
   private servers = new Map<string, GatewayServerSpec>();
   private allServers = new Map<string, GatewayServerSpec>();
@@ -88,6 +90,7 @@ export class FederationRegistry implements FederationView {
   private async apply() {
     const specs = await loadFederationSpecs(this.options.ctx.db, this.options.ctx.secrets);
     const accessChange = await this.access.reload(this.options.ctx.db);
+    await this.apiKeys.reload(this.options.ctx.db);
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
     for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
     for (const spec of nextUpstreams.values()) this.pool.upsert(spec);
@@ -123,31 +126,28 @@ export class FederationRegistry implements FederationView {
     }
   }
 
-  /** A caller's live visibility and audit recorder on one server. */
-  private callerFor(serverId: string, principal: Principal, router: VirtualServerRouter): Caller {
-    const visibility = liveVisibility(() => this.access.current, serverId, principal.userId);
-    const sink = this.options.audit;
-    if (!sink) return { visibility };
-    const audit = createCallAuditor({
-      sink,
-      virtualServerId: serverId,
+  /** A caller's context on one server: their live visibility (policy), their e-mail for the audit trail. */
+  callerFor(serverId: string, principal: Principal): CallerContext {
+    const { userId } = principal;
+    return {
       principal,
-      router: () => router,
-      visibility,
-      userEmail: () => (principal.userId ? (this.access.current.user(principal.userId)?.email ?? null) : null),
-      payloads: () => this.servers.get(serverId)?.auditPayloads ?? false,
-    });
-    return { visibility, audit };
+      visibility: liveVisibility(() => this.access.current, serverId, userId),
+      userEmail: () => (userId ? (this.access.current.user(userId)?.email ?? null) : null),
+    };
   }
 
   private createRuntime(spec: VirtualServerSpec) {
+    const sink = this.options.audit;
     return new VirtualServerRuntime({
+      id: spec.id,
       name: spec.name,
       version: this.options.version,
+      logger: this.options.logger,
       directory: this.pool,
       table: this.tableFor(spec),
+      audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       prepare: () => this.connectUpstreamsOf(spec.id),
-      caller: (principal, router) => this.callerFor(spec.id, principal, router),
+      caller: (principal) => this.callerFor(spec.id, principal),
     });
   }
 
@@ -207,10 +207,10 @@ export class FederationRegistry implements FederationView {
     return [...this.runtimes].map(([virtualServerId, runtime]) => ({ virtualServerId, sessions: runtime.sessionCount }));
   }
 
-  /** An enabled virtual server's router, its lazy upstreams connected first (the admin playground). */
-  async routerFor(serverId: string): Promise<VirtualServerRouter | undefined> {
+  /** An enabled virtual server's runtime, its lazy upstreams connected first (the console playground). */
+  async runtimeFor(serverId: string): Promise<VirtualServerRuntime | undefined> {
     await this.connectUpstreamsOf(serverId);
-    return this.runtimes.get(serverId)?.router;
+    return this.runtimes.get(serverId);
   }
 
   /** What an access explanation reads: the server's routing table (disabled servers too) and the policy snapshot. */

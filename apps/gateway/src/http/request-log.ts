@@ -14,10 +14,10 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * The request line, also written by the MCP fast lane for what it answers itself; its
- * lines carry `lane: "fast"`, so an operator can tell which path served a request.
+ * The request line, also written by the MCP entry for what it serves; its lines carry
+ * `lane`: `lean` or `sdk`, so an operator can tell which adapter served a request.
  */
-export function logRequest(logger: Logger, requestId: string, method: string, path: string, status: number, started: number, lane?: 'fast'): void {
+export function logRequest(logger: Logger, requestId: string, method: string, path: string, status: number, started: number, lane?: 'lean' | 'sdk'): void {
   // (an undefined `lane` is left out of the line)
   logger.info({ requestId, method, path, status, ms: Math.round((performance.now() - started) * 10) / 10, lane }, 'request');
 }

@@ -2,7 +2,6 @@ import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/
 import type { FederationRegistry } from '../federation/registry.ts';
 import { bearerToken } from '../http/admin-auth.ts';
 import { type BearerVerifier, bearerChallenge } from '../oauth/bearer.ts';
-import { authenticateApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { rpcErrorResponse } from './errors.ts';
 import { anonymous, type Principal } from './principal.ts';
@@ -10,7 +9,7 @@ import type { VirtualServerRuntime } from './virtual-server-runtime.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A request header by lower-case name (null when absent): the Hono route and the fast lane read theirs differently. */
+/** A request header by lower-case name (null when absent). */
 export type HeaderReader = (name: string) => string | null;
 
 export interface Admitted {
@@ -32,8 +31,8 @@ export type Admit = (rawId: string, header: HeaderReader, url: string) => Promis
 /**
  * What every MCP endpoint checks first, in this order: Host and Origin (DNS-rebinding
  * protection), the virtual server (unknown or disabled → 404, never another server), then
- * the caller under the server's auth mode. One implementation for the Hono routes
- * (routes/mcp.ts) and the fast lane (fast-lane.ts), so the two can never disagree.
+ * the caller under the server's auth mode. Run once per request, by the MCP entry
+ * (entry.ts), for every endpoint; nothing on it reads the database.
  */
 export function createAdmission({ ctx, registry, allowedHosts, bearer }: AdmissionOptions): Admit {
   // Host values that passed the check: it parses each one as a URL, on every request.
@@ -61,7 +60,7 @@ export function createAdmission({ ctx, registry, allowedHosts, bearer }: Admissi
     const challenge = { 'WWW-Authenticate': 'Bearer' };
     const presented = bearerToken(header('authorization') ?? undefined);
     if (authMode === 'api-key') {
-      const token = presented ? await authenticateApiToken(ctx, presented) : undefined;
+      const token = presented ? registry.apiKeys.authenticate(presented) : undefined;
       // A key bound to a disabled or deleted user is dead with its user (checked in memory).
       if (!token || (token.userId && !registry.access.current.userActive(token.userId))) {
         return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);

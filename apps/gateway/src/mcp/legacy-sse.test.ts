@@ -5,6 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { type RunningGateway, startGateway } from '../server.ts';
 import { json } from '../testing/test-gateway.ts';
-import { anonymous } from './principal.ts';
+import { anonymous, type Principal } from './principal.ts';
 import { VirtualServerRuntime } from './virtual-server-runtime.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -240,18 +242,22 @@ describe('legacy HTTP+SSE transport', () => {
   });
 
   it('shares the session cap with /mcp sessions, sweeps idle ones and ends streams on close', async () => {
-    const options = { name: 'bounded', version: 'test', directory: gw.deps.registry.pool, table: runtime().router.routingTable };
+    const options = {
+      id: OPEN_ID,
+      name: 'bounded',
+      version: 'test',
+      logger: pino({ level: 'silent' }),
+      directory: gw.deps.registry.pool,
+      table: runtime().router.routingTable,
+      caller: (principal: Principal) => ({ principal, userEmail: () => null }),
+    };
     const bounded = new VirtualServerRuntime({ ...options, maxSessions: 2, sessionIdleMs: 300 });
     const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
-    const init = await bounded.fetch(
-      new Request('http://localhost/mcp', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify(initialize),
-      }),
-      anonymous,
-    );
-    expect(init.status).toBe(200);
+    const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+    const request = () => new Request('http://localhost/mcp', { method: 'POST', headers, body: JSON.stringify(initialize) });
+    const post = { method: 'POST', header: (name: string) => headers.get(name), text: JSON.stringify(initialize), parsed: initialize, plain: true };
+    const init = await bounded.serve(post, anonymous, new ServerResponse(new IncomingMessage(new Socket())), request);
+    expect(init !== 'answered' && init.status).toBe(200);
     const sse = await bounded.openSse(anonymous, '/messages');
     expect(sse.status).toBe(200);
     const refused = await bounded.openSse(anonymous, '/messages');

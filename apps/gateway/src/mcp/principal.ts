@@ -4,7 +4,7 @@ import type { AuthInfo } from '@modelcontextprotocol/server';
 export interface Principal {
   /** Stable identity for binding sessions: a session only ever serves the principal that opened it. */
   key: string;
-  kind: 'anonymous' | 'api-token' | 'oauth';
+  kind: 'anonymous' | 'api-token' | 'oauth' | 'console';
   userId: string | null;
   clientId: string | null;
 }

@@ -1,23 +1,24 @@
 /**
  * How a VirtualServerRuntime is set up: what it federates, its session limits, and how it
- * learns each caller's visibility and audit recorder.
+ * learns each caller's context and records their calls.
  */
-import type { UpstreamDirectory, VirtualServerRouter, Visibility } from '@switchboard/core/federation/router';
+import type { UpstreamDirectory } from '@switchboard/core/federation/router';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
-import type { CallAuditor } from './call-audit.ts';
+import type { Logger } from 'pino';
+import type { CallerContext } from '../pipeline/call.ts';
+import type { PipelineOptions } from '../pipeline/pipeline.ts';
 import type { Principal } from './principal.ts';
 
-/** What a caller may see (policy) and where their calls are recorded (audit). */
-export interface Caller {
-  visibility?: Visibility;
-  audit?: CallAuditor;
-}
-
 export interface RuntimeOptions {
+  /** The virtual server's id (audit records name it). */
+  id: string;
   name: string;
   version: string;
+  logger: Logger;
   directory: UpstreamDirectory;
   table: RoutingTable;
+  /** Where calls are recorded; absent = not audited. */
+  audit?: PipelineOptions['audit'];
   /** Runs before each request: connects lazy upstreams so their names are routable. */
   prepare?: () => Promise<void>;
   /** Legacy (2025-era) sessions idle longer than this are closed. */
@@ -26,6 +27,6 @@ export interface RuntimeOptions {
   maxSessions?: number;
   /** Interval of keep-alive comments on SSE streams. */
   sseKeepAliveMs?: number;
-  /** Per principal: their (live) visibility and audit recorder; absent = everything visible, nothing recorded. */
-  caller?: (principal: Principal, router: VirtualServerRouter) => Caller;
+  /** Per principal: who they are to the pipeline (their live visibility, their e-mail for the audit trail). */
+  caller: (principal: Principal) => CallerContext;
 }

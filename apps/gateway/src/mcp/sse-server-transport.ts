@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AuthInfo,
-  DEFAULT_MAX_REQUEST_BODY_SIZE,
   isJsonContentType,
   type JSONRPCMessage,
   parseJSONRPCMessage,
   type Transport,
 } from '@modelcontextprotocol/server';
 import { rpcErrorResponse } from './errors.ts';
-import { readMcpBody } from './request-body.ts';
 
 export interface SseServerTransportOptions {
   /** Path the client POSTs its messages to; `?sessionId=…` is appended. */
   messagesPath: string;
   /** Interval of `: keepalive` comments (keeps proxies from timing out idle streams); 0 = off. */
   keepAliveMs?: number;
-  maxBodyBytes?: number;
   /** A client that stops reading while this much is queued for it is disconnected. */
   maxBufferedBytes?: number;
 }
@@ -98,23 +95,16 @@ export class SseServerTransport implements Transport {
   }
 
   /**
-   * One POST of the session: JSON-RPC message(s) in, 202 out; the answers travel on the
-   * stream. Client mistakes are 4xx JSON-RPC errors, never a 500.
+   * One POST of the session, its body read and parsed by the entry: JSON-RPC message(s) in,
+   * 202 out; the answers travel on the stream. Client mistakes are 4xx JSON-RPC errors, never a 500.
    */
-  async handlePost(request: Request, authInfo?: AuthInfo): Promise<Response> {
+  handlePost(body: { contentType: string | null; parsed: unknown }, authInfo?: AuthInfo): Response {
     if (this.closed) return rpcErrorResponse(404, -32001, 'Session not found');
-    if (!isJsonContentType(request.headers.get('content-type'))) {
+    if (!isJsonContentType(body.contentType)) {
       return rpcErrorResponse(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
-    const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_SIZE;
-    const body = await readMcpBody(request, limit);
-    if (body instanceof Response) return body;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return rpcErrorResponse(400, -32700, 'Parse error: the body is not valid JSON');
-    }
+    const { parsed } = body;
+    if (parsed === undefined) return rpcErrorResponse(400, -32700, 'Parse error: the body is not valid JSON');
     let messages: JSONRPCMessage[];
     try {
       const list = Array.isArray(parsed) ? parsed : [parsed];
@@ -123,7 +113,7 @@ export class SseServerTransport implements Transport {
     } catch {
       return rpcErrorResponse(400, -32600, 'Invalid Request: not a JSON-RPC message');
     }
-    for (const message of messages) this.onmessage?.(message, { authInfo, request });
+    for (const message of messages) this.onmessage?.(message, { authInfo });
     return new Response(null, { status: 202 });
   }
 

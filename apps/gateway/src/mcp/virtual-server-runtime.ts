@@ -1,61 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
+  classifyInboundRequest,
   createMcpHandler,
   isInitializeRequest,
-  isLegacyRequest,
   type McpHttpHandler,
   type Server,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { VirtualServerRouter, type Visibility } from '@switchboard/core/federation/router';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
-import type { FastPost } from './fast-call.ts';
-import { type FastPathOutcome, tryFastToolCall } from './fast-path.ts';
-import { isModernToolCall, type ModernFastOutcome, tryModernFastToolCall } from './modern-fast-path.ts';
-import { readMcpBody } from './request-body.ts';
+import type { CallerContext, CallHandler } from '../pipeline/call.ts';
+import { createCallPipeline } from '../pipeline/pipeline.ts';
 import { createGatewayServer } from './gateway-server.ts';
+import { serveLegacyLean } from './lean/legacy-call.ts';
+import { serveModernLean } from './lean/modern-call.ts';
 import { ALL_LISTS, announceChanges, type ListChanges, notifyAccessChanges, tableChanges } from './list-changes.ts';
 import type { LogLevel } from './logging.ts';
+import type { McpPost } from './mcp-post.ts';
 import { type Principal, principalOf, toAuthInfo } from './principal.ts';
 import { SseServerTransport } from './sse-server-transport.ts';
 import { rpcErrorResponse } from './errors.ts';
-import type { Caller, RuntimeOptions } from './runtime-options.ts';
+import type { RuntimeOptions } from './runtime-options.ts';
 
 /** A 2025-era session: Streamable HTTP (`/mcp`) or the old HTTP+SSE transport (`/sse`). */
 type LegacySession = {
+  id: string;
   server: Server;
   principal: Principal;
-  caller: Caller;
+  caller: CallerContext;
   subscriptions: Set<string>;
   state: { logLevel?: LogLevel };
-  fastCalls: Map<string | number, AbortController>;
+  leanCalls: Map<string | number, AbortController>;
   lastSeen: number;
 } & ({ kind: 'streamable'; transport: WebStandardStreamableHTTPServerTransport } | { kind: 'sse'; transport: SseServerTransport });
 
-/** A fast path tried: on a 2025-era session (its fallback is that session's transport) or a 2026-07-28 request. */
-type FastAttempt =
-  | { session: LegacySession & { kind: 'streamable' }; outcome: FastPathOutcome }
-  | { session?: undefined; outcome: ModernFastOutcome };
-
-/** The fast paths' view of a request served through Hono (its body read straight from the socket). */
-const postOf = (request: Request, outgoing: ServerResponse): FastPost => ({
-  header: (name) => request.headers.get(name),
-  body: () => readMcpBody(request, undefined, outgoing.req),
-});
-
 const sessionNotFound = () => rpcErrorResponse(404, -32001, 'Session not found');
 const tooManySessions = () => rpcErrorResponse(503, -32000, 'Too many open sessions on this virtual server; try again later');
+
+/** What `serve` did: answered on the Node response itself, or the answer for the entry to write. */
+export type Served = Response | 'answered';
 
 /**
  * One virtual server's MCP endpoint. One URL serves both protocol eras: 2026-07-28
  * requests (stateless, per-request envelope) go to the SDK's strict handler; 2025-era
  * traffic (initialize, `Mcp-Session-Id`, GET stream, DELETE) to sessions, each bound to
- * the principal that opened it.
+ * the principal that opened it. Hot `tools/call`s of either era take the lean adapter
+ * (mcp/lean/); both adapters call the same pipeline.
  */
 export class VirtualServerRuntime {
   readonly router: VirtualServerRouter;
+  /** tools/call, resources/read and prompts/get of every caller: see pipeline/pipeline.ts. */
+  readonly call: CallHandler;
   private readonly modern: McpHttpHandler;
   private readonly sessions = new Map<string, LegacySession>();
   private readonly sweeper: NodeJS.Timeout;
@@ -64,6 +60,7 @@ export class VirtualServerRuntime {
 
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
+    this.call = createCallPipeline({ virtualServerId: options.id, router: () => this.router, logger: options.logger, audit: options.audit });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });
     // Sweep at half the idle limit (at most every minute): a session outlives it by < 50 %.
@@ -72,14 +69,15 @@ export class VirtualServerRuntime {
     this.sweeper.unref();
   }
 
-  private callerOf(principal: Principal): Caller {
-    return this.options.caller?.(principal, this.router) ?? {};
+  /** A caller's context on this server: their live visibility, as the registry knows it. */
+  callerOf(principal: Principal): CallerContext {
+    return this.options.caller(principal);
   }
 
-  private newServer(caller: Caller, session?: { subscriptions: Set<string>; state: { logLevel?: LogLevel } }): Server {
+  private newServer(caller: CallerContext, session?: { subscriptions: Set<string>; state: { logLevel?: LogLevel } }): Server {
     return createGatewayServer({
-      visibility: caller.visibility,
-      audit: caller.audit,
+      caller,
+      call: this.call,
       sessionState: session?.state,
       ...this.serverInfo,
       router: () => this.router,
@@ -98,75 +96,40 @@ export class VirtualServerRuntime {
   }
 
   /**
-   * A POST the fast lane (fast-lane.ts) has read and admitted: true when a fast path
-   * answered it; false leaves it to the Hono route, which serves it in full.
+   * A request to `/mcp`, admitted and read by the entry: a hot `tools/call` on the lean
+   * adapter of its era, everything else on the SDK's (built from the same body).
    */
-  async serveFast(post: FastPost, principal: Principal, outgoing: ServerResponse): Promise<boolean> {
-    const attempt = await this.fast(post, 'POST', principal, outgoing);
-    return attempt?.outcome.handled === true;
-  }
-
-  /** The fast path this request may take (a `tools/call` on an open session, or a 2026-07-28 one), tried. */
-  private async fast(post: FastPost, method: string, principal: Principal, outgoing: ServerResponse): Promise<FastAttempt | undefined> {
+  async serve(post: McpPost, principal: Principal, res: ServerResponse, request: () => Request): Promise<Served> {
     const sessionId = post.header('mcp-session-id');
-    if (method === 'POST' && sessionId) {
-      const session = this.sessions.get(sessionId);
-      if (session?.kind !== 'streamable' || session.principal.key !== principal.key) return undefined;
-      session.lastSeen = Date.now();
-      await this.options.prepare?.();
-      const fast = { id: sessionId, server: session.server, state: session.state, calls: session.fastCalls };
-      return { session, outcome: await tryFastToolCall(post, outgoing, fast, this.router, session.caller.visibility, session.caller.audit) };
-    }
-    if (!isModernToolCall(method, post.header)) return undefined;
-    await this.options.prepare?.();
-    const caller = this.callerOf(principal);
-    return { outcome: await tryModernFastToolCall(post, outgoing, this.router, this.serverInfo, caller.visibility, caller.audit) };
-  }
-
-  /**
-   * @param outgoing the Node response, when serving over a real socket: enables the fast
-   * paths for `tools/call` (fast-path.ts, modern-fast-path.ts).
-   */
-  async fetch(request: Request, principal: Principal, outgoing?: ServerResponse): Promise<Response> {
-    const attempt = outgoing && (await this.fast(postOf(request, outgoing), request.method, principal, outgoing));
-    if (attempt) {
-      const { outcome } = attempt;
-      if (outcome.handled) return RESPONSE_ALREADY_SENT;
-      if ('response' in outcome) return outcome.response;
-      const authInfo = toAuthInfo(principal);
-      if (attempt.session) {
-        if ('parsedBody' in outcome) return attempt.session.transport.handleRequest(request, { parsedBody: outcome.parsedBody, authInfo });
-      } else if ('body' in outcome) {
-        // the body is read: hand the SDK what it holds (a body that is not JSON as it came)
-        if (outcome.parsed !== undefined) return this.modern.fetch(request, { authInfo, parsedBody: outcome.parsed });
-        return this.modern.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body: outcome.body }), { authInfo });
-      }
-    }
-    if (request.method === 'POST' && !(await isLegacyRequest(request))) {
-      return this.modern.fetch(request, { authInfo: toAuthInfo(principal) });
-    }
-    return this.legacy(request, principal);
-  }
-
-  private async legacy(request: Request, principal: Principal): Promise<Response> {
-    const sessionId = request.headers.get('mcp-session-id');
     if (sessionId) {
       const session = this.sessions.get(sessionId);
       // A session id is not a credential: presented by anyone else, it does not exist.
       if (session?.kind !== 'streamable' || session.principal.key !== principal.key) return sessionNotFound();
       session.lastSeen = Date.now();
-      return session.transport.handleRequest(request, { authInfo: toAuthInfo(principal) });
+      if (post.method === 'POST') {
+        await this.options.prepare?.();
+        if (await serveLegacyLean(post, res, session, this.call)) return 'answered';
+      }
+      return session.transport.handleRequest(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
     }
-    if (request.method !== 'POST') return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.clone().text());
-    } catch {
-      return rpcErrorResponse(400, -32700, 'Parse error: the body is not valid JSON');
+    if (post.method !== 'POST') return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    if (post.parsed === undefined) return this.modern.fetch(request(), { authInfo: toAuthInfo(principal) });
+    const route = classifyInboundRequest({
+      httpMethod: 'POST',
+      protocolVersionHeader: post.header('mcp-protocol-version') ?? undefined,
+      mcpMethodHeader: post.header('mcp-method') ?? undefined,
+      mcpNameHeader: post.header('mcp-name') ?? undefined,
+      body: post.parsed,
+    });
+    if (route.kind !== 'legacy') {
+      await this.options.prepare?.();
+      if (route.kind === 'modern' && (await serveModernLean(post, res, this.callerOf(principal), this.call, this.serverInfo))) return 'answered';
+      // the SDK's strict handler owns every other 2026-07-28 answer, its refusals included
+      return this.modern.fetch(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
     }
-    if (!isInitializeRequest(body)) return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    if (!isInitializeRequest(post.parsed)) return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     if (this.atCapacity()) return tooManySessions();
-    return this.openSession(request, body, principal);
+    return this.openSession(request(), post.parsed, principal);
   }
 
   /** What every 2025-era session starts with, whatever its transport: its caller and its own Server. */
@@ -175,7 +138,7 @@ export class VirtualServerRuntime {
     const state: { logLevel?: LogLevel } = {};
     const caller = this.callerOf(principal);
     const server = this.newServer(caller, { subscriptions, state });
-    return { server, principal, caller, subscriptions, state, fastCalls: new Map<string | number, AbortController>(), lastSeen: Date.now() };
+    return { server, principal, caller, subscriptions, state, leanCalls: new Map<string | number, AbortController>(), lastSeen: Date.now() };
   }
 
   private async openSession(request: Request, body: unknown, principal: Principal): Promise<Response> {
@@ -184,7 +147,7 @@ export class VirtualServerRuntime {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { ...basis, kind: 'streamable', transport, lastSeen: Date.now() });
+        this.sessions.set(id, { ...basis, id, kind: 'streamable', transport, lastSeen: Date.now() });
       },
       onsessionclosed: (id) => this.forget(id),
     });
@@ -217,19 +180,19 @@ export class VirtualServerRuntime {
     const { server } = basis;
     const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
     const id = transport.sessionId;
-    this.sessions.set(id, { ...basis, kind: 'sse', transport });
+    this.sessions.set(id, { ...basis, id, kind: 'sse', transport });
     server.onclose = () => this.forget(id);
     await server.connect(transport);
     return transport.response;
   }
 
   /** POST `/messages?sessionId=…`: a message for an SSE session of the same principal. */
-  async postSse(request: Request, sessionId: string, principal: Principal): Promise<Response> {
+  postSse(body: { contentType: string | null; parsed: unknown }, sessionId: string, principal: Principal): Response {
     const session = this.sessions.get(sessionId);
     // As on /mcp, a session id presented by another principal does not exist.
     if (session?.kind !== 'sse' || session.principal.key !== principal.key) return sessionNotFound();
     session.lastSeen = Date.now();
-    return session.transport.handlePost(request, toAuthInfo(principal));
+    return session.transport.handlePost(body, toAuthInfo(principal));
   }
 
   private closeIdleSessions() {

@@ -20,15 +20,11 @@ export interface BearerFailure {
  * audience must be this server's URL, so a sibling server's token is refused.
  */
 export class BearerVerifier {
-  /**
-   * The in-memory view of users (the policy snapshot), so a disabled user is refused
-   * without a database read; set once the registry exists.
-   */
-  knownUser: (userId: string) => { disabled: boolean } | undefined = () => undefined;
-
   constructor(
     private readonly oauth: OAuthContext,
     private readonly external?: { keys: JWTVerifyGetKey; resolveUser: (claims: JWTPayload) => Promise<string | undefined> },
+    /** The in-memory view of users (the policy snapshot), so a disabled user is refused without a database read. */
+    private readonly knownUser: (userId: string) => { disabled: boolean } | undefined = () => undefined,
   ) {}
 
   private readonly verified = new VerifiedTokenCache();

@@ -18,6 +18,10 @@ export interface OAuthRuntime {
 export interface OAuthSetupOptions {
   /** Tests fetch CIMD documents from a local https server; production never sets this. */
   cimdFetch?: SafeFetchOptions;
+  /** A login created or changed people (OIDC first login, role mapping): the live access state reloads. */
+  onUsersChanged?: () => void;
+  /** The in-memory view of a person (disabled or deleted: their tokens stop working). */
+  knownUser?: (userId: string) => { disabled: boolean } | undefined;
 }
 
 export async function createOAuth(
@@ -41,7 +45,8 @@ export async function createOAuth(
     issuer: ctx.publicUrl,
     clientLookup: { cimdFetch: options.cimdFetch },
     logger: logger.child({ component: 'oauth' }),
+    onUsersChanged: options.onUsersChanged,
   };
   const external = config.oauth.externalIssuer ? await externalIssuerVerifier(ctx, config.oauth.externalIssuer) : undefined;
-  return { context, verifier: new BearerVerifier(context, external), stop: () => keys.stop() };
+  return { context, verifier: new BearerVerifier(context, external, options.knownUser), stop: () => keys.stop() };
 }

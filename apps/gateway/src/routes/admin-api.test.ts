@@ -29,7 +29,7 @@ describe.each(backends)('admin API on %s', (backend) => {
 
   it('401 with an unknown token, and a token in the query string is not accepted', async () => {
     expect((await gw.api('GET', '/api/v1/upstreams', undefined, 'sb_notarealtokennotarealtokennotarealtokenxxx')).status).toBe(401);
-    const res = await gw.app.request(`/api/v1/upstreams?access_token=${gw.adminToken}`);
+    const res = await gw.fetch(`/api/v1/upstreams?access_token=${gw.adminToken}`);
     expect(res.status).toBe(401);
   });
 

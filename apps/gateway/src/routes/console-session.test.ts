@@ -21,7 +21,7 @@ describe.each(backends)('console session on %s', (backend) => {
     if (opts.cookie) headers.cookie = `${COOKIE}=${opts.cookie}`;
     if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    return gw.app.request(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    return gw.fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   };
 
   async function signIn(credentials = ADMIN) {
@@ -66,7 +66,7 @@ describe.each(backends)('console session on %s', (backend) => {
   });
 
   it('ignores a sign-in posted by a cross-site form (not JSON), so no login CSRF', async () => {
-    const res = await gw.app.request('/api/v1/session', {
+    const res = await gw.fetch('/api/v1/session', {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify(ADMIN),
@@ -99,7 +99,7 @@ describe.each(backends)('console session on %s', (backend) => {
 
   it('keeps bearer tokens working unchanged, and a bearer header wins over a cookie', async () => {
     expect((await gw.api('GET', '/api/v1/roles')).status).toBe(200);
-    const res = await gw.app.request('/api/v1/roles', {
+    const res = await gw.fetch('/api/v1/roles', {
       headers: { authorization: 'Bearer sb_unknownunknownunknownunknownunknown', cookie: `${COOKIE}=whatever` },
     });
     expect(res.status).toBe(401);
@@ -127,7 +127,7 @@ describe.each(backends)('console session on %s', (backend) => {
   });
 
   it('is described in the OpenAPI document as needing no credential, like the playground and sessions routes beside it', async () => {
-    const doc = await json(gw.app.request('/api/v1/openapi.json'));
+    const doc = await json(gw.fetch('/api/v1/openapi.json'));
     expect(doc.paths['/session'].post.security).toEqual([]);
     expect(doc.paths['/session/providers'].get.security).toEqual([]);
     expect(Object.keys(doc.paths)).toEqual(
@@ -156,7 +156,7 @@ describe('console cookie over plain http', () => {
   afterAll(() => gw.close());
 
   it('drops the __Host- prefix and Secure, which http cannot carry', async () => {
-    const res = await gw.app.request('/api/v1/session', {
+    const res = await gw.fetch('/api/v1/session', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(ADMIN),
@@ -165,7 +165,7 @@ describe('console cookie over plain http', () => {
     expect(setCookie).toMatch(/^switchboard_console=/);
     expect(setCookie).not.toMatch(/Secure/i);
     const cookie = setCookie.match(/^switchboard_console=([^;]+)/)?.[1];
-    const me = await json(gw.app.request('/api/v1/session', { headers: { cookie: `switchboard_console=${cookie}` } }));
+    const me = await json(gw.fetch('/api/v1/session', { headers: { cookie: `switchboard_console=${cookie}` } }));
     expect(me.user.email).toBe(ADMIN.email);
   });
 });

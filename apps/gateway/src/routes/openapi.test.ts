@@ -10,7 +10,7 @@ describe('OpenAPI document', () => {
   afterAll(() => gw.close());
 
   it('is public, valid OpenAPI 3.1, and describes every resource', async () => {
-    const res = await gw.app.request('/api/v1/openapi.json');
+    const res = await gw.fetch('/api/v1/openapi.json');
     expect(res.status).toBe(200);
     const doc = await json(res);
     const result = await new Validator().validate(doc);

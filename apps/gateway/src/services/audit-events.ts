@@ -15,6 +15,7 @@ export const toAuditDto = (row: AuditRow): AuditEvent => ({
   userId: row.userId,
   userEmail: row.userEmail,
   clientId: row.clientId,
+  actor: row.actor,
   virtualServerId: row.virtualServerId,
   kind: row.kind,
   exposedName: row.exposedName,

@@ -10,6 +10,7 @@ const CSV_COLUMNS = [
   'userId',
   'userEmail',
   'clientId',
+  'actor',
   'virtualServerId',
   'kind',
   'exposedName',

@@ -1,9 +1,9 @@
 import type { KeyRing } from '@switchboard/auth/secret-box';
-import type { VirtualServerRouter } from '@switchboard/core/federation/router';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
 import type { PolicySnapshot } from '@switchboard/core/policy/policy-snapshot';
 import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
 import type { Database, Executor } from '@switchboard/db/client';
+import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 
 /** The live federation, as services see it (set once the registry exists). */
 export interface FederationView {
@@ -12,8 +12,8 @@ export interface FederationView {
   refresh(upstreamId: string): Promise<Catalog>;
   /** Replaces the upstream's connection with a fresh one (a stuck process is restarted). */
   restart(upstreamId: string): Promise<UpstreamStatus | undefined>;
-  /** An enabled virtual server's router with its upstreams connected; undefined when not running. */
-  routerFor?(serverId: string): Promise<VirtualServerRouter | undefined>;
+  /** An enabled virtual server's runtime with its upstreams connected; undefined when not running. */
+  runtimeFor?(serverId: string): Promise<VirtualServerRuntime | undefined>;
   /** Open MCP sessions per running virtual server, in this process. */
   openSessions?(): Array<{ virtualServerId: string; sessions: number }>;
   /** A virtual server's routing table (enabled or not) and the live policy snapshot; undefined when unknown. */

@@ -1,39 +1,55 @@
 import type { PlaygroundCall, PlaygroundCallResult, PlaygroundTool } from '@switchboard/core/contracts/playground';
-import { RoutingError, type VirtualServerRouter } from '@switchboard/core/federation/router';
-import { UpstreamError } from '@switchboard/core/upstream/types';
-import { auditEvents, virtualServers } from '@switchboard/db/schema';
-import { eq } from 'drizzle-orm';
-import { auditPayload } from '../audit/payload.ts';
+import { users, virtualServers } from '@switchboard/db/schema';
+import { eq, or } from 'drizzle-orm';
 import { AppError, notFound } from '../errors.ts';
+import type { Principal } from '../mcp/principal.ts';
+import type { CallerContext } from '../pipeline/call.ts';
+import { CallFailure } from '../pipeline/errors.ts';
+import { outcomeOf } from '../pipeline/outcome.ts';
+import { modernProjection } from '../pipeline/project.ts';
 import type { ServiceContext } from './context.ts';
 
-/** The administrator trying a tool; recorded in the audit trail like any other caller. */
+/** Who is at the console: a signed-in person, or an admin API token (maybe bound to a person). */
 export interface PlaygroundCaller {
   userId: string | null;
-  userEmail: string | null;
+  /** How the audit trail names the one at the console when they act as someone else. */
+  label: string;
 }
 
 /** The client id playground calls carry in the audit trail. */
 export const PLAYGROUND_CLIENT_ID = 'switchboard-console';
 
-async function routerOf(ctx: ServiceContext, serverId: string) {
-  const [server] = await ctx.db
-    .select({ enabled: virtualServers.enabled, auditPayloads: virtualServers.auditPayloads })
-    .from(virtualServers)
-    .where(eq(virtualServers.id, serverId));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function runtimeOf(ctx: ServiceContext, serverId: string) {
+  const [server] = await ctx.db.select({ enabled: virtualServers.enabled }).from(virtualServers).where(eq(virtualServers.id, serverId));
   if (!server) throw notFound('virtual server', serverId);
   if (!server.enabled) throw new AppError(409, 'server_disabled', 'this virtual server is disabled; enable it to try its tools');
-  const router = await ctx.federation?.routerFor?.(serverId);
-  if (!router) throw new AppError(503, 'not_running', 'this virtual server is not running in this gateway process');
-  return { router, auditPayloads: server.auditPayloads };
+  const runtime = await ctx.federation?.runtimeFor?.(serverId);
+  if (!runtime) throw new AppError(503, 'not_running', 'this virtual server is not running in this gateway process');
+  return runtime;
+}
+
+/** The person the playground acts as: the one at the console, or (`asUser`) the person named. */
+async function principalFor(ctx: ServiceContext, caller: PlaygroundCaller, asUser: string | undefined): Promise<{ principal: Principal; actor?: string }> {
+  if (asUser === undefined) {
+    return { principal: { key: `console:${caller.userId ?? 'token'}`, kind: 'console', userId: caller.userId, clientId: PLAYGROUND_CLIENT_ID } };
+  }
+  const match = UUID.test(asUser) ? or(eq(users.id, asUser), eq(users.email, asUser)) : eq(users.email, asUser);
+  const [user] = await ctx.db.select({ id: users.id }).from(users).where(match);
+  if (!user) throw new AppError(404, 'unknown_user', `no user "${asUser}"`);
+  return { principal: { key: `console-as:${user.id}`, kind: 'console', userId: user.id, clientId: PLAYGROUND_CLIENT_ID }, actor: caller.label };
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
 
-/** Every tool the virtual server exposes, as a client would list it (access policy not applied). */
-export async function listPlaygroundTools(ctx: ServiceContext, serverId: string): Promise<PlaygroundTool[]> {
-  const { router } = await routerOf(ctx, serverId);
-  return [...router.routingTable.tools.entries()]
+/** The tools the person (see principalFor) would be listed by an MCP client: their access policy applies. */
+export async function listPlaygroundTools(ctx: ServiceContext, serverId: string, caller: PlaygroundCaller, asUser?: string): Promise<PlaygroundTool[]> {
+  const runtime = await runtimeOf(ctx, serverId);
+  const { principal } = await principalFor(ctx, caller, asUser);
+  const visible = runtime.callerOf(principal).visibility;
+  return [...runtime.router.routingTable.tools.entries()]
+    .filter(([, route]) => visible?.tool(route.upstreamName, route.name) ?? true)
     .map(([name, route]) => ({
       name,
       title: text(route.tool.title),
@@ -45,59 +61,37 @@ export async function listPlaygroundTools(ctx: ServiceContext, serverId: string)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function failure(error: unknown): Pick<PlaygroundCallResult, 'outcome' | 'error'> {
-  if (error instanceof UpstreamError) {
-    const outcome = error.code === 'upstream_timeout' ? 'timeout' : 'upstream_failure';
-    return { outcome, error: { code: error.code, message: error.message } };
+/**
+ * Calls one tool as a client of the virtual server would: through its call pipeline, as
+ * the person at the console (or the person an administrator chose), so their access
+ * policy applies and the audit trail records it like any MCP call (with the
+ * administrator as `actor` when acting as someone else). A refusal, a tool error and an
+ * unreachable upstream are answers, not failures.
+ */
+export async function callPlaygroundTool(ctx: ServiceContext, serverId: string, call: PlaygroundCall, caller: PlaygroundCaller): Promise<PlaygroundCallResult> {
+  const runtime = await runtimeOf(ctx, serverId);
+  const { principal, actor } = await principalFor(ctx, caller, call.asUser);
+  const person: CallerContext = { ...runtime.callerOf(principal), actor };
+  const started = performance.now();
+  const durationMs = () => Math.round(performance.now() - started);
+  try {
+    const result = await runtime.call({
+      kind: 'tool',
+      name: call.name,
+      params: { name: call.name, arguments: call.arguments ?? {} },
+      era: 'modern',
+      caller: person,
+      downstream: { logThreshold: 'none', inputRequired: 'refuse', project: modernProjection, hooks: {}, timeoutMs: call.timeoutMs },
+    });
+    return { outcome: outcomeOf('tool', result), durationMs: durationMs(), result, error: null };
+  } catch (error) {
+    if (!(error instanceof CallFailure)) throw error;
+    const message = error.outcome === 'denied' ? deniedMessage(call.name, principal.userId, actor) : error.message;
+    return { outcome: error.outcome, durationMs: durationMs(), result: null, error: { code: error.errorCode, message } };
   }
-  throw error;
 }
 
-/**
- * Calls one tool through the virtual server's router as the administrator, and records
- * the call in the audit trail at once (with arguments and result only on servers that
- * store payloads, redacted like every other call's). A tool that
- * reports an error (`isError`) and an unreachable upstream are answers, not failures.
- */
-export async function callPlaygroundTool(
-  ctx: ServiceContext,
-  serverId: string,
-  call: PlaygroundCall,
-  caller: PlaygroundCaller,
-): Promise<PlaygroundCallResult> {
-  const { router, auditPayloads } = await routerOf(ctx, serverId);
-  let route: ReturnType<VirtualServerRouter['toolRoute']>;
-  try {
-    route = router.toolRoute(call.name);
-  } catch (error) {
-    if (error instanceof RoutingError) throw new AppError(404, 'unknown_tool', `this virtual server has no tool named "${call.name}"`);
-    throw error;
-  }
-  const occurredAt = new Date();
-  const started = performance.now();
-  let outcome: PlaygroundCallResult;
-  try {
-    const result = await router.callTool({ name: call.name, arguments: call.arguments ?? {} }, { timeoutMs: call.timeoutMs });
-    outcome = { outcome: result.isError === true ? 'tool_error' : 'ok', durationMs: 0, result, error: null };
-  } catch (error) {
-    outcome = { ...failure(error), durationMs: 0, result: null };
-  }
-  outcome.durationMs = Math.round(performance.now() - started);
-  await ctx.db.insert(auditEvents).values({
-    occurredAt,
-    userId: caller.userId,
-    userEmail: caller.userEmail,
-    clientId: PLAYGROUND_CLIENT_ID,
-    virtualServerId: serverId,
-    kind: 'tool',
-    exposedName: call.name,
-    upstreamName: route.upstreamName,
-    upstreamItem: route.name,
-    outcome: outcome.outcome,
-    durationMs: outcome.durationMs,
-    errorCode: outcome.error?.code ?? null,
-    arguments: auditPayloads ? auditPayload(call.arguments ?? {}) : null,
-    result: auditPayloads && outcome.result ? auditPayload(outcome.result) : null,
-  });
-  return outcome;
+function deniedMessage(name: string, userId: string | null, actor: string | undefined): string {
+  const who = actor ? 'this person has' : userId ? 'you have' : 'this token acts for no person and has';
+  return `${who} no access to "${name}" on this virtual server (or it does not exist); an MCP client would be told it is unknown`;
 }

@@ -1,19 +1,20 @@
-import { generateSecretKey, KeyRing } from '@switchboard/auth/secret-box';
+import { randomBytes } from 'node:crypto';
+import { generateApiToken } from '@switchboard/auth/api-token';
 import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import { type Backend, openTestDatabase } from '@switchboard/db/testing/test-database';
 import { pino } from 'pino';
-import { createApp } from '../app.ts';
-import { AuditWriter } from '../audit/audit-writer.ts';
+import type { AuditWriter } from '../audit/audit-writer.ts';
 import { loadConfig } from '../config.ts';
-import { FederationRegistry } from '../federation/registry.ts';
-import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from '../oauth/setup.ts';
-import type { Deps } from '../deps.ts';
-import { createApiToken } from '../services/api-tokens.ts';
+import type { FederationRegistry } from '../federation/registry.ts';
+import type { OAuthRuntime, OAuthSetupOptions } from '../oauth/setup.ts';
+import { startGateway } from '../server.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { socketFetch } from './socket-fetch.ts';
 
 export interface TestGateway {
-  app: ReturnType<typeof createApp>;
+  /** Where the gateway listens (loopback, a free port). */
+  url: string;
   ctx: ServiceContext;
   database: DatabaseHandle;
   registry: FederationRegistry;
@@ -21,61 +22,55 @@ export interface TestGateway {
   audit: AuditWriter;
   adminToken: string;
   oauth: OAuthRuntime;
-  /** `app.request` as a socket would deliver it: with the Host header of the URL. */
+  /** A request over the real socket, with the Host header of the URL (the gateway's public URL by default). */
   fetch(url: string, init?: RequestInit): Promise<Response>;
-  /** `app.request` with the admin token and JSON encoding. */
+  /** A request with the admin token and JSON encoding. */
   api(method: string, path: string, body?: unknown, token?: string | null): Promise<Response>;
   close(): Promise<void>;
 }
 
-/** The real app on a real, migrated database (PGlite or Postgres), called in-process. */
+/**
+ * The real gateway, started by the function production starts it with (startGateway: the
+ * one composition root, the one request listener) on a real, migrated database (PGlite or
+ * Postgres) and a free loopback port. Requests go over the socket, so MCP requests reach
+ * the entry, the lean adapters and the SDK's exactly as in production.
+ */
 export async function createTestGateway(backend: Backend, env: Record<string, string> = {}, oauthOptions: OAuthSetupOptions = {}): Promise<TestGateway> {
   const database = await openTestDatabase(backend);
-  const config = loadConfig({ SWITCHBOARD_DATA_DIR: '/nonexistent', SWITCHBOARD_CONSOLE_DIR: '/nonexistent', SWITCHBOARD_PUBLIC_URL: 'https://gw.example.com', ...env });
-  const logger = pino({ level: 'silent' });
-  const ctx: ServiceContext = {
-    db: database.db,
-    secrets: new KeyRing([generateSecretKey('test')]),
-    publicUrl: 'https://gw.example.com',
-  };
-  const audit = new AuditWriter({ db: database.db, logger });
-  const registry = new FederationRegistry({ ctx, logger, version: 'test', audit });
-  ctx.federation = registry;
-  await registry.reload();
-  const auditRetention = { stop: async () => {} };
-  const oauth = await createOAuth(ctx, config, logger, database, oauthOptions);
-  oauth.context.onUsersChanged = () => void registry.configChanged();
-  oauth.verifier.knownUser = (id) => registry.access.current.user(id);
-  const deps: Deps = { config, logger, database, ctx, bootstrap: { kind: 'existing-tokens' }, registry, audit, auditRetention, oauth };
-  const app = createApp(deps, { substitutionEnv: env });
-  const { token: adminToken } = await createApiToken(ctx, { name: 'test admin', scopes: ['admin'] });
+  const adminToken = generateApiToken().token;
+  const config = loadConfig({
+    SWITCHBOARD_DATA_DIR: '/nonexistent',
+    SWITCHBOARD_CONSOLE_DIR: '/nonexistent',
+    SWITCHBOARD_PUBLIC_URL: 'https://gw.example.com',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SWITCHBOARD_SECRET_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    SWITCHBOARD_ADMIN_TOKEN: adminToken,
+    ...env,
+  });
+  const gateway = await startGateway(config, pino({ level: 'silent' }), env, { database, oauth: { cimdFetch: oauthOptions.cimdFetch } });
+  const { deps } = gateway;
+  const fetch = socketFetch(gateway.url);
   return {
-    app,
-    ctx,
-    database,
+    url: gateway.url,
+    ctx: deps.ctx,
+    database: deps.database,
+    registry: deps.registry,
+    audit: deps.audit,
+    oauth: deps.oauth,
     adminToken,
-    fetch(url, init = {}) {
-      const headers = new Headers(init.headers);
-      if (!headers.has('host')) headers.set('host', new URL(url, 'http://localhost').host);
-      return Promise.resolve(app.request(url, { ...init, headers }));
-    },
+    fetch: (url, init) => fetch(new URL(url, deps.config.publicUrl).toString(), init),
     api(method, path, body, token = adminToken) {
       const headers: Record<string, string> = {};
       if (token) headers.authorization = `Bearer ${token}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
-      return Promise.resolve(
-        app.request(path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }),
-      );
+      return fetch(new URL(path, deps.config.publicUrl).toString(), {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
     },
-    registry,
-    audit,
-    oauth,
-    async close() {
-      oauth.stop();
-      await registry.close();
-      await audit.close();
-      await database.close();
-    },
+    close: () => gateway.stop(),
   };
 }
 

@@ -13,6 +13,8 @@ export const auditEventSchema = z
     userId: uuidSchema.nullable(),
     userEmail: z.string().nullable(),
     clientId: z.string().nullable(),
+    /** Who really made the call when it was made as someone else (an admin trying tools "as user X" in the console). */
+    actor: z.string().nullable(),
     virtualServerId: uuidSchema,
     kind: auditKindSchema,
     /** The name (or URI) the client used. */

@@ -87,23 +87,11 @@ export class VirtualServerRouter {
   }
 
   /**
-   * tools/call on a route the caller already resolved with toolRoute (the gateway's fast
-   * path does, for its audit and projection): `params` already carry the upstream's own name.
+   * One request to one upstream of this server, its params already as the upstream takes
+   * them: the gateway's call pipeline routes, checks policy and builds them first.
    */
-  forwardToolCall(route: ToolRoute, params: Record<string, unknown>, options: ForwardOptions) {
-    return this.upstream(route.upstreamId).request('tools/call', params, options);
-  }
-
-  callTool(params: Record<string, unknown>, options: ForwardOptions, visible: Visibility = everything) {
-    const route = this.toolRoute(String(params.name), visible);
-    return this.upstream(route.upstreamId).request('tools/call', { ...params, name: route.name }, options);
-  }
-
-  getPrompt(params: Record<string, unknown>, options: ForwardOptions, visible: Visibility = everything) {
-    const name = String(params.name);
-    const route = this.table.prompts.get(name);
-    if (!route || !visible.prompt(route.upstreamName, route.name)) throw new RoutingError(RPC_INVALID_PARAMS, `Unknown prompt: ${name}`);
-    return this.upstream(route.upstreamId).request('prompts/get', { ...params, name: route.name }, options);
+  forward(upstreamId: string, method: string, params: Record<string, unknown>, options: ForwardOptions) {
+    return this.upstream(upstreamId).request(method, params, options);
   }
 
   private resourceUpstream(uri: string, visible: Visibility) {
@@ -112,7 +100,7 @@ export class VirtualServerRouter {
     return this.upstream(route.upstreamId);
   }
 
-  /** resources/read, resources/subscribe and resources/unsubscribe: routed by URI. */
+  /** resources/subscribe: routed by URI (reads go through the gateway's call pipeline). */
   resourceRequest(method: string, params: Record<string, unknown>, options: ForwardOptions, visible: Visibility = everything) {
     return this.resourceUpstream(String(params.uri), visible).request(method, params, options);
   }

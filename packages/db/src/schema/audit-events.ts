@@ -16,6 +16,8 @@ export const auditEvents = pgTable(
     userId: uuid('user_id'),
     userEmail: text('user_email'),
     clientId: text('client_id'),
+    /** Who really made the call when it was made as someone else (an admin trying tools as user X). */
+    actor: text('actor'),
     virtualServerId: uuid('virtual_server_id').notNull(),
     kind: text('kind', { enum: auditKinds }).notNull(),
     exposedName: text('exposed_name').notNull(),

@@ -1,0 +1,16 @@
+import type { HeaderReader } from './admission.ts';
+
+/**
+ * One request to `/servers/{id}/mcp` as the entry (entry.ts) read it: its headers, and
+ * for a POST its body, read once under the size limit and parsed once.
+ */
+export interface McpPost {
+  method: string;
+  header: HeaderReader;
+  /** The body as text (absent for GET and DELETE). */
+  text?: string;
+  /** The body parsed as JSON; undefined when it is not JSON (the SDK answers that). */
+  parsed?: unknown;
+  /** A JSON body from a client that takes both answer forms: the only kind the lean path serves. */
+  plain: boolean;
+}

@@ -1,0 +1,13 @@
+import type { VirtualServerRouter } from '@switchboard/core/federation/router';
+import type { CallHandler } from './call.ts';
+import { upstreamParams } from './upstream-params.ts';
+
+const METHODS = { tool: 'tools/call', prompt: 'prompts/get', resource: 'resources/read' } as const;
+
+/** Forward: the one request to the upstream that serves the call (the pipeline's last stage). */
+export function forward(options: { router: () => VirtualServerRouter }): CallHandler {
+  return (call) => {
+    const { hooks, timeoutMs } = call.downstream;
+    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), timeoutMs === undefined ? hooks : { ...hooks, timeoutMs });
+  };
+}

@@ -1,0 +1,39 @@
+import type { VirtualServerRouter } from '@switchboard/core/federation/router';
+import type { Logger } from 'pino';
+import type { AuditSink } from '../audit/audit-writer.ts';
+import { audit } from './audit.ts';
+import { type CallHandler, compose, type Stage } from './call.ts';
+import { mapErrors } from './errors.ts';
+import { forward } from './forward.ts';
+import { policy } from './policy.ts';
+import { project } from './project.ts';
+import { route } from './route.ts';
+
+export interface PipelineOptions {
+  virtualServerId: string;
+  router: () => VirtualServerRouter;
+  logger: Logger;
+  /** Where calls are recorded; absent = not audited. */
+  audit?: { sink: AuditSink; payloads(): boolean };
+}
+
+/**
+ * The one way a tools/call, resources/read or prompts/get reaches an upstream, whoever
+ * asks: the SDK Server's handlers (mcp/gateway-server.ts), the lean path of each protocol
+ * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
+ * decodes its request into an McpCall and encodes what comes back.
+ *
+ *   audit ▸ map errors ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
+ *
+ * A new stage is one file and one line here.
+ */
+export function createCallPipeline(options: PipelineOptions): CallHandler {
+  const stages: Stage[] = [
+    ...(options.audit ? [audit({ ...options.audit, virtualServerId: options.virtualServerId })] : []),
+    mapErrors({ logger: options.logger }),
+    route({ router: options.router }),
+    policy(),
+    project(),
+  ];
+  return compose(stages, forward({ router: options.router }));
+}

@@ -1,0 +1,35 @@
+import type { VirtualServerRouter } from '@switchboard/core/federation/router';
+import { RPC_INVALID_PARAMS, RPC_RESOURCE_NOT_FOUND } from '@switchboard/core/federation/router';
+import { routeResource } from '@switchboard/core/federation/routing-table';
+import type { CallRoute, McpCall, Stage } from './call.ts';
+import { UnknownName } from './outcome.ts';
+
+/** Which upstream serves an exposed name, and its own name there; undefined when none does. */
+export function resolveRoute(router: VirtualServerRouter, kind: McpCall['kind'], name: string): CallRoute | undefined {
+  const table = router.routingTable;
+  if (kind === 'tool') {
+    const route = table.tools.get(name);
+    return route && { upstreamId: route.upstreamId, upstreamName: route.upstreamName, item: route.name, tool: route.tool };
+  }
+  if (kind === 'prompt') {
+    const route = table.prompts.get(name);
+    return route && { upstreamId: route.upstreamId, upstreamName: route.upstreamName, item: route.name };
+  }
+  const route = routeResource(table, name);
+  return route && { upstreamId: route.upstreamId, upstreamName: route.upstreamName, item: name };
+}
+
+export function unknownName(kind: McpCall['kind'], name: string): UnknownName {
+  if (kind === 'resource') return new UnknownName(RPC_RESOURCE_NOT_FOUND, `Resource not found: ${name}`);
+  return new UnknownName(RPC_INVALID_PARAMS, `Unknown ${kind}: ${name}`);
+}
+
+/** Route: the exposed name → the upstream that serves it (from the in-memory routing table). */
+export function route(options: { router: () => VirtualServerRouter }): Stage {
+  return (call, next) => {
+    const found = resolveRoute(options.router(), call.kind, call.name);
+    if (!found) throw unknownName(call.kind, call.name);
+    call.route = found;
+    return next();
+  };
+}
