@@ -30,6 +30,7 @@ const envSchema = z.object({
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
+  SWITCHBOARD_LEAN_MCP: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   SWITCHBOARD_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
@@ -66,6 +67,12 @@ export interface Config {
    * so a 2025-era stdio/SSE upstream's elicitation and sampling reach the right client; 0 = none.
    */
   maxIsolatedSessions: number;
+  /**
+   * Hot tools/call requests take the lean adapter (on, the default) or the SDK's like
+   * everything else (off): the same pipeline either way, so `off` is for ruling the lean
+   * framing out when debugging a client, and for the equivalence tests.
+   */
+  leanMcp: boolean;
   logLevel: (typeof logLevels)[number];
   oauth: OAuthConfig;
 }
@@ -151,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
     auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
+    leanMcp: e.SWITCHBOARD_LEAN_MCP === 'on',
     logLevel: e.LOG_LEVEL,
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,

@@ -60,6 +60,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       signals: database,
       audit,
       pool: { maxIsolatedSessions: config.maxIsolatedSessions },
+      leanMcp: config.leanMcp,
     });
     const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry };
     // Replicas starting together must not each mint an initial token.

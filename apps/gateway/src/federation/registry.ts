@@ -28,6 +28,8 @@ export interface RegistryOptions {
   pool?: ConstructorParameters<typeof UpstreamPool>[0];
   /** Where tools/call, resources/read and prompts/get are recorded; absent = not audited. */
   audit?: AuditSink;
+  /** Hot tools/call take the lean adapter (default) or the SDK's (see Config.leanMcp). */
+  leanMcp?: boolean;
 }
 
 /**
@@ -146,6 +148,7 @@ export class FederationRegistry implements FederationView {
       directory: this.pool,
       table: this.tableFor(spec),
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
+      lean: this.options.leanMcp,
       prepare: () => this.connectUpstreamsOf(spec.id),
       caller: (principal) => this.callerFor(spec.id, principal),
     });

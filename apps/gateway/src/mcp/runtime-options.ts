@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   sessionIdleMs?: number;
   /** Cap on open legacy sessions (Streamable HTTP and SSE together). */
   maxSessions?: number;
+  /** Hot tools/call take the lean adapter (default) or, when false, the SDK's. */
+  lean?: boolean;
   /** Interval of keep-alive comments on SSE streams. */
   sseKeepAliveMs?: number;
   /** Per principal: who they are to the pipeline (their live visibility, their e-mail for the audit trail). */

@@ -87,6 +87,10 @@ export class VirtualServerRuntime {
     });
   }
 
+  private get lean() {
+    return this.options.lean !== false;
+  }
+
   private get idleMs() {
     return this.options.sessionIdleMs ?? 30 * 60_000;
   }
@@ -106,7 +110,7 @@ export class VirtualServerRuntime {
       // A session id is not a credential: presented by anyone else, it does not exist.
       if (session?.kind !== 'streamable' || session.principal.key !== principal.key) return sessionNotFound();
       session.lastSeen = Date.now();
-      if (post.method === 'POST') {
+      if (post.method === 'POST' && this.lean) {
         await this.options.prepare?.();
         if (await serveLegacyLean(post, res, session, this.call)) return 'answered';
       }
@@ -123,7 +127,7 @@ export class VirtualServerRuntime {
     });
     if (route.kind !== 'legacy') {
       await this.options.prepare?.();
-      if (route.kind === 'modern' && (await serveModernLean(post, res, this.callerOf(principal), this.call, this.serverInfo))) return 'answered';
+      if (route.kind === 'modern' && this.lean && (await serveModernLean(post, res, this.callerOf(principal), this.call, this.serverInfo))) return 'answered';
       // the SDK's strict handler owns every other 2026-07-28 answer, its refusals included
       return this.modern.fetch(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
     }
