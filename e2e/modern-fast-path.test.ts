@@ -1,10 +1,10 @@
 /**
  * `tools/call` from 2026-07-28 clients on the gateway's modern fast path
- * (apps/gateway/src/mcp/modern-fast-path.ts), across processes: its answers must be the
+ * (the lean adapter, apps/gateway/src/mcp/lean/modern-call.ts), across processes: its answers must be the
  * ones the SDK's strict handler gives, and everything unusual must still reach that handler.
  * A request takes the strict path when its `Mcp-Name` is sent in the SEP-2243 base64 form
  * (valid, but not taken by the fast path). The gateway's request log tells the two apart:
- * the lines of what the fast lane answered carry `lane: "fast"`.
+ * each line carries `lane`: `lean` for what the lean adapter answered, `sdk` otherwise.
  */
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@switchboard/core/upstream/test-upstreams';
@@ -64,7 +64,7 @@ describe('2026-07-28 tools/call on the fast path', () => {
   async function servedByFastLane(requestId: string): Promise<boolean> {
     const lineOf = () => gw.requestLines.find((entry) => entry.requestId === requestId);
     await waitFor(() => lineOf() !== undefined, `the request line of ${requestId}`, 2_000);
-    return lineOf()?.lane === 'fast';
+    return lineOf()?.lane === 'lean';
   }
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@
  *   v1-sse         `@modelcontextprotocol/sdk` 1.x old HTTP+SSE on `/servers/{id}/sse` → 2024-11-05
  * By default a client declares elicitation and answers `elicitation/create` with `answer`;
  * with `elicitation: false` it declares no capabilities at all (like many real clients),
- * which sends its 2025-era `tools/call`s down the gateway's fast path (fast-path.ts).
+ * which sends its 2025-era `tools/call`s down the gateway's lean adapter (mcp/lean/legacy-call.ts).
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';

@@ -15,7 +15,13 @@ export type Executor = Database | Transaction;
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; maxConnections?: number }
-  | { kind: 'pglite'; dataDir?: string /* absent = in memory */ };
+  | {
+      kind: 'pglite';
+      /** absent = in memory */
+      dataDir?: string;
+      /** Start from a snapshot (`snapshot()` of another database) instead of an empty cluster: tests, where initdb dominates. */
+      snapshot?: Blob;
+    };
 
 export interface DatabaseHandle {
   readonly db: Database;
@@ -26,11 +32,13 @@ export interface DatabaseHandle {
   /** Cluster-wide signals (Postgres LISTEN/NOTIFY): how replicas learn of each other's changes. */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** PGlite only: the whole cluster as a tarball, to start other databases from. */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections) : openPglite(options.dataDir);
+  return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections) : openPglite(options.dataDir, options.snapshot);
 }
 
 async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {
@@ -74,7 +82,7 @@ async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {
   };
 }
 
-async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
+async function openPglite(dataDir?: string, snapshot?: Blob): Promise<DatabaseHandle> {
   const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
@@ -82,7 +90,7 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
   // Postgres' default 128 MB buffer pool lives inside PGlite's WASM heap and costs about as
   // much resident memory; the gateway's working set (configuration, tokens, recent audit
   // rows) fits easily in 16 MB, and the file system cache sits behind it anyway.
-  const options = { postgresqlconf: 'shared_buffers = 16MB' };
+  const options = { postgresqlconf: 'shared_buffers = 16MB', ...(snapshot && { loadDataDir: snapshot }) };
   const client = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
@@ -100,6 +108,7 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
+    snapshot: () => client.dumpDataDir('none'),
     async close() {
       await client.close();
     },

@@ -9,7 +9,7 @@ import { auditEvents } from '@switchboard/db/schema';
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../services/api-tokens.ts';
-import { createTestGateway, type TestGateway } from '../testing/test-gateway.ts';
+import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const SERVER_ID = '5d1f0c7e-2a9b-4c3d-8e6f-7a8b9c0d1e2f';
 const URL_PATH = `/servers/${SERVER_ID}/mcp`;
@@ -44,7 +44,7 @@ async function side(lean: 'on' | 'off'): Promise<Side> {
   const gw = await createTestGateway('pglite', { SWITCHBOARD_LEAN_MCP: lean });
   const imported = await gw.api('POST', '/api/v1/import', DOCUMENT);
   if (imported.status !== 200) throw new Error(`import failed: ${await imported.text()}`);
-  const [user] = (await (await gw.api('GET', '/api/v1/users')).json()).items;
+  const [user] = (await json(gw.api('GET', '/api/v1/users'))).items;
   const { token } = await createApiToken(gw.ctx, { name: 'eq', scopes: ['admin:read'], userId: user.id });
   await gw.registry.configChanged();
   return { gw, key: token };
@@ -102,7 +102,7 @@ async function trail(gw: TestGateway) {
 
 /** Connects every upstream (they connect on first use; the crashed one restarts with backoff). */
 async function upstreamsBack(gw: TestGateway) {
-  const { items } = await (await gw.api('GET', '/api/v1/upstreams')).json();
+  const { items } = await json(gw.api('GET', '/api/v1/upstreams'));
   for (const { id } of items as Array<{ id: string }>) {
     for (let attempt = 0; ; attempt++) {
       const res = await gw.api('POST', `/api/v1/upstreams/${id}/refresh`);

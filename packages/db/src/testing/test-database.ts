@@ -7,6 +7,8 @@ import { migrateDatabase } from '../migrate.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
+    /** A migrated database of the shared test server, copied for each test database. */
+    postgresTemplate: string;
   }
 }
 
@@ -14,26 +16,39 @@ export type Backend = 'pglite' | 'postgres';
 /** Every storage and service test runs against both. */
 export const backends: Backend[] = ['pglite', 'postgres'];
 
-/** A fresh, migrated database; for Postgres a new database in the shared test server. */
-export async function openTestDatabase(backend: Backend): Promise<DatabaseHandle> {
-  if (backend === 'pglite') {
+/**
+ * A migrated PGlite cluster, made once per test worker: every test database starts from
+ * its snapshot, skipping initdb and the migrations (seconds each, a few hundred ms this way).
+ */
+let pgliteTemplate: Promise<Blob> | undefined;
+
+function migratedPgliteSnapshot(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
     const handle = await openDatabase({ kind: 'pglite' });
-    await migrateDatabase(handle);
-    return handle;
-  }
-  const url = await createTestDatabase();
-  const handle = await openDatabase({ kind: 'postgres', url, maxConnections: 5 });
-  await migrateDatabase(handle);
-  return handle;
+    try {
+      await migrateDatabase(handle);
+      return await handle.snapshot!();
+    } finally {
+      await handle.close();
+    }
+  })();
+  return pgliteTemplate;
 }
 
-/** Creates an empty database in the shared test server and returns its URL. */
-export async function createTestDatabase(): Promise<string> {
+/** A fresh, migrated database; for Postgres a new database in the shared test server. */
+export async function openTestDatabase(backend: Backend): Promise<DatabaseHandle> {
+  if (backend === 'pglite') return openDatabase({ kind: 'pglite', snapshot: await migratedPgliteSnapshot() });
+  const url = await createTestDatabase(inject('postgresTemplate'));
+  return openDatabase({ kind: 'postgres', url, maxConnections: 5 });
+}
+
+/** Creates a database in the shared test server (empty, or a copy of `template`) and returns its URL. */
+export async function createTestDatabase(template?: string): Promise<string> {
   const adminUrl = inject('postgresUrl');
   const name = `sb_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database ${name}`);
+    await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
   } finally {
     await admin.end();
   }
