@@ -25,6 +25,7 @@ const entryPoints = {
   index: 'src/index.ts',
   rekey: 'src/cli/rekey.ts',
   keygen: 'src/cli/keygen.ts',
+  'admin-token': 'src/cli/admin-token.ts',
 };
 
 /**

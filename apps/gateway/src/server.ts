@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
 import { createAdmission } from './mcp/admission.ts';
 import { createFastLane } from './mcp/fast-lane.ts';
+import { mintInitialAdminToken } from './services/admin-bootstrap.ts';
 import { ConfigFileWatcher } from './services/config-file.ts';
 import type { Logger } from 'pino';
 
@@ -60,6 +61,8 @@ export async function startGateway(
     });
   });
   const { port } = server.address() as AddressInfo;
+  // Only now, listening with the config applied: a start that failed earlier left no token unseen.
+  if (deps.bootstrap.kind === 'pending') deps.bootstrap = await mintInitialAdminToken(deps.database, deps.ctx);
   let stopping: Promise<void> | undefined;
   return {
     deps,
