@@ -20,8 +20,10 @@ function stages(): Map<string, string[]> {
   let current: string[] = [];
   for (const line of dockerfile.replace(/\\\n\s*/g, ' ').split('\n')) {
     const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(line);
-    if (from) result.set(from[1] ?? `stage${result.size}`, (current = []));
-    else if (line.trim() && !line.startsWith('#')) current.push(line.trim());
+    if (from) {
+      current = [];
+      result.set(from[1] ?? `stage${result.size}`, current);
+    } else if (line.trim() && !line.startsWith('#')) current.push(line.trim());
   }
   return result;
 }
