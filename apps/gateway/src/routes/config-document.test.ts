@@ -147,6 +147,13 @@ describe.each(backends)('configuration document on %s', (backend) => {
     expect(await json(gw.api('GET', '/api/v1/export'))).toEqual(before);
   });
 
+  it('re-imports its own export: every key an export writes is one the import knows', async () => {
+    const exported = await json(gw.api('GET', '/api/v1/export'));
+    const res = await gw.api('POST', '/api/v1/import', exported);
+    expect(res.status).toBe(200);
+    expect((await json(res)).warnings.filter((w: string) => w.includes('ignored'))).toEqual([]);
+  });
+
   it('applies mcpServers entries with keys it ignores or commands it cannot find, and says so', async () => {
     const res = await gw.api('POST', '/api/v1/import', {
       mcpServers: {
