@@ -46,6 +46,12 @@ describe('npm start builds once', () => {
     expect(existsSync(join(out, 'console/index.html'))).toBe(true);
     expect(existsSync(join(out, 'bundle/index.js'))).toBe(true);
 
+    // The recovery CLI is in the bundle too (the image runs it as dist/admin-token.js).
+    const cli = await run(process.execPath, [join(out, 'bundle/admin-token.js')], { env: { PATH: process.env.PATH, SWITCHBOARD_DATA_DIR: join(out, 'no-data') } }).catch(
+      (error: { stderr: string }) => error,
+    );
+    expect(cli.stderr).toContain(`no embedded database in ${join(out, 'no-data')}`);
+
     const second = await buildOnce();
     expect(second.built).toEqual([]);
     expect(second.seconds).toBeLessThan(first.seconds / 3);
