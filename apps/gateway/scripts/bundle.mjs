@@ -12,7 +12,7 @@
  * `--metafile` also writes meta.json, to see what went in (https://esbuild.github.io/analyze/).
  * `--outdir` exists for the test that proves paths do not depend on where the bundle is.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const entryPoints = {
   index: 'src/index.ts',
   rekey: 'src/cli/rekey.ts',
   keygen: 'src/cli/keygen.ts',
+  'admin-token': 'src/cli/admin-token.ts',
 };
 
 /**
@@ -60,6 +61,8 @@ const keepSourceUrls = (outdir) => ({
 });
 
 export async function bundle({ outdir = resolve(gatewayDir, 'dist'), metafile = false } = {}) {
+  // This build may be from other sources than build-once.mjs last stamped: drop its stamp.
+  await rm(resolve(outdir, '.build-hash'), { force: true });
   const result = await build({
     absWorkingDir: gatewayDir,
     entryPoints,

@@ -41,6 +41,8 @@ const envSchema = z.object({
   SWITCHBOARD_EXTERNAL_AUDIENCE: optionalText,
   SWITCHBOARD_EXTERNAL_ALGORITHMS: z.string().default('RS256,ES256,PS256,EdDSA'),
   SWITCHBOARD_EXTERNAL_EMAIL_CLAIM: z.string().min(1).default('email'),
+  /** Set by npm to the directory `npm start` / `npm run` was invoked from (scripts run in the workspace). */
+  INIT_CWD: optionalText,
 });
 
 export interface Config {
@@ -120,7 +122,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const dataDir = resolve(e.SWITCHBOARD_DATA_DIR);
+  // Relative paths mean what they meant where the person typed the command: npm runs the
+  // start script inside apps/gateway, but INIT_CWD keeps the directory it was run from.
+  const base = e.INIT_CWD ?? process.cwd();
+  const dataDir = resolve(base, e.SWITCHBOARD_DATA_DIR);
   if (e.DATABASE_URL && !e.SWITCHBOARD_SECRET_KEYS) {
     // A key file inside one container's filesystem would be lost on redeploy, leaving the
     // shared database undecryptable. With external Postgres the key ring must be explicit.
@@ -143,9 +148,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
     configFile: (() => {
       const file = configFileArgument(argv) ?? e.SWITCHBOARD_CONFIG;
-      return file ? resolve(file) : undefined;
+      return file ? resolve(base, file) : undefined;
     })(),
-    consoleDir: e.SWITCHBOARD_CONSOLE_DIR ? resolve(e.SWITCHBOARD_CONSOLE_DIR) : defaultConsoleDir,
+    consoleDir: e.SWITCHBOARD_CONSOLE_DIR ? resolve(base, e.SWITCHBOARD_CONSOLE_DIR) : defaultConsoleDir,
     allowedHosts: [
       ...new Set([
         new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '[$1]'),

@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
 import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
-import { type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
+import { BOOTSTRAP_LOCK_KEY, type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
 import type { ServiceContext } from './services/context.ts';
 import { assertKeysPresent, loadKeyRing } from './services/secret-keys.ts';
 
@@ -36,8 +36,6 @@ export interface DepsOverrides {
   database?: DatabaseHandle;
   oauth?: Pick<OAuthSetupOptions, 'cimdFetch'>;
 }
-
-const BOOTSTRAP_LOCK_KEY = 0x5b0a_d002;
 
 /** Builds every long-lived object once, each handed its collaborators at construction. */
 export async function createDeps(config: Config, logger: Logger, overrides: DepsOverrides = {}): Promise<Deps> {

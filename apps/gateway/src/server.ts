@@ -7,6 +7,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps, type DepsOverrides } from './deps.ts';
 import { createMcpEntry } from './mcp/entry.ts';
+import { mintInitialAdminToken } from './services/admin-bootstrap.ts';
 import { ConfigFileWatcher } from './services/config-file.ts';
 
 export interface RunningGateway {
@@ -59,6 +60,8 @@ export async function startGateway(
     throw error;
   });
   const { port } = server.address() as AddressInfo;
+  // Only now, listening with the config applied: a start that failed earlier left no token unseen.
+  if (deps.bootstrap.kind === 'pending') deps.bootstrap = await mintInitialAdminToken(deps.database, deps.ctx);
   let stopping: Promise<void> | undefined;
   return {
     deps,

@@ -22,12 +22,35 @@ export interface ImportInput {
   mode?: 'merge' | 'replace';
 }
 
+/** The summary and, apart, what was applied but deserves a look (ignored keys, commands not found). */
+export interface ImportResult {
+  summary: ImportSummary;
+  warnings: string[];
+}
+
+async function postImport({ document, mode }: ImportInput): Promise<ImportResult> {
+  const { warnings = [], ...summary } = await apiRequest<ImportSummary & { warnings?: string[] }>('/import', {
+    method: 'POST',
+    body: document,
+    query: { mode: mode === 'replace' ? 'replace' : undefined },
+  });
+  return { summary, warnings };
+}
+
 /** Applies a configuration document in one transaction; everything it may touch is refetched. */
 export function useImportConfig() {
+  return useImportMutation(async (input: ImportInput) => (await postImport(input)).summary);
+}
+
+/** Like useImportConfig, with the import's warnings beside the summary. */
+export function useImportConfigWithWarnings() {
+  return useImportMutation(postImport);
+}
+
+function useImportMutation<T>(mutationFn: (input: ImportInput) => Promise<T>) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ document, mode }: ImportInput) =>
-      apiRequest<ImportSummary>('/import', { method: 'POST', body: document, query: { mode: mode === 'replace' ? 'replace' : undefined } }),
+    mutationFn,
     onSuccess: () =>
       Promise.all(
         [upstreamQueries, virtualServerQueries, userQueries, roleQueries, policyQueries].map((q) =>

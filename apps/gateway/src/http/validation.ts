@@ -11,7 +11,10 @@ export function describeZodError(error: ZodError): string {
       if (issue.code === 'invalid_union' && union.discriminator && Array.isArray(union.options)) {
         return `${[...issue.path, union.discriminator].join('.')}: must be one of ${union.options.join(', ')}`;
       }
-      if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+      // zod's own wording is replaced; a schema's message (e.g. "did you mean …?") is kept.
+      if (issue.code === 'unrecognized_keys' && /^Unrecognized keys?:/.test(issue.message)) {
+        return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+      }
       return `${path}: ${issue.message}`;
     })
     .join('; ');

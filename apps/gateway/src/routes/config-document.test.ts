@@ -32,7 +32,8 @@ const document = {
 describe.each(backends)('configuration document on %s', (backend) => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await createTestGateway(backend, { DOCS_TOKEN: 'docs-token-value' });
+    // PATH: the import looks stdio commands up where the gateway would spawn them.
+    gw = await createTestGateway(backend, { DOCS_TOKEN: 'docs-token-value', PATH: process.env.PATH ?? '' });
   });
   afterAll(() => gw.close());
 
@@ -110,7 +111,7 @@ describe.each(backends)('configuration document on %s', (backend) => {
       'mcpServers.y.command: environment variable NOT_SET_ANYWHERE is not set (use ${NOT_SET_ANYWHERE:-default} for a default)',
     );
     const unknownKey = await gw.api('POST', '/api/v1/import', { mcpServer: {} });
-    expect((await json(unknownKey)).error.message).toContain('unknown field(s) mcpServer');
+    expect((await json(unknownKey)).error.message).toBe('(body): unknown key "mcpServer" (did you mean "mcpServers"?)');
   });
 
   it('replace mode removes upstreams and virtual servers the document does not name', async () => {
@@ -125,6 +126,56 @@ describe.each(backends)('configuration document on %s', (backend) => {
     expect(Object.keys(exported.mcpServers)).toEqual(['everything']);
     expect(Object.keys(exported.virtualServers)).toEqual(['solo']);
     expect(Object.keys(exported.users)).toEqual(['alice@example.com']); // users are never removed by import
+  });
+
+  it('rejects a typo in our own sections whole, naming the path and the key it meant', async () => {
+    const before = await json(gw.api('GET', '/api/v1/export'));
+    const res = await gw.api('POST', '/api/v1/import', {
+      mcpServers: { typo: { command: 'node' } },
+      virtualServers: { dev: { upstreams: ['typo'], defaultAcess: 'allow' } },
+    });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toEqual({
+      code: 'invalid_config',
+      message: 'virtualServers.dev: unknown key "defaultAcess" (did you mean "defaultAccess"?)',
+    });
+    const names = await gw.api('POST', '/api/v1/import', { mcpServers: { 'My Server': { command: 'node' }, broken: {} } });
+    expect((await json(names)).error.message).toBe(
+      'mcpServers.My Server: invalid upstream name: must be 1-48 letters, digits, "_" or "-", starting with a letter or digit; ' +
+        'mcpServers.broken: expected either "command" (a stdio server, with optional args, env, cwd) or "type" + "url" (type "http", "streamable-http" or "sse")',
+    );
+    expect(await json(gw.api('GET', '/api/v1/export'))).toEqual(before);
+  });
+
+  it('re-imports its own export: every key an export writes is one the import knows', async () => {
+    const exported = await json(gw.api('GET', '/api/v1/export'));
+    const res = await gw.api('POST', '/api/v1/import', exported);
+    expect(res.status).toBe(200);
+    expect((await json(res)).warnings.filter((w: string) => w.includes('ignored'))).toEqual([]);
+  });
+
+  it('applies mcpServers entries with keys it ignores or commands it cannot find, and says so', async () => {
+    const res = await gw.api('POST', '/api/v1/import', {
+      mcpServers: {
+        typo: { command: 'node', enviroment: { A: '1' }, autoApprove: ['echo'] },
+        missing: { command: 'no-such-mcp-server-7f3a', args: ['--stdio'] },
+        relative: { command: './bin/server', cwd: '/nonexistent' },
+        fine: { command: 'node', args: ['server.js'] },
+      },
+    });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.upstreams.created).toBe(4);
+    expect(body.warnings).toEqual([
+      'mcpServers.typo: ignored keys "enviroment" (did you mean "env"?), "autoApprove"',
+      'mcpServers.missing: spawn no-such-mcp-server-7f3a ENOENT — "no-such-mcp-server-7f3a" was not found on PATH on the gateway host; the upstream will not start until it is installed',
+      'mcpServers.relative: spawn ./bin/server ENOENT — "./bin/server" was not found on the gateway host; the upstream will not start until it is installed',
+    ]);
+    // An entry's own PATH is where spawn looks: the same command found there warns nothing.
+    const withPath = await json(gw.api('POST', '/api/v1/import', { mcpServers: { typo: { command: 'node' }, missing: { command: 'no-such-mcp-server-7f3a', env: { PATH: '/nonexistent' } } } }));
+    expect(withPath.warnings).toHaveLength(1);
+    const clean = await json(gw.api('POST', '/api/v1/import', { mcpServers: { fine: { command: 'node', args: ['server.js'] } } }));
+    expect(clean.warnings).toEqual([]);
   });
 });
 

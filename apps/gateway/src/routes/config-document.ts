@@ -1,17 +1,26 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { EnvSubstitutionError, substituteEnv } from '@switchboard/core/config/substitute-env';
-import { configDocumentSchema } from '@switchboard/core/contracts/config-document';
+import { configDocumentSchema, mcpServerKeyWarnings } from '@switchboard/core/contracts/config-document';
 import { badRequest } from '../errors.ts';
 import { errorResponses, jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { describeZodError, validationHook } from '../http/validation.ts';
 import { exportConfig } from '../services/config-export.ts';
 import { importConfig } from '../services/config-import.ts';
+import { commandWarnings } from '../services/config-import-warnings.ts';
 import type { ServiceContext } from '../services/context.ts';
 
 const counts = z.object({ created: z.number(), updated: z.number(), deleted: z.number() });
 const summarySchema = z
-  .object({ upstreams: counts, virtualServers: counts, users: counts, roles: counts, policies: counts })
+  .object({
+    upstreams: counts,
+    virtualServers: counts,
+    users: counts,
+    roles: counts,
+    policies: counts,
+    /** Applied anyway, but worth a look: ignored `mcpServers` keys, commands not found on this host. */
+    warnings: z.array(z.string()),
+  })
   .meta({ id: 'ImportSummary' });
 
 /**
@@ -22,8 +31,12 @@ const looseDocument = z
   .record(z.string(), z.unknown())
   .meta({ id: 'ConfigDocumentJson', description: 'A configuration document; see the ConfigDocument schema' });
 
-/** Parses a document: `${VAR}` substitution first, then validation, errors naming the path. */
-export function parseConfigDocument(raw: unknown, env: Record<string, string | undefined>) {
+/**
+ * Parses a document: `${VAR}` substitution first, then validation, errors naming the path.
+ * What is accepted but deserves a look comes back as warnings: `mcpServers` keys that are
+ * ignored, and stdio commands that this host cannot start (looked up on `env.PATH`).
+ */
+export async function parseConfigDocument(raw: unknown, env: Record<string, string | undefined>) {
   let substituted: unknown;
   try {
     substituted = substituteEnv(raw, env);
@@ -33,7 +46,8 @@ export function parseConfigDocument(raw: unknown, env: Record<string, string | u
   }
   const parsed = configDocumentSchema.safeParse(substituted);
   if (!parsed.success) throw badRequest(describeZodError(parsed.error), 'invalid_config');
-  return parsed.data;
+  const warnings = [...mcpServerKeyWarnings(substituted), ...(await commandWarnings(parsed.data, env.PATH))];
+  return { doc: parsed.data, warnings };
 }
 
 export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Record<string, string | undefined>) {
@@ -55,8 +69,8 @@ export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Recor
       responses: { 200: jsonResponse(summarySchema, 'What changed'), ...errorResponses },
     }),
     async (c) => {
-      const doc = parseConfigDocument(c.req.valid('json'), substitutionEnv);
-      return c.json(await importConfig(ctx, doc, c.req.valid('query').mode), 200);
+      const { doc, warnings } = await parseConfigDocument(c.req.valid('json'), substitutionEnv);
+      return c.json({ ...(await importConfig(ctx, doc, c.req.valid('query').mode)), warnings }, 200);
     },
   );
   app.openapi(

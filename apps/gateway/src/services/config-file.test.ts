@@ -57,6 +57,26 @@ describe('--config file', () => {
     }
   });
 
+  it('logs the keys it ignores and the commands it cannot find, and applies the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sb-config-'));
+    dirs.push(dir);
+    const file = join(dir, 'switchboard.json');
+    await writeFile(file, doc({ a: { command: 'no-such-mcp-server-7f3a', autoApprove: ['echo'] } }));
+    const lines: { msg: string; warnings?: string[] }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const gw = await startGateway(
+      loadConfig({ PORT: '0', SWITCHBOARD_DATA_DIR: join(dir, 'data'), SWITCHBOARD_CONSOLE_DIR: '/nonexistent' }, ['--config', file]),
+      logger,
+      { PATH: process.env.PATH },
+    );
+    await gw.stop();
+    const warned = lines.find((l) => l.msg === 'configuration file applied with warnings');
+    expect(warned?.warnings).toEqual([
+      'mcpServers.a: ignored key "autoApprove"',
+      expect.stringMatching(/^mcpServers\.a: spawn no-such-mcp-server-7f3a ENOENT/),
+    ]);
+  });
+
   it('refuses to start on an invalid file, saying where', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sb-config-'));
     dirs.push(dir);

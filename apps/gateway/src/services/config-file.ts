@@ -42,8 +42,9 @@ export class ConfigFileWatcher {
     } catch (error) {
       throw new Error(`${this.options.path}: not valid JSON (${(error as Error).message})`);
     }
-    const doc = parseConfigDocument(raw, this.options.env);
+    const { doc, warnings } = await parseConfigDocument(raw, this.options.env);
     const summary = await importConfig(this.options.ctx, doc, 'replace');
+    if (warnings.length) this.options.logger.warn({ path: this.options.path, warnings }, 'configuration file applied with warnings');
     this.lastHash = hash;
     await this.options.onApplied();
     return summary;

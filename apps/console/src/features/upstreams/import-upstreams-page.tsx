@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { type ImportSummary, useImportConfig } from '../../api/config-document.ts';
+import { type ImportResult, useImportConfigWithWarnings } from '../../api/config-document.ts';
 import { upstreamQueries, useRefreshUpstream } from '../../api/upstreams.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { MutationError } from '../../components/query-state.tsx';
@@ -20,11 +20,12 @@ type Progress = Record<string, 'pending' | 'listing' | 'ok' | 'failed'>;
 /** Paste a Claude / Cursor / VS Code config: preview, import in one transaction, then connect each. */
 export function ImportUpstreamsPage() {
   const [text, setText] = useState('');
-  const [summary, setSummary] = useState<ImportSummary | null>(null);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const summary = result?.summary;
   const [progress, setProgress] = useState<Progress>({});
   const [failures, setFailures] = useState<Record<string, string>>({});
   const parsed = useMemo(() => (text.trim() ? parseMcpServersJson(text) : null), [text]);
-  const importConfig = useImportConfig();
+  const importConfig = useImportConfigWithWarnings();
   const refresh = useRefreshUpstream();
   const queryClient = useQueryClient();
 
@@ -51,7 +52,7 @@ export function ImportUpstreamsPage() {
       { document: parsed.document },
       {
         onSuccess: (result) => {
-          setSummary(result);
+          setResult(result);
           void connectEach(parsed.servers.map((s) => s.name));
         },
       },
@@ -105,6 +106,16 @@ export function ImportUpstreamsPage() {
           <div className="callout ok" role="status">
             Imported: {summary.upstreams.created} upstream{summary.upstreams.created === 1 ? '' : 's'} created, {summary.upstreams.updated} updated.{' '}
             <Link to="/upstreams">View upstreams</Link>
+          </div>
+        )}
+        {result && result.warnings.length > 0 && (
+          <div className="callout warn" role="status">
+            Imported with warnings:
+            <ul>
+              {result.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
           </div>
         )}
         <div className="form-actions">
