@@ -1,4 +1,5 @@
 import { AccessTokenError, verifyAccessToken } from '@switchboard/auth/oauth/access-token';
+import type { RevocationView, TokenSubject } from '@switchboard/auth/oauth/revocation-view';
 import { users } from '@switchboard/db/schema';
 import { eq } from 'drizzle-orm';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
@@ -28,6 +29,8 @@ export class BearerVerifier {
 
   constructor(
     private readonly oauth: OAuthContext,
+    /** Revoked tokens, grants, clients, consents and users, kept current on every replica. */
+    private readonly revocations: RevocationView,
     private readonly external?: { keys: JWTVerifyGetKey; resolveUser: (claims: JWTPayload) => Promise<string | undefined> },
   ) {}
 
@@ -37,12 +40,16 @@ export class BearerVerifier {
     if (!token) return { status: 401, description: 'this virtual server requires an OAuth access token' };
     const audience = this.oauth.config.externalIssuer?.audience ?? resourceUrl(this.oauth.issuer, serverId);
     const known = this.verified.get(token, audience);
-    // A token whose signature and claims were checked before: only the user's state can have changed.
-    if (known) return (await this.isActive(known.userId)) ? known : userRefused;
+    // A token whose signature and claims were checked before: only revocation and the user's state can have changed.
+    if (known) {
+      if (this.revocations.isRevoked(known.subject)) return revoked;
+      return (await this.isActive(known.principal.userId)) ? known.principal : userRefused;
+    }
     let claims: JWTPayload;
     try {
-      claims = this.external
-        ? await verifyAccessToken(token, { issuer: this.oauth.config.externalIssuer!.issuer, audience, algorithms: this.oauth.config.externalIssuer!.algorithms, keys: this.external.keys })
+      const external = this.oauth.config.externalIssuer;
+      claims = this.external && external
+        ? await verifyAccessToken(token, { issuer: external.issuer, audience, algorithms: external.algorithms, keys: this.external.keys, clockToleranceSeconds: external.clockToleranceSeconds })
         : await verifyAccessToken(token, { issuer: this.oauth.issuer, audience, algorithms: ['ES256', 'RS256'], keys: this.oauth.keys.verificationKeys, requireAtJwtType: true });
     } catch (error) {
       if (!(error instanceof AccessTokenError)) throw error;
@@ -58,7 +65,16 @@ export class BearerVerifier {
     if (!userId || !(await this.isActive(userId))) return userRefused;
     const clientId = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : null;
     const principal: Principal & { userId: string } = { key: `oauth:${userId}:${clientId ?? ''}`, kind: 'oauth', userId, clientId };
-    this.verified.set(token, audience, principal, (claims.exp ?? 0) * 1000);
+    const subject: TokenSubject = {
+      jti: claims.jti,
+      grantId: typeof claims.grant_id === 'string' ? claims.grant_id : undefined,
+      clientId,
+      userId,
+      serverId,
+      issuedAt: claims.iat,
+    };
+    if (this.revocations.isRevoked(subject)) return revoked;
+    this.verified.set(token, audience, { principal, subject }, (claims.exp ?? 0) * 1000);
     return principal;
   }
 
@@ -73,6 +89,12 @@ export class BearerVerifier {
 }
 
 const userRefused: BearerFailure = { status: 401, error: 'invalid_token', description: 'the access token belongs to a user who cannot sign in' };
+const revoked: BearerFailure = { status: 401, error: 'invalid_token', description: 'the access token has been revoked' };
+
+interface VerifiedToken {
+  principal: Principal & { userId: string };
+  subject: TokenSubject;
+}
 
 /**
  * Tokens already verified, until they expire: checking an ES256 signature costs tens of
@@ -80,7 +102,7 @@ const userRefused: BearerFailure = { status: 401, error: 'invalid_token', descri
  * starts over (clients simply verify once more).
  */
 class VerifiedTokenCache {
-  private entries = new Map<string, { audience: string; principal: Principal & { userId: string }; expiresAt: number }>();
+  private entries = new Map<string, { audience: string; verified: VerifiedToken; expiresAt: number }>();
 
   constructor(private readonly maxEntries = 10_000) {}
 
@@ -91,12 +113,12 @@ class VerifiedTokenCache {
       this.entries.delete(token);
       return undefined;
     }
-    return entry.audience === audience ? entry.principal : undefined;
+    return entry.audience === audience ? entry.verified : undefined;
   }
 
-  set(token: string, audience: string, principal: Principal & { userId: string }, expiresAt: number) {
+  set(token: string, audience: string, verified: VerifiedToken, expiresAt: number) {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(token, { audience, principal, expiresAt });
+    this.entries.set(token, { audience, verified, expiresAt });
   }
 }
 

@@ -6,6 +6,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { BearerVerifier } from './bearer.ts';
 import type { OAuthContext } from './context.ts';
 import { externalIssuerVerifier } from './external-issuer.ts';
+import { RevocationLedger } from './revocations.ts';
 import { SigningKeyStore } from './signing-keys.ts';
 
 /** The authorization server and resource-server pieces the process holds. */
@@ -24,7 +25,7 @@ export async function createOAuth(
   ctx: ServiceContext,
   config: Config,
   logger: Logger,
-  database: Pick<DatabaseHandle, 'withAdvisoryLock'>,
+  database: Pick<DatabaseHandle, 'withAdvisoryLock' | 'listen'>,
   options: OAuthSetupOptions = {},
 ): Promise<OAuthRuntime> {
   const keys = new SigningKeyStore(ctx, {
@@ -42,6 +43,16 @@ export async function createOAuth(
     clientLookup: { cimdFetch: options.cimdFetch },
     logger: logger.child({ component: 'oauth' }),
   };
+  const revocations = new RevocationLedger({ db: ctx.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: context.logger });
+  await revocations.start(database);
+  ctx.revocations = revocations;
   const external = config.oauth.externalIssuer ? await externalIssuerVerifier(ctx, config.oauth.externalIssuer) : undefined;
-  return { context, verifier: new BearerVerifier(context, external), stop: () => keys.stop() };
+  return {
+    context,
+    verifier: new BearerVerifier(context, revocations.view, external),
+    stop: () => {
+      keys.stop();
+      void revocations.stop();
+    },
+  };
 }

@@ -38,6 +38,7 @@ export async function issueTokens(oauth: OAuthContext, db: Executor, grant: Gran
     clientId: grant.clientId,
     scope: grant.scope,
     ttlSeconds: oauth.config.accessTokenTtlSeconds,
+    grantId: grant.familyId,
   });
   const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: oauth.config.accessTokenTtlSeconds, scope: grant.scope };
   if (grant.refreshable) {
