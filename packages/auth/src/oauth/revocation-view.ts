@@ -37,8 +37,8 @@ export class RevocationView {
 
   add(revocation: Revocation): void {
     if (revocation.expiresAt <= this.now()) return;
-    let byKey = this.entries.get(revocation.kind);
-    if (!byKey) this.entries.set(revocation.kind, (byKey = new Map()));
+    const byKey = this.entries.get(revocation.kind) ?? new Map<string, Revocation>();
+    this.entries.set(revocation.kind, byKey);
     const known = byKey.get(revocation.key);
     if (!known) this.size++;
     byKey.set(
