@@ -46,7 +46,9 @@ export async function createOAuth(
   const revocations = new RevocationLedger({ db: ctx.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: context.logger });
   await revocations.start(database);
   ctx.revocations = revocations;
-  const external = config.oauth.externalIssuer ? await externalIssuerVerifier(ctx, config.oauth.externalIssuer) : undefined;
+  const external = config.oauth.externalIssuer
+    ? await externalIssuerVerifier(ctx, config.oauth.externalIssuer, () => context.onUsersChanged?.())
+    : undefined;
   return {
     context,
     verifier: new BearerVerifier(context, revocations.view, external),
