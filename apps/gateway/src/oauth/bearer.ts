@@ -121,11 +121,3 @@ class VerifiedTokenCache {
     this.entries.set(token, { audience, verified, expiresAt });
   }
 }
-
-/** RFC 6750 §3 / RFC 9728 §5.1 challenge pointing the client at the protected-resource metadata. */
-export function bearerChallenge(issuer: string, serverId: string, failure: BearerFailure): string {
-  const metadata = `${issuer}/.well-known/oauth-protected-resource/servers/${serverId}/mcp`;
-  const parts = [`resource_metadata="${metadata}"`, `scope="${MCP_SCOPE}"`];
-  if (failure.error) parts.push(`error="${failure.error}"`, `error_description="${failure.description.replace(/"/g, "'")}"`);
-  return `Bearer ${parts.join(', ')}`;
-}
