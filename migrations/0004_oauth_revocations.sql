@@ -7,4 +7,6 @@ CREATE TABLE "oauth_revocations" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "oauth_codes" ADD COLUMN "nonce" text;--> statement-breakpoint
+ALTER TABLE "oauth_codes" ADD COLUMN "auth_time" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX "oauth_revocations_expires_idx" ON "oauth_revocations" USING btree ("expires_at");

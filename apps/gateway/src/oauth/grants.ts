@@ -17,7 +17,7 @@ const CODE_TTL_MS = 60_000;
 const refreshable = (client: ClientRow) => ((client.metadata.grant_types as string[] | undefined) ?? []).includes('refresh_token');
 
 /** A single-use code bound to the client, redirect URI, PKCE challenge, resource and user. */
-export async function issueAuthorizationCode(ctx: ServiceContext, request: AuthorizeRequest, userId: string): Promise<string> {
+export async function issueAuthorizationCode(ctx: ServiceContext, request: AuthorizeRequest, userId: string, authTime: Date): Promise<string> {
   const code = `sba_${randomBytes(32).toString('base64url')}`;
   await ctx.db.insert(oauthCodes).values({
     codeHash: hashApiToken(code),
@@ -28,6 +28,8 @@ export async function issueAuthorizationCode(ctx: ServiceContext, request: Autho
     codeChallenge: request.codeChallenge,
     resource: request.server.resource,
     scope: request.scope,
+    nonce: request.nonce ?? null,
+    authTime,
     expiresAt: new Date(Date.now() + CODE_TTL_MS),
   });
   return code;
@@ -100,6 +102,8 @@ export async function exchangeCode(oauth: OAuthContext, client: ClientRow, input
       scope: row.scope,
       familyId,
       refreshable: refreshable(client),
+      // OIDC Core §3.1.3.3: an ID token when the request asked for openid.
+      openid: row.scope.split(' ').includes('openid') ? { nonce: row.nonce ?? undefined, authTime: row.authTime ?? row.createdAt } : undefined,
     });
   });
 }
