@@ -30,15 +30,21 @@ export interface TokenSubject {
 export const consentKey = (userId: string, clientId: string, serverId: string) => `${userId}|${clientId}|${serverId}`;
 
 export class RevocationView {
-  private readonly entries = new Map<RevocationKind, Map<string, Revocation>>();
+  // One map per kind (a fixed record, not a map of maps): a check is a handful of lookups.
+  private readonly entries: Record<RevocationKind, Map<string, Revocation>> = {
+    token: new Map(),
+    grant: new Map(),
+    client: new Map(),
+    consent: new Map(),
+    user: new Map(),
+  };
   private size = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   add(revocation: Revocation): void {
     if (revocation.expiresAt <= this.now()) return;
-    const byKey = this.entries.get(revocation.kind) ?? new Map<string, Revocation>();
-    this.entries.set(revocation.kind, byKey);
+    const byKey = this.entries[revocation.kind];
     const known = byKey.get(revocation.key);
     if (!known) this.size++;
     byKey.set(
@@ -51,7 +57,7 @@ export class RevocationView {
 
   /** Replaces everything (a full reload from the database), dropping what has expired. */
   replace(revocations: Iterable<Revocation>): void {
-    this.entries.clear();
+    for (const byKey of Object.values(this.entries)) byKey.clear();
     this.size = 0;
     for (const revocation of revocations) this.add(revocation);
   }
@@ -64,24 +70,29 @@ export class RevocationView {
    */
   isRevoked(token: TokenSubject): boolean {
     if (this.size === 0) return false;
-    if (token.jti && this.find('token', token.jti)) return true;
-    if (token.grantId && this.find('grant', token.grantId)) return true;
-    const covers = (entry: Revocation | undefined) => !!entry && (token.issuedAt === undefined || token.issuedAt <= Math.floor(entry.revokedAt / 1000));
-    if (covers(this.find('user', token.userId))) return true;
+    if (token.jti !== undefined && this.find('token', token.jti)) return true;
+    if (token.grantId !== undefined && this.find('grant', token.grantId)) return true;
+    if (this.covers(this.find('user', token.userId), token.issuedAt)) return true;
     if (!token.clientId) return false;
-    return covers(this.find('client', token.clientId)) || covers(this.find('consent', consentKey(token.userId, token.clientId, token.serverId)));
+    if (this.covers(this.find('client', token.clientId), token.issuedAt)) return true;
+    return this.entries.consent.size > 0 && this.covers(this.find('consent', consentKey(token.userId, token.clientId, token.serverId)), token.issuedAt);
   }
 
   get count(): number {
     return this.size;
   }
 
+  private covers(entry: Revocation | undefined, issuedAt: number | undefined): boolean {
+    return entry !== undefined && (issuedAt === undefined || issuedAt <= Math.floor(entry.revokedAt / 1000));
+  }
+
   private find(kind: RevocationKind, key: string): Revocation | undefined {
-    const byKey = this.entries.get(kind);
-    const entry = byKey?.get(key);
-    if (!entry) return undefined;
+    const byKey = this.entries[kind];
+    if (byKey.size === 0) return undefined;
+    const entry = byKey.get(key);
+    if (entry === undefined) return undefined;
     if (entry.expiresAt > this.now()) return entry;
-    byKey!.delete(key);
+    byKey.delete(key);
     this.size--;
     return undefined;
   }
