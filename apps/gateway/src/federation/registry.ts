@@ -91,7 +91,6 @@ export class FederationRegistry implements FederationView {
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
     for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
     for (const spec of nextUpstreams.values()) this.pool.upsert(spec);
-    const reenabled = [...nextUpstreams.values()].filter((u) => u.enabled && this.upstreams.get(u.id)?.enabled === false).map((u) => u.id);
     this.upstreams = nextUpstreams;
 
     this.allServers = new Map(specs.servers.map((s) => [s.id, s]));
@@ -108,19 +107,9 @@ export class FederationRegistry implements FederationView {
       else this.runtimes.set(spec.id, this.createRuntime(spec));
     }
     if (accessChange) this.applyAccessChange(accessChange);
-    this.connectForOpenSessions(reenabled);
-  }
-
-  /**
-   * A re-enabled upstream is lazy again: open sessions that can see it would not hear of its
-   * tools until someone lists them. Connect it now; its catalog arriving re-routes (reroute)
-   * and every open session gets list_changed.
-   */
-  private connectForOpenSessions(upstreamIds: string[]) {
-    for (const id of upstreamIds) {
-      const watched = [...this.servers.values()].some((s) => s.entries.some((e) => e.upstreamId === id) && (this.runtimes.get(s.id)?.sessionCount ?? 0) > 0);
-      if (watched) void this.pool.get(id)?.start();
-    }
+    // A re-enabled (or newly added) upstream is lazy: open sessions would not hear of its
+    // tools until someone lists them. Connect what they can see now; the new table announces it.
+    for (const [id, runtime] of this.runtimes) if (runtime.sessionCount > 0) void this.connectUpstreamsOf(id);
   }
 
   /**
