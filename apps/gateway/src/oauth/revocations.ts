@@ -23,8 +23,9 @@ export interface RevocationRequest {
 
 /**
  * Revocations, for the whole cluster: each is stored (a replica starting later loads it),
- * announced with NOTIFY (running replicas add it at once) and added to this replica's
- * view before the caller answers, so the next request is refused wherever it lands.
+ * added to this replica's view before the caller answers (its next request here is
+ * refused) and announced with NOTIFY at commit, which the other replicas hear within
+ * milliseconds (measured 2-12 ms from the answer, revocation-replicas.test.ts).
  */
 export class RevocationLedger {
   readonly view = new RevocationView();
