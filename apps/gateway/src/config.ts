@@ -43,6 +43,7 @@ const envSchema = z.object({
   SWITCHBOARD_EXTERNAL_EMAIL_CLAIM: z.string().min(1).default('email'),
   /** Set by npm to the directory `npm start` / `npm run` was invoked from (scripts run in the workspace). */
   INIT_CWD: optionalText,
+  SWITCHBOARD_EXTERNAL_CLOCK_TOLERANCE: z.coerce.number().int().min(0).max(300).default(5),
 });
 
 export interface Config {
@@ -87,6 +88,8 @@ export interface ExternalIssuerConfig {
   audience?: string;
   algorithms: string[];
   emailClaim: string;
+  /** Leeway in seconds for the external issuer's clock on `exp`/`nbf` (our own tokens get none). */
+  clockToleranceSeconds: number;
 }
 
 export interface OAuthConfig {
@@ -177,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
             audience: e.SWITCHBOARD_EXTERNAL_AUDIENCE,
             algorithms: e.SWITCHBOARD_EXTERNAL_ALGORITHMS.split(',').map((a) => a.trim()).filter((a) => a && a !== 'none' && !a.startsWith('HS')),
             emailClaim: e.SWITCHBOARD_EXTERNAL_EMAIL_CLAIM,
+            clockToleranceSeconds: e.SWITCHBOARD_EXTERNAL_CLOCK_TOLERANCE,
           }
         : undefined,
     },

@@ -8,6 +8,7 @@ import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
+import { RevocationLedger } from './oauth/revocations.ts';
 import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
 import { BOOTSTRAP_LOCK_KEY, type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
 import type { ServiceContext } from './services/context.ts';
@@ -26,6 +27,7 @@ export interface Deps {
   auditRetention: { stop(): Promise<void> };
   /** Authorization server + bearer verification for OAuth-protected virtual servers. */
   oauth: OAuthRuntime;
+  revocations: RevocationLedger;
   /** Who may use an MCP endpoint: the one admission of every MCP request. */
   admit: Admit;
 }
@@ -60,7 +62,10 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       pool: { maxIsolatedSessions: config.maxIsolatedSessions },
       leanMcp: config.leanMcp,
     });
-    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry };
+    // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
+    const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
+    await revocations.start(database);
+    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
     await registry.followReplicas();
@@ -68,12 +73,13 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     await registry.pool.startAll();
     const oauth = await createOAuth(ctx, config, logger, database, {
       ...overrides.oauth,
+      revocations,
       onUsersChanged: () => void registry.configChanged(),
       knownUser: (id) => registry.access.current.user(id),
     });
     const admit = createAdmission({ ctx, registry, allowedHosts: config.allowedHosts, bearer: oauth.verifier });
     const auditRetention = startAuditRetention({ ctx, logger, days: config.auditRetentionDays });
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, admit };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, admit };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -99,6 +99,7 @@ function requestListener(deps: Deps, app: ReturnType<typeof createApp>) {
 /** After the last request: OAuth timers, upstreams, then the audit queue is written and the pool closed. */
 async function closeDeps(deps: Deps) {
   deps.oauth.stop();
+  await deps.revocations.stop();
   await deps.registry.close();
   // Every call has been answered and recorded by now: write the rest, then close the pool.
   await deps.auditRetention.stop();

@@ -112,6 +112,9 @@ export class FederationRegistry implements FederationView {
       else this.runtimes.set(spec.id, this.createRuntime(spec));
     }
     if (accessChange) this.applyAccessChange(accessChange);
+    // A re-enabled (or newly added) upstream is lazy: open sessions would not hear of its
+    // tools until someone lists them. Connect what they can see now; the new table announces it.
+    for (const [id, runtime] of this.runtimes) if (runtime.sessionCount > 0) void this.connectUpstreamsOf(id);
   }
 
   /**

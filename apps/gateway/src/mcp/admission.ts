@@ -1,7 +1,8 @@
 import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
 import type { FederationRegistry } from '../federation/registry.ts';
 import { bearerToken } from '../http/admin-auth.ts';
-import { type BearerVerifier, bearerChallenge } from '../oauth/bearer.ts';
+import type { BearerVerifier } from '../oauth/bearer.ts';
+import { apiKeyChallenge, oauthChallenge } from '../oauth/challenge.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { rpcErrorResponse } from './errors.ts';
 import { anonymous, type Principal } from './principal.ts';
@@ -57,7 +58,7 @@ export function createAdmission({ ctx, registry, allowedHosts, bearer }: Admissi
       return rpcErrorResponse(400, -32600, 'tokens in the query string are refused; send Authorization: Bearer');
     }
     if (authMode === 'none') return anonymous;
-    const challenge = { 'WWW-Authenticate': 'Bearer' };
+    const challenge = { 'WWW-Authenticate': apiKeyChallenge() };
     const presented = bearerToken(header('authorization') ?? undefined);
     if (authMode === 'api-key') {
       const token = presented ? registry.apiKeys.authenticate(presented) : undefined;
@@ -69,7 +70,7 @@ export function createAdmission({ ctx, registry, allowedHosts, bearer }: Admissi
     }
     const verified = await bearer.verify(serverId, presented);
     if ('kind' in verified) return verified;
-    return rpcErrorResponse(verified.status, -32001, verified.description, { 'WWW-Authenticate': bearerChallenge(ctx.publicUrl, serverId, verified) });
+    return rpcErrorResponse(verified.status, -32001, verified.description, { 'WWW-Authenticate': oauthChallenge(ctx.publicUrl, serverId, verified) });
   }
 
   return async (rawId, header, url) => {

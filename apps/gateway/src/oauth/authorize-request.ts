@@ -7,7 +7,7 @@ import { type ProtectedServer, serverForResource } from './resources.ts';
 import { parseScope } from './scopes.ts';
 
 /** The parameters of an authorization request, as every step (login, consent) carries them. */
-export const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'state', 'scope', 'resource'] as const;
+export const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'state', 'scope', 'resource', 'nonce'] as const;
 export type AuthorizeParams = Partial<Record<(typeof AUTHORIZE_PARAMS)[number], string>>;
 
 export interface AuthorizeRequest {
@@ -18,6 +18,8 @@ export interface AuthorizeRequest {
   codeChallenge: string;
   scope: string;
   server: ProtectedServer;
+  /** OpenID Connect: echoed in the ID token. */
+  nonce?: string;
 }
 
 /** Nothing trustworthy to redirect to: the user sees an error page, the browser goes nowhere. */
@@ -83,7 +85,7 @@ export async function validateAuthorizeRequest(ctx: ServiceContext, params: Auth
     if (error instanceof OAuthError) throw fail(error.code, error.description);
     throw error;
   }
-  return { params, client, redirectUri, state: params.state, codeChallenge: params.code_challenge, scope, server };
+  return { params, client, redirectUri, state: params.state, codeChallenge: params.code_challenge, scope, server, nonce: params.nonce };
 }
 
 /** The redirect back to the client, with `iss` on every response (RFC 9207). */

@@ -44,8 +44,8 @@ export function authorizeRoutes(oauth: OAuthContext) {
     }
   }
 
-  async function grant(c: Context, request: AuthorizeRequest, userId: string) {
-    const code = await issueAuthorizationCode(oauth.ctx, request, userId);
+  async function grant(c: Context, request: AuthorizeRequest, session: { userId: string; createdAt: Date }) {
+    const code = await issueAuthorizationCode(oauth.ctx, request, session.userId, session.createdAt);
     c.header('Cache-Control', 'no-store');
     return c.redirect(authorizationResponseUrl(request.redirectUri, oauth.issuer, { code, state: request.state }), 302);
   }
@@ -58,7 +58,7 @@ export function authorizeRoutes(oauth: OAuthContext) {
       const here = new URL(c.req.url);
       return c.redirect(`/login?return_to=${encodeURIComponent(`/oauth/authorize${here.search}`)}`, 302);
     }
-    if (await hasConsent(oauth.ctx, session.userId, request)) return grant(c, request, session.userId);
+    if (await hasConsent(oauth.ctx, session.userId, request)) return grant(c, request, session);
     return consentPage(c, request, session, session.csrfToken);
   });
 
@@ -78,7 +78,7 @@ export function authorizeRoutes(oauth: OAuthContext) {
       );
     }
     await recordConsent(oauth.ctx, session.userId, request);
-    return grant(c, request, session.userId);
+    return grant(c, request, session);
   });
 
   return app;

@@ -1,4 +1,5 @@
 import { AccessTokenError, verifyAccessToken } from '@switchboard/auth/oauth/access-token';
+import type { RevocationView, TokenSubject } from '@switchboard/auth/oauth/revocation-view';
 import { users } from '@switchboard/db/schema';
 import { eq } from 'drizzle-orm';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
@@ -22,6 +23,8 @@ export interface BearerFailure {
 export class BearerVerifier {
   constructor(
     private readonly oauth: OAuthContext,
+    /** Revoked tokens, grants, clients, consents and users, kept current on every replica. */
+    private readonly revocations: RevocationView,
     private readonly external?: { keys: JWTVerifyGetKey; resolveUser: (claims: JWTPayload) => Promise<string | undefined> },
     /** The in-memory view of users (the policy snapshot), so a disabled user is refused without a database read. */
     private readonly knownUser: (userId: string) => { disabled: boolean } | undefined = () => undefined,
@@ -33,12 +36,16 @@ export class BearerVerifier {
     if (!token) return { status: 401, description: 'this virtual server requires an OAuth access token' };
     const audience = this.oauth.config.externalIssuer?.audience ?? resourceUrl(this.oauth.issuer, serverId);
     const known = this.verified.get(token, audience);
-    // A token whose signature and claims were checked before: only the user's state can have changed.
-    if (known) return (await this.isActive(known.userId)) ? known : userRefused;
+    // A token whose signature and claims were checked before: only revocation and the user's state can have changed.
+    if (known) {
+      if (this.revocations.isRevoked(known.subject)) return revoked;
+      return (await this.isActive(known.principal.userId)) ? known.principal : userRefused;
+    }
     let claims: JWTPayload;
     try {
-      claims = this.external
-        ? await verifyAccessToken(token, { issuer: this.oauth.config.externalIssuer!.issuer, audience, algorithms: this.oauth.config.externalIssuer!.algorithms, keys: this.external.keys })
+      const external = this.oauth.config.externalIssuer;
+      claims = this.external && external
+        ? await verifyAccessToken(token, { issuer: external.issuer, audience, algorithms: external.algorithms, keys: this.external.keys, clockToleranceSeconds: external.clockToleranceSeconds })
         : await verifyAccessToken(token, { issuer: this.oauth.issuer, audience, algorithms: ['ES256', 'RS256'], keys: this.oauth.keys.verificationKeys, requireAtJwtType: true });
     } catch (error) {
       if (!(error instanceof AccessTokenError)) throw error;
@@ -54,7 +61,16 @@ export class BearerVerifier {
     if (!userId || !(await this.isActive(userId))) return userRefused;
     const clientId = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : null;
     const principal: Principal & { userId: string } = { key: `oauth:${userId}:${clientId ?? ''}`, kind: 'oauth', userId, clientId };
-    this.verified.set(token, audience, principal, (claims.exp ?? 0) * 1000);
+    const subject: TokenSubject = {
+      jti: claims.jti,
+      grantId: typeof claims.grant_id === 'string' ? claims.grant_id : undefined,
+      clientId,
+      userId,
+      serverId,
+      issuedAt: claims.iat,
+    };
+    if (this.revocations.isRevoked(subject)) return revoked;
+    this.verified.set(token, audience, { principal, subject }, (claims.exp ?? 0) * 1000);
     return principal;
   }
 
@@ -69,6 +85,12 @@ export class BearerVerifier {
 }
 
 const userRefused: BearerFailure = { status: 401, error: 'invalid_token', description: 'the access token belongs to a user who cannot sign in' };
+const revoked: BearerFailure = { status: 401, error: 'invalid_token', description: 'the access token has been revoked' };
+
+interface VerifiedToken {
+  principal: Principal & { userId: string };
+  subject: TokenSubject;
+}
 
 /**
  * Tokens already verified, until they expire: checking an ES256 signature costs tens of
@@ -76,7 +98,7 @@ const userRefused: BearerFailure = { status: 401, error: 'invalid_token', descri
  * starts over (clients simply verify once more).
  */
 class VerifiedTokenCache {
-  private entries = new Map<string, { audience: string; principal: Principal & { userId: string }; expiresAt: number }>();
+  private entries = new Map<string, { audience: string; verified: VerifiedToken; expiresAt: number }>();
 
   constructor(private readonly maxEntries = 10_000) {}
 
@@ -87,19 +109,11 @@ class VerifiedTokenCache {
       this.entries.delete(token);
       return undefined;
     }
-    return entry.audience === audience ? entry.principal : undefined;
+    return entry.audience === audience ? entry.verified : undefined;
   }
 
-  set(token: string, audience: string, principal: Principal & { userId: string }, expiresAt: number) {
+  set(token: string, audience: string, verified: VerifiedToken, expiresAt: number) {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(token, { audience, principal, expiresAt });
+    this.entries.set(token, { audience, verified, expiresAt });
   }
-}
-
-/** RFC 6750 §3 / RFC 9728 §5.1 challenge pointing the client at the protected-resource metadata. */
-export function bearerChallenge(issuer: string, serverId: string, failure: BearerFailure): string {
-  const metadata = `${issuer}/.well-known/oauth-protected-resource/servers/${serverId}/mcp`;
-  const parts = [`resource_metadata="${metadata}"`, `scope="${MCP_SCOPE}"`];
-  if (failure.error) parts.push(`error="${failure.error}"`, `error_description="${failure.description.replace(/"/g, "'")}"`);
-  return `Bearer ${parts.join(', ')}`;
 }

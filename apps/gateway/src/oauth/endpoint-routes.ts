@@ -63,7 +63,7 @@ export function endpointRoutes(oauth: OAuthContext) {
   app.post('/oauth/revoke', async (c) => {
     const form = await formFields(c);
     const client = await authenticateClient(oauth.ctx, clientCredentials(c, form), oauth.clientLookup);
-    await revokeToken(oauth.ctx, client, form.token);
+    await revokeToken(oauth, client, form.token);
     return c.body(null, 200);
   });
 

@@ -1,9 +1,10 @@
-import { users } from '@switchboard/db/schema';
-import { eq } from 'drizzle-orm';
+import { identityProviders, users } from '@switchboard/db/schema';
+import { eq, inArray } from 'drizzle-orm';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { ExternalIssuerConfig } from '../config.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { syncMappedRoles } from './provision-user.ts';
 
 const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
 
@@ -11,16 +12,21 @@ const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
  * External issuer mode: access tokens come from another authorization server (Keycloak,
  * Auth0, Dex, Entra) and are verified against its JWKS. The person is identified by the
  * configured email claim and provisioned as a user on first sight, so policies and the
- * audit trail work the same as with our own tokens.
+ * audit trail work the same as with our own tokens. Each new token's claims map to roles
+ * exactly as an OIDC login's do (the mappings for every provider, and those of an identity
+ * provider with the same issuer); `onRolesChanged` tells the policy snapshot.
  */
 export async function externalIssuerVerifier(
   ctx: ServiceContext,
   external: ExternalIssuerConfig,
+  onRolesChanged: () => void = () => {},
 ): Promise<{ keys: JWTVerifyGetKey; resolveUser: (claims: JWTPayload) => Promise<string | undefined> }> {
   const jwksUrl = external.jwksUrl ?? (await discoverJwksUri(external.issuer));
   const keys = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5000 });
   const known = new Map<string, string>();
-  async function resolveUser(claims: JWTPayload): Promise<string | undefined> {
+  const bare = external.issuer.replace(/\/$/, '');
+  const sameIssuer = [bare, `${bare}/`];
+  async function userIdFor(claims: JWTPayload): Promise<string | undefined> {
     const email = claims[external.emailClaim];
     if (typeof email !== 'string' || !z.email().safeParse(email).success) return undefined;
     const normalized = email.toLowerCase();
@@ -31,6 +37,13 @@ export async function externalIssuerVerifier(
     const [row] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, normalized));
     if (row) known.set(normalized, row.id);
     return row?.id;
+  }
+  async function resolveUser(claims: JWTPayload): Promise<string | undefined> {
+    const userId = await userIdFor(claims);
+    if (!userId) return undefined;
+    const [provider] = await ctx.db.select({ id: identityProviders.id }).from(identityProviders).where(inArray(identityProviders.issuer, sameIssuer));
+    if (await syncMappedRoles(ctx.db, provider?.id ?? null, userId, claims)) onRolesChanged();
+    return userId;
   }
   return { keys, resolveUser };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashApiToken } from '@switchboard/auth/api-token';
+import { readIssuedAccessToken } from '@switchboard/auth/oauth/access-token';
 import { invalidGrant, invalidScope, invalidTarget } from '@switchboard/auth/oauth/oauth-error';
 import { verifyPkce } from '@switchboard/auth/oauth/pkce';
 import { oauthCodes, oauthConsents, oauthRefreshTokens, users, virtualServers } from '@switchboard/db/schema';
@@ -16,7 +17,7 @@ const CODE_TTL_MS = 60_000;
 const refreshable = (client: ClientRow) => ((client.metadata.grant_types as string[] | undefined) ?? []).includes('refresh_token');
 
 /** A single-use code bound to the client, redirect URI, PKCE challenge, resource and user. */
-export async function issueAuthorizationCode(ctx: ServiceContext, request: AuthorizeRequest, userId: string): Promise<string> {
+export async function issueAuthorizationCode(ctx: ServiceContext, request: AuthorizeRequest, userId: string, authTime: Date): Promise<string> {
   const code = `sba_${randomBytes(32).toString('base64url')}`;
   await ctx.db.insert(oauthCodes).values({
     codeHash: hashApiToken(code),
@@ -27,16 +28,20 @@ export async function issueAuthorizationCode(ctx: ServiceContext, request: Autho
     codeChallenge: request.codeChallenge,
     resource: request.server.resource,
     scope: request.scope,
+    nonce: request.nonce ?? null,
+    authTime,
     expiresAt: new Date(Date.now() + CODE_TTL_MS),
   });
   return code;
 }
 
+/** Ends a grant: its refresh tokens, and the access tokens issued under it (every replica refuses them). */
 export async function revokeFamily(ctx: ServiceContext, familyId: string): Promise<void> {
   await ctx.db
     .update(oauthRefreshTokens)
     .set({ revokedAt: new Date() })
     .where(and(eq(oauthRefreshTokens.familyId, familyId), isNull(oauthRefreshTokens.revokedAt)));
+  await ctx.revocations?.record(ctx.db, [{ kind: 'grant', key: familyId }]);
 }
 
 /** The user may still use the server: not disabled, the server still protected by us, consent not withdrawn. */
@@ -97,6 +102,8 @@ export async function exchangeCode(oauth: OAuthContext, client: ClientRow, input
       scope: row.scope,
       familyId,
       refreshable: refreshable(client),
+      // OIDC Core §3.1.3.3: an ID token when the request asked for openid.
+      openid: row.scope.split(' ').includes('openid') ? { nonce: row.nonce ?? undefined, authTime: row.authTime ?? row.createdAt } : undefined,
     });
   });
 }
@@ -153,9 +160,21 @@ export async function exchangeRefreshToken(oauth: OAuthContext, client: ClientRo
   });
 }
 
-/** RFC 7009: revoking a refresh token revokes its family. Unknown tokens are not an error. */
-export async function revokeToken(ctx: ServiceContext, client: ClientRow, token: string | undefined): Promise<void> {
+/**
+ * RFC 7009: revoking a refresh token revokes its grant (the family and the access tokens
+ * it produced, §2.1); revoking one of our access tokens revokes that token on every
+ * replica. Unknown, foreign or expired tokens are not an error (§2.2), and a client can
+ * only revoke what was issued to it.
+ */
+export async function revokeToken(oauth: OAuthContext, client: ClientRow, token: string | undefined): Promise<void> {
+  const { ctx } = oauth;
   if (!token) return;
   const [row] = await ctx.db.select().from(oauthRefreshTokens).where(eq(oauthRefreshTokens.tokenHash, hashApiToken(token)));
-  if (row && row.clientId === client.id) await revokeFamily(ctx, row.familyId);
+  if (row) {
+    if (row.clientId === client.id) await revokeFamily(ctx, row.familyId);
+    return;
+  }
+  const claims = await readIssuedAccessToken(token, { issuer: oauth.issuer, algorithms: ['ES256', 'RS256'], keys: oauth.keys.verificationKeys });
+  if (!claims?.jti || claims.client_id !== client.clientId) return;
+  await ctx.revocations?.record(ctx.db, [{ kind: 'token', key: claims.jti, expiresAt: (claims.exp ?? 0) * 1000 }]);
 }

@@ -1,4 +1,5 @@
 import { idpRoleMappings, userIdentities, userRoles, users } from '@switchboard/db/schema';
+import type { Executor } from '@switchboard/db/client';
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { ServiceContext } from '../services/context.ts';
 import type { ProviderRow } from './identity-provider-client.ts';
@@ -41,20 +42,32 @@ export async function provisionUser(ctx: ServiceContext, provider: ProviderRow, 
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user || user.disabled) return { ok: false, message: 'This account is disabled.' };
     await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
-    await syncMappedRoles(tx as unknown as ServiceContext['db'], provider.id, userId, claims);
+    await syncMappedRoles(tx, provider.id, userId, claims);
     return { ok: true, user: { id: user.id, email: user.email, isAdmin: user.isAdmin } };
   });
 }
 
-/** Grants the roles whose mapping matches the claims and removes mapped roles that no longer match; manual roles are untouched. */
-async function syncMappedRoles(db: ServiceContext['db'], providerId: string, userId: string, claims: Record<string, unknown>) {
+/**
+ * Grants the roles whose mapping matches the claims and removes mapped roles that no longer
+ * match; manual roles are untouched. Mappings of `providerId` and those for every provider
+ * apply (a null provider: only the latter). True when the user's roles changed.
+ */
+export async function syncMappedRoles(db: Executor, providerId: string | null, userId: string, claims: Record<string, unknown>): Promise<boolean> {
   const mappings = await db
     .select()
     .from(idpRoleMappings)
-    .where(or(eq(idpRoleMappings.identityProviderId, providerId), isNull(idpRoleMappings.identityProviderId)));
-  if (mappings.length === 0) return;
+    .where(providerId ? or(eq(idpRoleMappings.identityProviderId, providerId), isNull(idpRoleMappings.identityProviderId)) : isNull(idpRoleMappings.identityProviderId));
+  if (mappings.length === 0) return false;
   const granted = new Set(mappings.filter((m) => claimValues(claims[m.claim]).includes(m.value)).map((m) => m.roleId));
   const revoked = [...new Set(mappings.map((m) => m.roleId))].filter((id) => !granted.has(id));
-  if (revoked.length) await db.delete(userRoles).where(and(eq(userRoles.userId, userId), inArray(userRoles.roleId, revoked)));
-  if (granted.size) await db.insert(userRoles).values([...granted].map((roleId) => ({ userId, roleId }))).onConflictDoNothing();
+  let changed = false;
+  if (revoked.length) {
+    const removed = await db.delete(userRoles).where(and(eq(userRoles.userId, userId), inArray(userRoles.roleId, revoked))).returning({ roleId: userRoles.roleId });
+    changed = removed.length > 0;
+  }
+  if (granted.size) {
+    const added = await db.insert(userRoles).values([...granted].map((roleId) => ({ userId, roleId }))).onConflictDoNothing().returning({ roleId: userRoles.roleId });
+    changed ||= added.length > 0;
+  }
+  return changed;
 }

@@ -6,6 +6,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { BearerVerifier } from './bearer.ts';
 import type { OAuthContext } from './context.ts';
 import { externalIssuerVerifier } from './external-issuer.ts';
+import { RevocationLedger } from './revocations.ts';
 import { SigningKeyStore } from './signing-keys.ts';
 
 /** The authorization server and resource-server pieces the process holds. */
@@ -20,6 +21,8 @@ export interface OAuthSetupOptions {
   cimdFetch?: SafeFetchOptions;
   /** A login created or changed people (OIDC first login, role mapping): the live access state reloads. */
   onUsersChanged?: () => void;
+  /** Revocations of this process (started by the caller, who stops it); absent: one of its own. */
+  revocations?: RevocationLedger;
   /** The in-memory view of a person (disabled or deleted: their tokens stop working). */
   knownUser?: (userId: string) => { disabled: boolean } | undefined;
 }
@@ -28,7 +31,7 @@ export async function createOAuth(
   ctx: ServiceContext,
   config: Config,
   logger: Logger,
-  database: Pick<DatabaseHandle, 'withAdvisoryLock'>,
+  database: Pick<DatabaseHandle, 'withAdvisoryLock' | 'listen'>,
   options: OAuthSetupOptions = {},
 ): Promise<OAuthRuntime> {
   const keys = new SigningKeyStore(ctx, {
@@ -47,6 +50,19 @@ export async function createOAuth(
     logger: logger.child({ component: 'oauth' }),
     onUsersChanged: options.onUsersChanged,
   };
-  const external = config.oauth.externalIssuer ? await externalIssuerVerifier(ctx, config.oauth.externalIssuer) : undefined;
-  return { context, verifier: new BearerVerifier(context, external, options.knownUser), stop: () => keys.stop() };
+  // The process's ledger (deps.ts puts it in the services' context); a runtime made without
+  // one (a test playing a second replica) loads and follows its own.
+  const revocations = options.revocations ?? new RevocationLedger({ db: ctx.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: context.logger });
+  if (!options.revocations) await revocations.start(database);
+  const external = config.oauth.externalIssuer
+    ? await externalIssuerVerifier(ctx, config.oauth.externalIssuer, () => context.onUsersChanged?.())
+    : undefined;
+  return {
+    context,
+    verifier: new BearerVerifier(context, revocations.view, external, options.knownUser),
+    stop: () => {
+      keys.stop();
+      if (!options.revocations) void revocations.stop();
+    },
+  };
 }

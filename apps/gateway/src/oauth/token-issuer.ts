@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashApiToken } from '@switchboard/auth/api-token';
 import { signAccessToken } from '@switchboard/auth/oauth/access-token';
-import { oauthRefreshTokens } from '@switchboard/db/schema';
+import { signIdToken } from '@switchboard/auth/oauth/id-token';
+import { oauthRefreshTokens, users } from '@switchboard/db/schema';
+import { eq } from 'drizzle-orm';
 import type { Executor } from '@switchboard/db/client';
 import type { OAuthContext } from './context.ts';
 
@@ -11,6 +13,7 @@ export interface TokenResponse {
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  id_token?: string;
 }
 
 export interface Grant {
@@ -23,6 +26,8 @@ export interface Grant {
   familyId: string;
   /** Whether the client registered for refresh tokens. */
   refreshable: boolean;
+  /** Set when the authorization request asked for `openid`: an ID token is issued too. */
+  openid?: { nonce?: string; authTime: Date };
 }
 
 /**
@@ -38,8 +43,10 @@ export async function issueTokens(oauth: OAuthContext, db: Executor, grant: Gran
     clientId: grant.clientId,
     scope: grant.scope,
     ttlSeconds: oauth.config.accessTokenTtlSeconds,
+    grantId: grant.familyId,
   });
   const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: oauth.config.accessTokenTtlSeconds, scope: grant.scope };
+  if (grant.openid) response.id_token = await idTokenFor(oauth, db, grant, grant.openid);
   if (grant.refreshable) {
     const refreshToken = `sbr_${randomBytes(32).toString('base64url')}`;
     await db.insert(oauthRefreshTokens).values({
@@ -58,3 +65,21 @@ export async function issueTokens(oauth: OAuthContext, db: Executor, grant: Gran
 }
 
 export const newFamilyId = () => randomUUID();
+
+/** The ID token of a grant, with the claims its scopes allow (OIDC Core §5.4: `email`, `profile`). */
+async function idTokenFor(oauth: OAuthContext, db: Executor, grant: Grant, openid: NonNullable<Grant['openid']>): Promise<string> {
+  const scopes = grant.scope.split(' ');
+  const [user] = await db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, grant.userId));
+  const claims: Record<string, string> = {};
+  if (scopes.includes('email') && user) claims.email = user.email;
+  if (scopes.includes('profile') && user?.name) claims.name = user.name;
+  return signIdToken(oauth.keys.signingKey(), {
+    issuer: oauth.issuer,
+    subject: grant.userId,
+    clientId: grant.clientId,
+    nonce: openid.nonce,
+    authTime: Math.floor(openid.authTime.getTime() / 1000),
+    ttlSeconds: oauth.config.accessTokenTtlSeconds,
+    claims,
+  });
+}

@@ -4,6 +4,7 @@ import type { PolicySnapshot } from '@switchboard/core/policy/policy-snapshot';
 import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
 import type { Database, Executor } from '@switchboard/db/client';
 import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
+import type { RevocationLedger } from '../oauth/revocations.ts';
 
 /** The live federation, as services see it (set once the registry exists). */
 export interface FederationView {
@@ -27,6 +28,8 @@ export interface ServiceContext {
   /** External base URL, without trailing slash (virtual-server URLs are derived from it). */
   publicUrl: string;
   federation?: FederationView;
+  /** Where revoked OAuth access is recorded for every replica (set once the authorization server exists). */
+  revocations?: Pick<RevocationLedger, 'record'>;
 }
 
 /** The same context, but running inside a transaction. */

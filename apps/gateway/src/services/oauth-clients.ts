@@ -46,11 +46,12 @@ export async function getOAuthClient(ctx: TxContext, id: string): Promise<OAuthC
 
 /**
  * Revokes a client for good: the authorization server refuses it from now on (clients.ts
- * findClient), its refresh tokens stop working and its consents are withdrawn, so nothing
- * it was given outlives the revocation. Revoking twice keeps the first revocation time.
+ * findClient), its refresh tokens stop working, its access tokens are refused on every
+ * replica from the next request, and its consents are withdrawn, so nothing it was given
+ * outlives the revocation. Revoking twice keeps the first revocation time.
  */
 export async function revokeOAuthClient(ctx: TxContext, id: string, now = new Date()): Promise<OAuthClient> {
-  const [row] = await ctx.db.select({ revokedAt: oauthClients.revokedAt }).from(oauthClients).where(eq(oauthClients.id, id));
+  const [row] = await ctx.db.select({ revokedAt: oauthClients.revokedAt, clientId: oauthClients.clientId }).from(oauthClients).where(eq(oauthClients.id, id));
   if (!row) throw notFound('OAuth client', id);
   if (!row.revokedAt) await ctx.db.update(oauthClients).set({ revokedAt: now }).where(eq(oauthClients.id, id));
   await ctx.db
@@ -61,5 +62,6 @@ export async function revokeOAuthClient(ctx: TxContext, id: string, now = new Da
     .update(oauthConsents)
     .set({ revokedAt: now })
     .where(and(eq(oauthConsents.clientId, id), isNull(oauthConsents.revokedAt)));
+  await ctx.revocations?.record(ctx.db, [{ kind: 'client', key: row.clientId }], now.getTime());
   return getOAuthClient(ctx, id);
 }

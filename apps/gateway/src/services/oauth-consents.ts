@@ -2,6 +2,7 @@ import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { OAuthConsent } from '@switchboard/core/contracts/oauth-clients';
 import { oauthClients, oauthConsents, oauthRefreshTokens, users, virtualServers } from '@switchboard/db/schema';
 import { and, eq, gt, isNull } from 'drizzle-orm';
+import { consentKey } from '@switchboard/auth/oauth/revocation-view';
 import { notFound } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { decodeCursor, toPage } from './pagination.ts';
@@ -46,9 +47,9 @@ export async function listOAuthConsents(ctx: ServiceContext, query: ConsentListQ
 }
 
 /**
- * Withdraws a consent: the next authorization shows the consent page again, and the
- * refresh tokens that consent let the client hold for this user and server stop working.
- * Access tokens already issued run out on their own (they are short-lived).
+ * Withdraws a consent: the next authorization shows the consent page again, the refresh
+ * tokens that consent let the client hold for this user and server stop working, and the
+ * access tokens issued under it are refused on every replica from the next request.
  */
 export async function revokeOAuthConsent(ctx: TxContext, id: string, now = new Date()): Promise<void> {
   const [consent] = await ctx.db
@@ -68,4 +69,8 @@ export async function revokeOAuthConsent(ctx: TxContext, id: string, now = new D
         isNull(oauthRefreshTokens.revokedAt),
       ),
     );
+  const [client] = await ctx.db.select({ clientId: oauthClients.clientId }).from(oauthClients).where(eq(oauthClients.id, consent.clientId));
+  if (client) {
+    await ctx.revocations?.record(ctx.db, [{ kind: 'consent', key: consentKey(consent.userId, client.clientId, consent.virtualServerId) }], now.getTime());
+  }
 }

@@ -14,6 +14,8 @@ export interface WebSession {
   /** Echoed by forms (hidden field) or the console (header) on every mutation. */
   csrfToken: string;
   expiresAt: Date;
+  /** When the user logged in (OpenID Connect `auth_time`). */
+  createdAt: Date;
 }
 
 export interface IssuedWebSession {
@@ -48,6 +50,7 @@ export async function findWebSession(ctx: ServiceContext, kind: WebSessionKind, 
       disabled: users.disabled,
       csrfToken: webSessions.csrfToken,
       expiresAt: webSessions.expiresAt,
+      createdAt: webSessions.createdAt,
     })
     .from(webSessions)
     .innerJoin(users, eq(users.id, webSessions.userId))

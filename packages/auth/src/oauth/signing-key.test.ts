@@ -67,6 +67,19 @@ describe('access tokens', () => {
     await expect(verifyAccessToken(token, verifyOptions(keys))).rejects.toMatchObject({ reason });
   });
 
+  it('allows no clock leeway unless asked: a token 2 s past exp is refused, accepted only with a tolerance', async () => {
+    const { key, keys } = await setup();
+    const token = await signAccessToken(key, { ...claims, ttlSeconds: -2 });
+    await expect(verifyAccessToken(token, verifyOptions(keys))).rejects.toMatchObject({ reason: 'expired' });
+    await expect(verifyAccessToken(token, { ...verifyOptions(keys), clockToleranceSeconds: 5 })).resolves.toMatchObject({ sub: 'user-1' });
+  });
+
+  it('carries the grant id when given one', async () => {
+    const { key, keys } = await setup();
+    const payload = await verifyAccessToken(await signAccessToken(key, { ...claims, grantId: 'g-1' }), verifyOptions(keys));
+    expect(payload.grant_id).toBe('g-1');
+  });
+
   it('refuses a tampered payload, alg none and a foreign key', async () => {
     const { key, keys } = await setup();
     const token = await signAccessToken(key, claims);

@@ -52,6 +52,10 @@ export const oauthCodes = pgTable(
     scope: text('scope').notNull(),
     /** The refresh-token family this code produced, revoked if the code is replayed. */
     familyId: uuid('family_id'),
+    /** OpenID Connect: the request's `nonce`, echoed in the ID token. */
+    nonce: text('nonce'),
+    /** OpenID Connect: when the user logged in (the ID token's `auth_time`). */
+    authTime: timestamp('auth_time', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),
