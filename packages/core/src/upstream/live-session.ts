@@ -28,6 +28,8 @@ export interface Live {
   subscription?: McpSubscription;
   /** The lean path for hot requests to a Streamable HTTP or stdio upstream (see http-relay.ts, stdio-relay.ts). */
   relay?: HttpRelay | StdioRelay;
+  /** The connect under way or done (closeLive waits for it to wind down). */
+  connecting?: Promise<void>;
 }
 
 /** What a successful connect learned: the version, and the era verdict that lets reconnects skip the probe. */
@@ -80,7 +82,8 @@ export function createLive(
 
 /** Initializes (or, with `prior`, skips straight to the known era). */
 export function connectLive(live: Live, options: UpstreamConnectionOptions, prior: PriorDiscovery | undefined): Promise<void> {
-  return live.client.connect(live.handle.transport, { prior, timeout: options.connectTimeoutMs ?? 30_000 });
+  live.connecting = live.client.connect(live.handle.transport, { prior, timeout: options.connectTimeoutMs ?? 30_000 });
+  return live.connecting;
 }
 
 /** Builds the relay from what the client negotiated and returns the verdict to remember. */
@@ -155,9 +158,29 @@ export function startLiveHealth(
   });
 }
 
-/** Stops pings, fails relayed calls in flight and closes the transport (stdin EOF, then SIGTERM/SIGKILL for a lingering stdio child). */
+/** How long closeLive waits for an interrupted connect to reap its processes. */
+const CONNECT_WIND_DOWN_MS = 5_000;
+
+/**
+ * Stops pings, fails relayed calls in flight and closes the transport: a stdio child gets
+ * end of input, then SIGTERM, then SIGKILL (the SDK's StdioClientTransport.close, 2 s apart).
+ * The transport is closed directly, not only through the client: while the SDK still
+ * negotiates the era, on stdio on a disposable sibling process, the client does not own
+ * the transport yet and its close() reaches nothing, so a child stuck in the probe outlived
+ * the gateway (issue 20, #13). Closing the transport aborts the probe, and the SDK reaps the
+ * sibling (SIGTERM, SIGKILL after 1 s) before the connect settles, which is awaited here.
+ */
 export async function closeLive(live: Live, upstreamName: string): Promise<void> {
   live.stopHealth?.();
   live.relay?.close(unavailable(`the connection to upstream ${upstreamName} was closed`));
-  await live.client.close().catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CONNECT_WIND_DOWN_MS);
+  });
+  await Promise.all([
+    live.client.close().catch(() => {}),
+    live.handle.transport.close().catch(() => {}),
+    Promise.race([live.connecting?.catch(() => {}), bound]),
+  ]);
+  clearTimeout(timer);
 }
