@@ -6,8 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT, sleep } from '@switchboard/core/upstream/test-upstreams';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Cleanup, type E2eGateway, openGateway } from './support/gateway.ts';
 import { type GatewayProcess, isRunning, startGatewayProcess } from './support/gateway-process.ts';
+import { RawSession } from './support/raw-session.ts';
+import { misbehavingEntry } from './support/upstreams.ts';
 
 const MUTE = `${ROOT}e2e/fixtures/mute-server.ts`;
 
@@ -68,3 +71,52 @@ describe('a gateway process ending on SIGTERM ends every upstream process it sta
     expect(pids.filter(isRunning)).toEqual([]);
   });
 });
+
+describe('one oversized stdio answer fails only its own call (#5)', () => {
+  const SERVER_ID = '5d1c3e7a-2b4f-4a6d-8c9e-0f1a2b3c4d5e';
+  const LIMIT = 256 * 1024;
+  const cleanup = new Cleanup();
+  let gw: E2eGateway;
+  beforeAll(async () => {
+    gw = await openGateway(cleanup, SERVER_ID, {
+      // the SDK's default cap (10 MiB) closed the connection; the limit is per upstream now
+      big: misbehavingEntry({ maxMessageBytes: LIMIT }),
+      small: misbehavingEntry(),
+    });
+  });
+  afterAll(() => cleanup.run());
+
+  it('the limit is part of the upstream, in the admin API and the exported document', async () => {
+    const { body } = await gw.api('GET', '/api/v1/upstreams?limit=100');
+    const byName = Object.fromEntries(body.items.map((u: { name: string; maxMessageBytes: number | null }) => [u.name, u.maxMessageBytes]));
+    expect(byName).toEqual({ big: LIMIT, small: null });
+    const exported = await gw.api('GET', '/api/v1/export');
+    expect(exported.body.mcpServers.big.maxMessageBytes).toBe(LIMIT);
+    expect(exported.body.mcpServers.small).not.toHaveProperty('maxMessageBytes');
+  });
+
+  it("five other people's calls in flight on the same upstream are answered; the big one gets a clear error", async () => {
+    const sessions = await Promise.all(Array.from({ length: 6 }, (_, i) => RawSession.open(gw.mcpUrl(SERVER_ID), `person-${i}`)));
+    cleanup.add(() => Promise.all(sessions.map((s) => s.close())));
+    await sessions[0]!.request('warm-up', 'tools/list', {});
+    const others = sessions
+      .slice(1)
+      .map((s, i) => s.request(i, 'tools/call', { name: 'big__slow_echo', arguments: { text: `other-${i}`, ms: 1500 } }));
+    await sleep(200);
+    const big = await sessions[0]!.request('big', 'tools/call', { name: 'big__big', arguments: { bytes: LIMIT + 1024 } });
+    expect(big.result).toBeUndefined();
+    expect(big.error?.message).toMatch(/^upstream big sent a message of \d+ bytes, over its limit of 262144 bytes \(maxMessageBytes\)/);
+    const answered = await Promise.all(others);
+    expect(answered.map((r) => r.result?.content?.[0]?.text)).toEqual(['other-0', 'other-1', 'other-2', 'other-3', 'other-4']);
+    // the connection was not restarted: the next call is served at once by the same process
+    const status = await gw.api('GET', `/api/v1/upstreams/${(await upstreamId(gw, 'big'))}/status`);
+    expect(status.body).toMatchObject({ state: 'connected', restarts: 0 });
+    const after = await sessions[0]!.request('after', 'tools/call', { name: 'big__big', arguments: { bytes: LIMIT - 1024 } });
+    expect(after.result?.content?.[0]?.text.length).toBe(LIMIT - 1024);
+  });
+});
+
+async function upstreamId(gw: E2eGateway, name: string): Promise<string> {
+  const { body } = await gw.api('GET', '/api/v1/upstreams?limit=100');
+  return body.items.find((u: { name: string }) => u.name === name).id;
+}

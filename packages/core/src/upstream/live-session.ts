@@ -63,6 +63,7 @@ export function createLive(
   const handle = createUpstreamTransport(spec, {
     baseEnv: options.baseEnv,
     onStderrLine: (line) => log.debug({ upstream: spec.id, line }, 'upstream stderr'),
+    onOversized: ({ bytes, id }) => log.warn({ upstream: spec.id, bytes, id, limit: spec.maxMessageBytes }, 'upstream message over its size limit skipped'),
   });
   const client = createUpstreamClient(spec, options);
   client.onclose = () => events.closed();
@@ -90,7 +91,7 @@ export function connectLive(live: Live, options: UpstreamConnectionOptions, prio
 export function settleLive(live: Live, spec: UpstreamSpec, options: UpstreamConnectionOptions, events: LiveEvents): Negotiated {
   const { client } = live;
   // what arrives on a relayed call's stream that is not that call's own
-  live.relay = relayFor(spec, client, live.handle.transport, options, (method, params) => {
+  live.relay = relayFor(spec, client, live.handle, options, (method, params) => {
     if (!events.isCurrent() || method === 'notifications/cancelled') return;
     if (method.endsWith('/list_changed')) events.listChanged();
     else events.notification(method, params);
