@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, sleep } from '@switchboard/core/upstream/test-upstreams';
+import { ROOT, sleep, startEverythingHttp } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, openGateway } from './support/gateway.ts';
 import { type GatewayProcess, isRunning, startGatewayProcess } from './support/gateway-process.ts';
@@ -113,6 +113,31 @@ describe('one oversized stdio answer fails only its own call (#5)', () => {
     expect(status.body).toMatchObject({ state: 'connected', restarts: 0 });
     const after = await sessions[0]!.request('after', 'tools/call', { name: 'big__big', arguments: { bytes: LIMIT - 1024 } });
     expect(after.result?.content?.[0]?.text.length).toBe(LIMIT - 1024);
+  });
+});
+
+describe('an HTTP upstream restarted under the gateway forgot its session (#9)', () => {
+  const SERVER_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+  const cleanup = new Cleanup();
+  afterAll(() => cleanup.run());
+
+  it('server-everything answers 400 for the old session; the next call re-initializes and is answered at once', async () => {
+    const first = await startEverythingHttp();
+    cleanup.add(() => first.stop());
+    const gw = await openGateway(cleanup, SERVER_ID, { everything: { type: 'streamable-http', url: first.url, protocol: 'legacy' } });
+    const session = await RawSession.open(gw.mcpUrl(SERVER_ID), 'after-restart');
+    cleanup.add(() => session.close());
+    const before = await session.request(1, 'tools/call', { name: 'everything__echo', arguments: { message: 'before' } });
+    expect(before.result?.content?.[0]?.text).toBe('Echo: before');
+
+    await first.stop();
+    const again = await startEverythingHttp(Number(new URL(first.url).port));
+    cleanup.add(() => again.stop());
+    const started = Date.now();
+    const after = await session.request(2, 'tools/call', { name: 'everything__echo', arguments: { message: 'after' } });
+    expect(after.result?.content?.[0]?.text).toBe('Echo: after');
+    // it took 55 s (until a health ping failed) before
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
 

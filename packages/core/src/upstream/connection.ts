@@ -14,8 +14,7 @@ import { CallRouter } from './call-router.ts';
 import type { UpstreamConnectionOptions } from './connection-options.ts';
 import { ConnectionStatus } from './connection-status.ts';
 import { emptyCatalog, sameCatalog } from './catalog.ts';
-import { describeError, mayBeStaleVerdict, toUpstreamError, unavailable } from './errors.ts';
-import { SessionExpiredError } from './http-relay.ts';
+import { describeError, mayBeStaleVerdict, SessionExpiredError, toUpstreamError, unavailable } from './errors.ts';
 import { asksUnattributed, IsolatedConnections } from './isolated-connections.ts';
 import {
   closeLive,
@@ -181,7 +180,14 @@ export class UpstreamConnection {
       await within(this.renew(live), options.signal, deadline - Date.now(), `reconnecting to ${this.spec.name}`);
       const next = this.current;
       if (!next) throw this.health.unavailable();
-      return this.calls.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+      try {
+        return await this.calls.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+      } catch (again) {
+        // once only: an upstream that refuses a session it just made will not change its mind
+        if (!(again instanceof SessionExpiredError)) throw again;
+        const { status, detail } = again;
+        throw unavailable(`upstream ${this.spec.name} rejected a new session too: HTTP ${status}${detail ? ` (${detail})` : ''}`);
+      }
     }
   }
 
