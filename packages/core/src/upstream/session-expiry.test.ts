@@ -55,7 +55,11 @@ async function forgetfulProxy(target: string) {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  started.push({ url: '', stop: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
+  const stop = () => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  started.push({ url: '', stop });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, state };
 }
 
