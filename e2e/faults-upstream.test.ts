@@ -3,7 +3,8 @@
  * that outlives it, an oversized stdio message, an HTTP upstream that forgot its session,
  * an upstream that hangs in its handshake. Each scenario runs real processes.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, sleep, startEverythingHttp } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +139,90 @@ describe('an HTTP upstream restarted under the gateway forgot its session (#9)',
     expect(after.result?.content?.[0]?.text).toBe('Echo: after');
     // it took 55 s (until a health ping failed) before
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('one hung upstream does not stall its virtual server (#3)', () => {
+  const SERVER_ID = '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f';
+  const cleanup = new Cleanup();
+  let gw: E2eGateway;
+  let session: RawSession;
+  let muteFile: string;
+  let seq = 0;
+  /** A tools/call and how long it took. */
+  async function timedCall(name: string, args: Record<string, unknown> = {}) {
+    const started = Date.now();
+    const response = await session.request(++seq, 'tools/call', { name, arguments: args });
+    return { response, ms: Date.now() - started };
+  }
+  const echo = async (text: string) => {
+    const { response, ms } = await timedCall('healthy__slow_echo', { text });
+    expect(response.result?.content?.[0]?.text).toBe(text);
+    return ms;
+  };
+  const toolNames = async () => (await session.request(++seq, 'tools/list', {})).result.tools.map((t: { name: string }) => t.name) as string[];
+
+  beforeAll(async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'switchboard-hung-'));
+    cleanup.add(() => rm(scratch, { recursive: true, force: true }));
+    muteFile = join(scratch, 'flaky.mute');
+    gw = await openGateway(cleanup, SERVER_ID, {
+      healthy: misbehavingEntry(),
+      // works until muteFile exists; its calls get 2 s
+      flaky: misbehavingEntry({ env: { MISBEHAVING_MUTE_FILE: muteFile }, timeoutMs: 2000 }),
+      // starts, never finishes its handshake
+      hung: { command: process.execPath, args: ['--import', 'tsx', MUTE], cwd: ROOT },
+    });
+  });
+  afterAll(() => cleanup.run());
+
+  it('opening a session and calling a healthy tool wait at most a short bound, once; then no wait at all', async () => {
+    const opened = Date.now();
+    session = await RawSession.open(gw.mcpUrl(SERVER_ID), 'beside-a-hung-upstream');
+    cleanup.add(() => session.close());
+    const openMs = Date.now() - opened;
+    const firstMs = await echo('first');
+    const laterMs: number[] = [];
+    for (let i = 0; i < 5; i += 1) laterMs.push(await echo(`later-${i}`));
+    // past the first backoff (≤ 0.5 s) the hung upstream is reconnecting, and hangs again
+    await sleep(1500);
+    for (let i = 0; i < 3; i += 1) laterMs.push(await echo(`reconnecting-${i}`));
+    console.info(`#3 with a hung upstream: session open ${openMs} ms, first healthy call ${firstMs} ms, later ${laterMs.join('/')} ms`);
+    // before: 38-40 s each (the hung handshake's connect and probe timeouts)
+    expect(openMs + firstMs).toBeLessThan(8_000);
+    for (const ms of laterMs) expect(ms).toBeLessThan(1_000);
+    // the hung upstream's tools are unknown (it never listed any); the others' are there
+    const deadline = Date.now() + 30_000;
+    while (!(await toolNames()).includes('flaky__slow_echo') && Date.now() < deadline) await sleep(200);
+    expect(await toolNames()).toEqual(expect.arrayContaining(['healthy__slow_echo', 'flaky__slow_echo']));
+  });
+
+  it('an upstream that crashed and now hangs on reconnect: its tools stay listed, its calls fail fast, the others carry on', async () => {
+    await writeFile(muteFile, '');
+    const crash = await timedCall('flaky__crash');
+    expect(crash.response.error?.message ?? '').toMatch(/flaky/);
+    // the reconnect hangs in the handshake: the circuit stays open, every call fails at once
+    for (let i = 0; i < 3; i += 1) {
+      const { response, ms } = await timedCall('flaky__slow_echo', { text: 'x' });
+      expect(response.error?.message).toMatch(/^upstream "flaky" is unavailable/);
+      expect(ms).toBeLessThan(1_000);
+      expect(await echo(`beside-${i}`)).toBeLessThan(1_000);
+    }
+    expect(await toolNames()).toContain('flaky__slow_echo');
+  });
+
+  it('a fresh connection still handshaking: its tools come from the stored catalog, its calls end within their timeout', async () => {
+    // a restart replaces the connection (no live catalog) and hangs in its handshake: not awaited
+    const flakyId = await upstreamId(gw, 'flaky');
+    void gw.api('POST', `/api/v1/upstreams/${flakyId}/restart`).catch(() => {});
+    await sleep(300);
+    const listed = Date.now();
+    expect(await toolNames()).toContain('flaky__slow_echo');
+    expect(Date.now() - listed).toBeLessThan(1_000);
+    const { response, ms } = await timedCall('flaky__slow_echo', { text: 'x' });
+    expect(response.error).toBeDefined();
+    expect(ms).toBeLessThan(4_000);
+    expect(await echo('still')).toBeLessThan(1_000);
   });
 });
 

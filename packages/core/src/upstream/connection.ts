@@ -56,6 +56,12 @@ export class UpstreamConnection {
   private attempting?: Live;
   private stopping?: Promise<void>;
   private readonly backoff;
+  /**
+   * Open from a failed connect or a lost connection until the next successful connect:
+   * calls fail at once meanwhile instead of each waiting on a reconnect that may hang as
+   * the last one did (issue 20, #3). The reconnects go on in the background (backoff).
+   */
+  private circuitOpen = false;
 
   constructor(
     readonly spec: UpstreamSpec,
@@ -108,6 +114,11 @@ export class UpstreamConnection {
     return this.health.connected;
   }
 
+  /** Failed since it last served (see circuitOpen): callers should not wait on its reconnects. */
+  get failing(): boolean {
+    return this.circuitOpen;
+  }
+
   /** Connects if needed; concurrent callers share one attempt. Fails fast while backing off. */
   ensureConnected(): Promise<void> {
     if (!this.spec.enabled) return Promise.reject(unavailable(`upstream ${this.spec.name} is disabled`));
@@ -158,6 +169,7 @@ export class UpstreamConnection {
     if (options.signal?.aborted) throw toUpstreamError(options.signal.reason, true);
     const deadline = Date.now() + (options.timeoutMs ?? this.spec.timeoutMs);
     if (!(this.current && this.health.connected)) {
+      if (this.circuitOpen) throw this.health.unavailable();
       await within(this.ensureConnected(), options.signal, deadline - Date.now(), `connecting to ${this.spec.name}`);
     }
     const live = this.current;
@@ -270,6 +282,7 @@ export class UpstreamConnection {
         { upstream: this.spec.id, protocolVersion: this.health.protocolVersion, ms: Date.now() - started },
         'upstream connected',
       );
+      this.circuitOpen = false;
       this.health.set('connected');
     } catch (error) {
       // the upstream refused us: re-probe next time in case it changed era (a stale legacy
@@ -325,6 +338,7 @@ export class UpstreamConnection {
   private lost(live: Live, reason: string): void {
     if (live.gen !== this.generation || this.stopping) return;
     this.generation += 1;
+    this.circuitOpen = true;
     if (this.current === live) this.current = undefined;
     if (live.connectedAt !== undefined && Date.now() - live.connectedAt > STABLE_AFTER_MS) this.backoff.reset();
     const stderr = live.handle.stderrTail();
