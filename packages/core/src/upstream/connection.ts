@@ -62,6 +62,8 @@ export class UpstreamConnection {
    * the last one did (issue 20, #3). The reconnects go on in the background (backoff).
    */
   private circuitOpen = false;
+  /** Teardowns under way (a child may take seconds to end): stop() waits for them too. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     readonly spec: UpstreamSpec,
@@ -149,6 +151,8 @@ export class UpstreamConnection {
       this.current = undefined;
       this.calls.rejectAll(unavailable(`upstream ${this.spec.name} was stopped`));
       await Promise.all([live, this.attempting].map((it) => it && this.teardown(it)));
+      // also those of connections lost just before: no process of ours outlives stop()
+      await Promise.all([...this.closing]);
       await isolated;
       this.health.set('stopped');
     })();
@@ -364,6 +368,8 @@ export class UpstreamConnection {
   }
 
   private teardown(live: Live): Promise<void> {
-    return closeLive(live, this.spec.name);
+    const closing = closeLive(live, this.spec.name).finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
+    return closing;
   }
 }

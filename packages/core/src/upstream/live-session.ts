@@ -10,6 +10,7 @@ import type { UpstreamConnectionOptions } from './connection-options.ts';
 import { fetchCatalog, type RawRequest } from './catalog.ts';
 import { describeError, unavailable } from './errors.ts';
 import { startHealthCheck } from './health-check.ts';
+import { endChild } from './stdio-child.ts';
 import type { HttpRelay } from './http-relay.ts';
 import type { Logger } from './logger.ts';
 import { relayFor } from './relay-factory.ts';
@@ -163,9 +164,9 @@ export function startLiveHealth(
 const CONNECT_WIND_DOWN_MS = 5_000;
 
 /**
- * Stops pings, fails relayed calls in flight and closes the transport: a stdio child gets
- * end of input, then SIGTERM, then SIGKILL (the SDK's StdioClientTransport.close, 2 s apart).
- * The transport is closed directly, not only through the client: while the SDK still
+ * Stops pings, fails relayed calls in flight and closes the transport; a stdio child gets
+ * end of input, then SIGTERM, then SIGKILL, 2 s apart, and is waited for until it exited
+ * (stdio-child.ts). The transport is closed directly, not only through the client: while the SDK still
  * negotiates the era, on stdio on a disposable sibling process, the client does not own
  * the transport yet and its close() reaches nothing, so a child stuck in the probe outlived
  * the gateway (issue 20, #13). Closing the transport aborts the probe, and the SDK reaps the
@@ -182,6 +183,7 @@ export async function closeLive(live: Live, upstreamName: string): Promise<void>
     live.client.close().catch(() => {}),
     live.handle.transport.close().catch(() => {}),
     Promise.race([live.connecting?.catch(() => {}), bound]),
+    live.handle.reader?.child && endChild(live.handle.reader.child),
   ]);
   clearTimeout(timer);
 }

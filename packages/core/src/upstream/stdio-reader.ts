@@ -32,6 +32,8 @@ export class StdioReader {
   intercept?: (message: RpcMessage) => boolean;
   /** Whether this reader serves the transport (false: the SDK reads, see the file comment). */
   active = false;
+  /** The child process, once spawned (closeLive ends it and waits for its exit, see stdio-child.ts). */
+  child?: ChildProcess;
 
   constructor(
     private readonly transport: StdioClientTransport,
@@ -41,7 +43,8 @@ export class StdioReader {
     transport.start = async () => {
       await start();
       // the promise settles on 'spawn', before any stdout chunk can have been read
-      const stdout = (transport as unknown as { _process?: ChildProcess })._process?.stdout;
+      this.child = (transport as unknown as { _process?: ChildProcess })._process;
+      const stdout = this.child?.stdout;
       if (!stdout) return;
       const limit = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
       const framer = new LineFramer(limit, (line) => this.line(line), (line) => this.oversized(line, limit));
