@@ -13,7 +13,14 @@ import {
   sleep,
 } from '@switchboard/core/upstream/test-upstreams';
 
-type StdioEntry = { command: string; args: string[]; cwd?: string; env?: Record<string, string>; timeoutMs?: number };
+type StdioEntry = {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  maxMessageBytes?: number;
+};
 
 function stdioEntry(spec: { command: string; args: string[]; cwd?: string | null; env: Record<string, string> }): StdioEntry {
   return { command: spec.command, args: spec.args, cwd: spec.cwd ?? undefined, env: spec.env };

@@ -1,5 +1,6 @@
 import { liveVisibility } from '@switchboard/core/policy/policy-snapshot';
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
+import type { UpstreamConnection } from '@switchboard/core/upstream/connection';
 import { UpstreamPool } from '@switchboard/core/upstream/pool';
 import { type Catalog, UpstreamError, type UpstreamSpec, type UpstreamStatus } from '@switchboard/core/upstream/types';
 import { randomUUID } from 'node:crypto';
@@ -10,12 +11,16 @@ import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
-import { saveCatalog } from '../services/upstream-catalogs.ts';
+import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
 import { type AccessChange, AccessControl } from './access-control.ts';
 import { ApiKeyDirectory } from './api-keys.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
 const CONFIG_CHANNEL = 'switchboard_config';
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const isEmptyCatalog = (c: Catalog) => c.tools.length + c.resources.length + c.resourceTemplates.length + c.prompts.length === 0;
+/** The longest any request waits for upstreams of its virtual server to connect (see connectUpstreamsOf). */
+const CONNECT_WAIT_MS = 5_000;
 
 export interface RegistryOptions {
   /** The database and key ring (the registry is part of the services' context, built after it). */
@@ -30,6 +35,11 @@ export interface RegistryOptions {
   audit?: AuditSink;
   /** Hot tools/call take the lean adapter (default) or the SDK's (see Config.leanMcp). */
   leanMcp?: boolean;
+  /**
+   * How long a request may wait, at most, for an upstream of its virtual server whose tools
+   * are not known yet (neither live nor stored) to connect. Default 5 s.
+   */
+  connectWaitMs?: number;
 }
 
 /**
@@ -47,6 +57,8 @@ export class FederationRegistry implements FederationView {
   private servers = new Map<string, GatewayServerSpec>();
   private allServers = new Map<string, GatewayServerSpec>();
   private readonly runtimes = new Map<string, VirtualServerRuntime>();
+  /** What each upstream listed when last connected (any replica), for while it is not connected here. */
+  private storedCatalogs = new Map<string, Catalog>();
   private reloading: Promise<void> = Promise.resolve();
   private readonly replicaId = randomUUID();
   private unlisten?: () => Promise<void>;
@@ -57,6 +69,7 @@ export class FederationRegistry implements FederationView {
       clientInfo: { name: 'switchboard', version: options.version },
       ...options.pool,
       onCatalogChanged: (upstreamId, catalog) => {
+        this.storedCatalogs.set(upstreamId, catalog);
         this.reroute(upstreamId);
         saveCatalog(options.ctx.db, upstreamId, catalog).catch((err) =>
           options.logger.warn({ err, upstreamId }, 'could not store the upstream catalog'),
@@ -94,6 +107,7 @@ export class FederationRegistry implements FederationView {
     const accessChange = await this.access.reload(this.options.ctx.db);
     await this.apiKeys.reload(this.options.ctx.db);
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
+    this.storedCatalogs = await catalogsFor(this.options.ctx.db, [...nextUpstreams.keys()]);
     for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
     for (const spec of nextUpstreams.values()) this.pool.upsert(spec);
     this.upstreams = nextUpstreams;
@@ -163,15 +177,31 @@ export class FederationRegistry implements FederationView {
       const upstream = this.upstreams.get(entry.upstreamId);
       const connection = this.pool.get(entry.upstreamId);
       if (upstream && connection && upstream.enabled) {
-        views.set(upstream.id, { id: upstream.id, name: upstream.name, catalog: connection.catalog() });
+        views.set(upstream.id, { id: upstream.id, name: upstream.name, catalog: this.catalogOf(upstream.id, connection) });
       }
     }
     return buildRoutingTable(spec, views);
   }
 
   /**
-   * Lazy upstreams connect on first use of a virtual server that needs them. A failing
-   * upstream does not block the others: its tools are simply absent until it recovers.
+   * The live catalog once the connection has listed one; until then (a gateway just
+   * started, an upstream still connecting or failing) the one last stored, so its tools
+   * stay listed and their calls fail fast and clearly rather than vanish.
+   */
+  private catalogOf(upstreamId: string, connection: UpstreamConnection): Catalog {
+    const live = connection.catalog();
+    if (connection.connected || !isEmptyCatalog(live)) return live;
+    return this.storedCatalogs.get(upstreamId) ?? live;
+  }
+
+  /**
+   * Runs before every request of a virtual server: starts its lazy upstreams, and waits for
+   * them only where waiting buys something and only briefly. An upstream whose tools are
+   * known (live or stored) is never waited on; one that failed since it last served (its
+   * circuit is open) neither; one connecting for the first time with nothing known is
+   * waited on until CONNECT_WAIT_MS after its attempt began, so a hung handshake costs the
+   * other upstreams' requests at most that, once (issue 20, #3: it was 38-40 s per request).
+   * Whatever connects later re-routes by itself (onCatalogChanged).
    */
   private async connectUpstreamsOf(serverId: string) {
     const spec = this.servers.get(serverId);
@@ -181,10 +211,19 @@ export class FederationRegistry implements FederationView {
       const connection = this.pool.get(e.upstreamId);
       return !connection || connection.connected;
     })) return;
-    const ids = [...new Set(spec.entries.map((e) => e.upstreamId))];
-    const pending = ids.map((id) => this.pool.get(id)).filter((c) => c && !c.connected);
-    if (pending.length === 0) return;
-    await Promise.allSettled(pending.map((c) => c!.ensureConnected()));
+    const bound = this.options.connectWaitMs ?? CONNECT_WAIT_MS;
+    const waits: Promise<unknown>[] = [];
+    for (const id of new Set(spec.entries.map((e) => e.upstreamId))) {
+      const connection = this.pool.get(id);
+      if (!connection || connection.connected) continue;
+      const attempt = connection.ensureConnected().catch(() => {});
+      if (connection.failing || !isEmptyCatalog(this.catalogOf(id, connection))) continue;
+      const status = connection.status();
+      const left = status.state === 'starting' ? Date.parse(status.since) + bound - Date.now() : 0;
+      if (left > 0) waits.push(Promise.race([attempt, sleep(left)]));
+    }
+    if (waits.length === 0) return;
+    await Promise.all(waits);
     const current = this.servers.get(serverId);
     if (current) this.runtimes.get(serverId)?.updateTable(this.tableFor(current));
   }

@@ -21,7 +21,15 @@ export function toUpstreamSpec(row: UpstreamRow, ring: KeyRing): UpstreamSpec {
     protocol: row.protocol,
   };
   if (row.transport === 'stdio') {
-    return { ...common, transport: 'stdio', command: row.command ?? '', args: row.args, env: decryptMap(ring, row.env), cwd: row.cwd };
+    return {
+      ...common,
+      transport: 'stdio',
+      command: row.command ?? '',
+      args: row.args,
+      env: decryptMap(ring, row.env),
+      cwd: row.cwd,
+      maxMessageBytes: row.maxMessageBytes,
+    };
   }
   return {
     ...common,

@@ -14,7 +14,7 @@ export interface GatewayServerOptions {
   router: () => VirtualServerRouter;
   /** The call pipeline of this virtual server (tools/call, resources/read, prompts/get). */
   call: CallHandler;
-  /** Awaited before every request (connects lazy upstreams). */
+  /** Awaited before every request that reads the routing table outside the pipeline (connects lazy upstreams). */
   prepare?: () => Promise<void>;
   /** Who is calling, and what they may see. */
   caller: CallerContext;
@@ -98,19 +98,20 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
   };
 
   // The SDK's handler typings are per-method unions; the router deals in plain JSON objects.
-  const handle = (method: string, fn: (params: Params, ctx: ServerContext) => Promise<AnyResult>) =>
+  // (`prepare` runs first for lists and the rest; pipeline calls run it in their route stage.)
+  const handle = (method: string, fn: (params: Params, ctx: ServerContext) => Promise<AnyResult>, prepared = true) =>
     server.setRequestHandler(method as 'tools/list', (async (request: { params?: Params }, ctx: ServerContext) => {
-      await options.prepare?.();
+      if (prepared) await options.prepare?.();
       return fn(request.params ?? {}, ctx);
     }) as never);
 
   handle('tools/list', async () => ({ tools: options.router().listTools(visible) }));
-  handle('tools/call', (params, ctx) => options.call(callOf('tool', String(params.name), params, ctx)));
+  handle('tools/call', (params, ctx) => options.call(callOf('tool', String(params.name), params, ctx)), false);
   handle('prompts/list', async () => ({ prompts: options.router().listPrompts(visible) }));
-  handle('prompts/get', (params, ctx) => options.call(callOf('prompt', String(params.name), params, ctx)));
+  handle('prompts/get', (params, ctx) => options.call(callOf('prompt', String(params.name), params, ctx)), false);
   handle('resources/list', async () => ({ resources: options.router().listResources(visible) }));
   handle('resources/templates/list', async () => ({ resourceTemplates: options.router().listResourceTemplates(visible) }));
-  handle('resources/read', (params, ctx) => options.call(callOf('resource', String(params.uri), params, ctx)));
+  handle('resources/read', (params, ctx) => options.call(callOf('resource', String(params.uri), params, ctx)), false);
   // Requests outside the pipeline (nothing to audit): forwarded with the same params rule,
   // nothing renamed (subscribe names a URI; the router maps a completion's ref itself).
   const forwardAsIs = (params: Params, ctx: ServerContext) => {

@@ -60,7 +60,7 @@ export class VirtualServerRuntime {
 
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
-    this.call = createCallPipeline({ virtualServerId: options.id, router: () => this.router, logger: options.logger, audit: options.audit });
+    this.call = createCallPipeline({ virtualServerId: options.id, router: () => this.router, logger: options.logger, prepare: options.prepare, audit: options.audit });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });
     // Sweep at half the idle limit (at most every minute): a session outlives it by < 50 %.
@@ -110,10 +110,7 @@ export class VirtualServerRuntime {
       // A session id is not a credential: presented by anyone else, it does not exist.
       if (session?.kind !== 'streamable' || session.principal.key !== principal.key) return sessionNotFound();
       session.lastSeen = Date.now();
-      if (post.method === 'POST' && this.lean) {
-        await this.options.prepare?.();
-        if (await serveLegacyLean(post, res, session, this.call)) return 'answered';
-      }
+      if (post.method === 'POST' && this.lean && (await serveLegacyLean(post, res, session, this.call))) return 'answered';
       return session.transport.handleRequest(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
     }
     if (post.method !== 'POST') return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
@@ -126,7 +123,6 @@ export class VirtualServerRuntime {
       body: post.parsed,
     });
     if (route.kind !== 'legacy') {
-      await this.options.prepare?.();
       if (route.kind === 'modern' && this.lean && (await serveModernLean(post, res, this.callerOf(principal), this.call, this.serverInfo))) return 'answered';
       // the SDK's strict handler owns every other 2026-07-28 answer, its refusals included
       return this.modern.fetch(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });

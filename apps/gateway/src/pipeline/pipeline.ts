@@ -13,6 +13,8 @@ export interface PipelineOptions {
   virtualServerId: string;
   router: () => VirtualServerRouter;
   logger: Logger;
+  /** Connects the server's lazy upstreams before a name is routed. */
+  prepare?: () => Promise<void>;
   /** Where calls are recorded; absent = not audited. */
   audit?: { sink: AuditSink; payloads(): boolean };
 }
@@ -31,7 +33,7 @@ export function createCallPipeline(options: PipelineOptions): CallHandler {
   const stages: Stage[] = [
     ...(options.audit ? [audit({ ...options.audit, virtualServerId: options.virtualServerId })] : []),
     mapErrors({ logger: options.logger }),
-    route({ router: options.router }),
+    route({ router: options.router, prepare: options.prepare }),
     policy(),
     project(),
   ];

@@ -24,9 +24,14 @@ export function unknownName(kind: McpCall['kind'], name: string): UnknownName {
   return new UnknownName(RPC_INVALID_PARAMS, `Unknown ${kind}: ${name}`);
 }
 
-/** Route: the exposed name → the upstream that serves it (from the in-memory routing table). */
-export function route(options: { router: () => VirtualServerRouter }): Stage {
-  return (call, next) => {
+/**
+ * Route: the exposed name → the upstream that serves it (from the in-memory routing
+ * table), once `prepare` has connected the server's lazy upstreams (bounded; a no-op when
+ * all are connected).
+ */
+export function route(options: { router: () => VirtualServerRouter; prepare?: () => Promise<void> }): Stage {
+  return async (call, next) => {
+    await options.prepare?.();
     const found = resolveRoute(options.router(), call.kind, call.name);
     if (!found) throw unknownName(call.kind, call.name);
     call.route = found;

@@ -31,6 +31,7 @@ export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentI
             args: u.args,
             ...(Object.keys(u.env).length && { env: Object.fromEntries(Object.keys(u.env).map((k) => [k, placeholder(u.name, k)])) }),
             ...(u.cwd && { cwd: u.cwd }),
+            ...(u.maxMessageBytes !== null && { maxMessageBytes: u.maxMessageBytes }),
             ...extras,
           }
         : {

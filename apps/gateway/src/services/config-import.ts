@@ -28,7 +28,15 @@ export function upstreamInput(name: string, server: McpServerConfig): UpstreamCr
     protocol: server.protocol ?? 'auto',
   };
   if ('command' in server) {
-    return { ...common, transport: 'stdio', command: server.command, args: server.args, cwd: server.cwd ?? null, env: server.env };
+    return {
+      ...common,
+      transport: 'stdio',
+      command: server.command,
+      args: server.args,
+      cwd: server.cwd ?? null,
+      env: server.env,
+      maxMessageBytes: server.maxMessageBytes ?? null,
+    };
   }
   return {
     ...common,

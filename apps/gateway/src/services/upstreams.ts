@@ -27,6 +27,7 @@ export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceCont
     connectAtBoot: row.connectAtBoot,
     timeoutMs: row.timeoutMs,
     protocol: row.protocol,
+    maxMessageBytes: row.maxMessageBytes,
     status: ctx?.federation?.status(row.id) ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -66,6 +67,7 @@ export function upstreamValues(ctx: TxContext, input: UpstreamCreate) {
       args: input.args,
       cwd: input.cwd ?? null,
       env: encryptMap(ctx.secrets, input.env),
+      maxMessageBytes: input.maxMessageBytes ?? null,
       url: null,
       headers: {},
       bearerToken: null,
@@ -77,6 +79,7 @@ export function upstreamValues(ctx: TxContext, input: UpstreamCreate) {
     args: [],
     cwd: null,
     env: {},
+    maxMessageBytes: null,
     url: input.url,
     headers: encryptMap(ctx.secrets, input.headers),
     bearerToken: input.bearerToken ? ctx.secrets.encrypt(input.bearerToken) : null,
@@ -107,6 +110,7 @@ export async function updateUpstream(ctx: TxContext, id: string, patch: Upstream
       args: patch.args,
       cwd: patch.cwd,
       url: patch.url,
+      maxMessageBytes: patch.maxMessageBytes,
     }),
     env: patch.env ? mergeEncryptedMap(ctx.secrets, current.env, patch.env) : current.env,
     headers: patch.headers ? mergeEncryptedMap(ctx.secrets, current.headers, patch.headers) : current.headers,
@@ -128,7 +132,7 @@ export async function updateUpstream(ctx: TxContext, id: string, patch: Upstream
 /** A transport switch must not leave the old transport's settings (or secrets) behind. */
 function clearOtherTransportFields(row: UpstreamRow) {
   if (row.transport === 'stdio') Object.assign(row, { url: null, headers: {}, bearerToken: null });
-  else Object.assign(row, { command: null, args: [], cwd: null, env: {} });
+  else Object.assign(row, { command: null, args: [], cwd: null, env: {}, maxMessageBytes: null });
 }
 
 /** After a partial update the row must still describe a runnable upstream of its transport. */

@@ -3,7 +3,7 @@ import { slugSchema, uuidSchema } from './common.ts';
 import { nearestKey, strictSection } from './config-document-keys.ts';
 import { emailSchema } from './identity.ts';
 import { policyEffectSchema, policyKindSchema, policyPatternSchema } from './policies.ts';
-import { upstreamProtocolSchema } from './upstreams.ts';
+import { maxMessageBytesSchema, upstreamProtocolSchema } from './upstreams.ts';
 import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchema } from './virtual-servers.ts';
 
 /**
@@ -27,6 +27,8 @@ const stdioServer = z.object({
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   cwd: z.string().optional(),
+  /** The largest single message accepted from this upstream, in bytes (default 10 MiB). */
+  maxMessageBytes: maxMessageBytesSchema.optional(),
 });
 
 const remoteServer = z.object({

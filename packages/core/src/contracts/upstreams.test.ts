@@ -30,3 +30,18 @@ describe('upstream contracts: protocol', () => {
     expect(shape.protocol.safeParse(undefined).success).toBe(false);
   });
 });
+
+describe('upstream contracts: maxMessageBytes', () => {
+  const stdio = { name: 'local', transport: 'stdio', command: 'node' };
+  it('is optional on create and nullable on update (null = the 10 MiB default)', () => {
+    expect(upstreamCreateSchema.parse(stdio)).not.toHaveProperty('maxMessageBytes');
+    expect(upstreamCreateSchema.parse({ ...stdio, maxMessageBytes: 20 * 1024 * 1024 })).toMatchObject({ maxMessageBytes: 20 * 1024 * 1024 });
+    expect(upstreamUpdateSchema.parse({ maxMessageBytes: null })).toEqual({ maxMessageBytes: null });
+  });
+  it('rejects sizes below 64 KiB, above 1 GiB or fractional, at its own path', () => {
+    for (const bad of [1024, 2 ** 31, 100_000.5]) {
+      const create = upstreamCreateSchema.safeParse({ ...stdio, maxMessageBytes: bad });
+      expect(create.error?.issues.map((i) => i.path.join('.'))).toEqual(['maxMessageBytes']);
+    }
+  });
+});

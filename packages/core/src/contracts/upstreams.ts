@@ -15,6 +15,11 @@ export type UpstreamProtocolName = z.infer<typeof upstreamProtocolSchema>;
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid HTTP header name');
 const httpUrl = z.url({ protocol: /^https?$/ });
+/**
+ * The largest single message a stdio upstream may send, in bytes; a bigger one fails only
+ * the request it answers. Null: 10 MiB (the MCP SDK's buffer cap).
+ */
+export const maxMessageBytesSchema = z.number().int().min(65_536).max(1_073_741_824);
 
 const upstreamBase = {
   name: slugSchema,
@@ -34,6 +39,7 @@ export const upstreamCreateSchema = z
       args: z.array(z.string().max(4096)).max(256).default([]),
       cwd: z.string().max(4096).nullish(),
       env: z.record(envName, z.string().max(65_536)).default({}),
+      maxMessageBytes: maxMessageBytesSchema.nullish(),
     }),
     z.object({
       ...upstreamBase,
@@ -66,6 +72,7 @@ export const upstreamUpdateSchema = z
     env: z.record(envName, z.string().max(65_536).nullable()),
     headers: z.record(headerName, z.string().max(65_536).nullable()),
     bearerToken: z.string().min(1).max(65_536).nullable(),
+    maxMessageBytes: maxMessageBytesSchema.nullable(),
   })
   .partial()
   .strict()
@@ -120,6 +127,8 @@ export const upstreamSchema = z
     connectAtBoot: z.boolean(),
     timeoutMs: z.number().int(),
     protocol: upstreamProtocolSchema,
+    /** stdio: the largest single message accepted, in bytes; null = 10 MiB. */
+    maxMessageBytes: z.number().int().nullable(),
     /** Live connection state in this gateway process; null when it is not running here. */
     status: upstreamStatusSchema.nullable(),
     createdAt: timestampSchema,

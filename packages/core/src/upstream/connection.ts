@@ -14,8 +14,7 @@ import { CallRouter } from './call-router.ts';
 import type { UpstreamConnectionOptions } from './connection-options.ts';
 import { ConnectionStatus } from './connection-status.ts';
 import { emptyCatalog, sameCatalog } from './catalog.ts';
-import { describeError, mayBeStaleVerdict, toUpstreamError, unavailable } from './errors.ts';
-import { SessionExpiredError } from './http-relay.ts';
+import { describeError, mayBeStaleVerdict, SessionExpiredError, toUpstreamError, unavailable } from './errors.ts';
 import { asksUnattributed, IsolatedConnections } from './isolated-connections.ts';
 import {
   closeLive,
@@ -57,6 +56,14 @@ export class UpstreamConnection {
   private attempting?: Live;
   private stopping?: Promise<void>;
   private readonly backoff;
+  /**
+   * Open from a failed connect or a lost connection until the next successful connect:
+   * calls fail at once meanwhile instead of each waiting on a reconnect that may hang as
+   * the last one did (issue 20, #3). The reconnects go on in the background (backoff).
+   */
+  private circuitOpen = false;
+  /** Teardowns under way (a child may take seconds to end): stop() waits for them too. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     readonly spec: UpstreamSpec,
@@ -109,6 +116,11 @@ export class UpstreamConnection {
     return this.health.connected;
   }
 
+  /** Failed since it last served (see circuitOpen): callers should not wait on its reconnects. */
+  get failing(): boolean {
+    return this.circuitOpen;
+  }
+
   /** Connects if needed; concurrent callers share one attempt. Fails fast while backing off. */
   ensureConnected(): Promise<void> {
     if (!this.spec.enabled) return Promise.reject(unavailable(`upstream ${this.spec.name} is disabled`));
@@ -139,6 +151,8 @@ export class UpstreamConnection {
       this.current = undefined;
       this.calls.rejectAll(unavailable(`upstream ${this.spec.name} was stopped`));
       await Promise.all([live, this.attempting].map((it) => it && this.teardown(it)));
+      // also those of connections lost just before: no process of ours outlives stop()
+      await Promise.all([...this.closing]);
       await isolated;
       this.health.set('stopped');
     })();
@@ -159,6 +173,7 @@ export class UpstreamConnection {
     if (options.signal?.aborted) throw toUpstreamError(options.signal.reason, true);
     const deadline = Date.now() + (options.timeoutMs ?? this.spec.timeoutMs);
     if (!(this.current && this.health.connected)) {
+      if (this.circuitOpen) throw this.health.unavailable();
       await within(this.ensureConnected(), options.signal, deadline - Date.now(), `connecting to ${this.spec.name}`);
     }
     const live = this.current;
@@ -181,7 +196,14 @@ export class UpstreamConnection {
       await within(this.renew(live), options.signal, deadline - Date.now(), `reconnecting to ${this.spec.name}`);
       const next = this.current;
       if (!next) throw this.health.unavailable();
-      return this.calls.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+      try {
+        return await this.calls.send(next, method, params, { ...options, timeoutMs: Math.max(1, deadline - Date.now()) });
+      } catch (again) {
+        // once only: an upstream that refuses a session it just made will not change its mind
+        if (!(again instanceof SessionExpiredError)) throw again;
+        const { status, detail } = again;
+        throw unavailable(`upstream ${this.spec.name} rejected a new session too: HTTP ${status}${detail ? ` (${detail})` : ''}`);
+      }
     }
   }
 
@@ -264,6 +286,7 @@ export class UpstreamConnection {
         { upstream: this.spec.id, protocolVersion: this.health.protocolVersion, ms: Date.now() - started },
         'upstream connected',
       );
+      this.circuitOpen = false;
       this.health.set('connected');
     } catch (error) {
       // the upstream refused us: re-probe next time in case it changed era (a stale legacy
@@ -319,6 +342,7 @@ export class UpstreamConnection {
   private lost(live: Live, reason: string): void {
     if (live.gen !== this.generation || this.stopping) return;
     this.generation += 1;
+    this.circuitOpen = true;
     if (this.current === live) this.current = undefined;
     if (live.connectedAt !== undefined && Date.now() - live.connectedAt > STABLE_AFTER_MS) this.backoff.reset();
     const stderr = live.handle.stderrTail();
@@ -344,6 +368,8 @@ export class UpstreamConnection {
   }
 
   private teardown(live: Live): Promise<void> {
-    return closeLive(live, this.spec.name);
+    const closing = closeLive(live, this.spec.name).finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
+    return closing;
   }
 }

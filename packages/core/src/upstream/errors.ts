@@ -2,13 +2,40 @@
  * Maps whatever the SDK client throws onto the engine's one error type, so the router
  * can answer downstream clients without knowing SDK internals.
  */
-import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { UpstreamError } from './types.ts';
 
 const METHOD_NOT_FOUND = -32601;
 const INTERNAL_ERROR = -32603;
 
 export const unavailable = (message: string) => new UpstreamError('upstream_unavailable', message);
+
+/**
+ * The upstream no longer knows our session: HTTP 404 as the spec says, or 400 as many
+ * servers answer (server-everything after a restart: "No valid session ID provided").
+ * The request was not processed; the connection initializes a new session and sends it
+ * once more (UpstreamConnection.request).
+ */
+export class SessionExpiredError extends UpstreamError {
+  constructor(
+    readonly status: number,
+    /** What the upstream said, shortened. */
+    readonly detail: string,
+  ) {
+    super('upstream_unavailable', `the upstream session expired (HTTP ${status}${detail ? `: ${detail}` : ''})`);
+  }
+}
+
+/** The upstream's words in an error body: a JSON-RPC error's message, else the text, shortened. */
+export function errorDetail(text: string): string {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string') return message.slice(0, 200);
+  } catch {
+    // not JSON
+  }
+  return text.trim().slice(0, 200);
+}
 
 /**
  * @param aborted whether the caller's AbortSignal fired — the SDK reports an abort as
@@ -20,6 +47,11 @@ export function toUpstreamError(error: unknown, aborted: boolean): UpstreamError
   if (aborted) return new UpstreamError('upstream_cancelled', 'request cancelled by the client');
   // the upstream answered with a JSON-RPC error: keep its code, message and data verbatim
   if (error instanceof ProtocolError) return new UpstreamError('upstream_error', error.message, error.code, error.data);
+  // a request on the SDK's path that the upstream refused at the HTTP level for its session
+  // (a 400 the SDK could not read as this request's JSON-RPC error, or a 404)
+  if (error instanceof SdkHttpError && (error.status === 400 || error.status === 404)) {
+    return new SessionExpiredError(error.status, errorDetail(String((error.data as { text?: unknown } | undefined)?.text ?? '')));
+  }
   if (error instanceof SdkError) {
     switch (error.code) {
       case SdkErrorCode.RequestTimeout:

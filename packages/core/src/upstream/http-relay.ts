@@ -12,6 +12,7 @@
  */
 import { type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { errorDetail, SessionExpiredError } from './errors.ts';
 import { agentFor } from './node-fetch.ts';
 import { callHeaders, decodeResult, outgoingParams, type RelaySession, type RpcMessage, rpcError, sessionHeaders } from './relay-wire.ts';
 import { SseReader } from './sse-reader.ts';
@@ -32,13 +33,6 @@ export interface HttpRelayOptions {
   session: RelaySession;
   /** Notifications on a call's stream that are not that call's (list changes, resource updates, …). */
   onNotification?(method: string, params: Record<string, unknown> | undefined): void;
-}
-
-/** The upstream no longer knows our session (HTTP 404): the connection must initialize again. */
-export class SessionExpiredError extends UpstreamError {
-  constructor() {
-    super('upstream_unavailable', 'the upstream session expired');
-  }
 }
 
 /** One relayed call in flight. */
@@ -155,11 +149,6 @@ export class HttpRelay {
   private onResponse(res: IncomingMessage, call: Call): void {
     const status = res.statusCode ?? 500;
     const type = res.headers['content-type'] ?? '';
-    if (status === 404 && this.options.session.sessionId) {
-      res.resume();
-      call.settle(new SessionExpiredError());
-      return;
-    }
     if (status === 200 && type.startsWith('text/event-stream')) {
       const reader = new SseReader();
       res.setEncoding('utf8');
@@ -177,6 +166,14 @@ export class HttpRelay {
     res.on('error', (error) => call.settle(new UpstreamError('upstream_unavailable', `upstream stream failed: ${error.message}`)));
     res.on('end', () => {
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+      // A 2025-era session the upstream forgot: 404 as the spec says, or 400 as many servers
+      // answer (server-everything after a restart), even with a JSON-RPC error for this id.
+      // A valid request on a live session never gets a 400 on this era, so either means a
+      // new session; the connection makes one and sends the call once more.
+      if ((status === 404 || status === 400) && this.options.session.era === 'legacy' && this.options.session.sessionId) {
+        call.settle(new SessionExpiredError(status, errorDetail(text)));
+        return;
+      }
       // JSON answers, and a 2026-07-28 upstream's 400 carrying a JSON-RPC error for this request
       if ((status === 200 && type.startsWith('application/json')) || status === 400) {
         const answer = parseAnswer(text, call.id);

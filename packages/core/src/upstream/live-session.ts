@@ -10,6 +10,7 @@ import type { UpstreamConnectionOptions } from './connection-options.ts';
 import { fetchCatalog, type RawRequest } from './catalog.ts';
 import { describeError, unavailable } from './errors.ts';
 import { startHealthCheck } from './health-check.ts';
+import { endChild } from './stdio-child.ts';
 import type { HttpRelay } from './http-relay.ts';
 import type { Logger } from './logger.ts';
 import { relayFor } from './relay-factory.ts';
@@ -28,6 +29,8 @@ export interface Live {
   subscription?: McpSubscription;
   /** The lean path for hot requests to a Streamable HTTP or stdio upstream (see http-relay.ts, stdio-relay.ts). */
   relay?: HttpRelay | StdioRelay;
+  /** The connect under way or done (closeLive waits for it to wind down). */
+  connecting?: Promise<void>;
 }
 
 /** What a successful connect learned: the version, and the era verdict that lets reconnects skip the probe. */
@@ -61,6 +64,7 @@ export function createLive(
   const handle = createUpstreamTransport(spec, {
     baseEnv: options.baseEnv,
     onStderrLine: (line) => log.debug({ upstream: spec.id, line }, 'upstream stderr'),
+    onOversized: ({ bytes, id }) => log.warn({ upstream: spec.id, bytes, id, limit: spec.maxMessageBytes }, 'upstream message over its size limit skipped'),
   });
   const client = createUpstreamClient(spec, options);
   client.onclose = () => events.closed();
@@ -80,14 +84,15 @@ export function createLive(
 
 /** Initializes (or, with `prior`, skips straight to the known era). */
 export function connectLive(live: Live, options: UpstreamConnectionOptions, prior: PriorDiscovery | undefined): Promise<void> {
-  return live.client.connect(live.handle.transport, { prior, timeout: options.connectTimeoutMs ?? 30_000 });
+  live.connecting = live.client.connect(live.handle.transport, { prior, timeout: options.connectTimeoutMs ?? 30_000 });
+  return live.connecting;
 }
 
 /** Builds the relay from what the client negotiated and returns the verdict to remember. */
 export function settleLive(live: Live, spec: UpstreamSpec, options: UpstreamConnectionOptions, events: LiveEvents): Negotiated {
   const { client } = live;
   // what arrives on a relayed call's stream that is not that call's own
-  live.relay = relayFor(spec, client, live.handle.transport, options, (method, params) => {
+  live.relay = relayFor(spec, client, live.handle, options, (method, params) => {
     if (!events.isCurrent() || method === 'notifications/cancelled') return;
     if (method.endsWith('/list_changed')) events.listChanged();
     else events.notification(method, params);
@@ -155,9 +160,30 @@ export function startLiveHealth(
   });
 }
 
-/** Stops pings, fails relayed calls in flight and closes the transport (stdin EOF, then SIGTERM/SIGKILL for a lingering stdio child). */
+/** How long closeLive waits for an interrupted connect to reap its processes. */
+const CONNECT_WIND_DOWN_MS = 5_000;
+
+/**
+ * Stops pings, fails relayed calls in flight and closes the transport; a stdio child gets
+ * end of input, then SIGTERM, then SIGKILL, 2 s apart, and is waited for until it exited
+ * (stdio-child.ts). The transport is closed directly, not only through the client: while the SDK still
+ * negotiates the era, on stdio on a disposable sibling process, the client does not own
+ * the transport yet and its close() reaches nothing, so a child stuck in the probe outlived
+ * the gateway (issue 20, #13). Closing the transport aborts the probe, and the SDK reaps the
+ * sibling (SIGTERM, SIGKILL after 1 s) before the connect settles, which is awaited here.
+ */
 export async function closeLive(live: Live, upstreamName: string): Promise<void> {
   live.stopHealth?.();
   live.relay?.close(unavailable(`the connection to upstream ${upstreamName} was closed`));
-  await live.client.close().catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CONNECT_WIND_DOWN_MS);
+  });
+  await Promise.all([
+    live.client.close().catch(() => {}),
+    live.handle.transport.close().catch(() => {}),
+    Promise.race([live.connecting?.catch(() => {}), bound]),
+    live.handle.reader?.child && endChild(live.handle.reader.child),
+  ]);
+  clearTimeout(timer);
 }

@@ -9,11 +9,12 @@ import {
   type Client,
   PROTOCOL_VERSION_META_KEY,
   type StreamableHTTPClientTransport,
-  type Transport,
 } from '@modelcontextprotocol/client';
+import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { HttpRelay, type HttpRelayOptions } from './http-relay.ts';
+import type { RelaySession } from './relay-wire.ts';
 import { StdioRelay } from './stdio-relay.ts';
-import { httpHeaders } from './transport-factory.ts';
+import { httpHeaders, type UpstreamTransport } from './transport-factory.ts';
 import type { UpstreamSpec } from './types.ts';
 import { clientInfoOf, UPSTREAM_CLIENT_CAPABILITIES, type UpstreamClientOptions } from './upstream-client.ts';
 
@@ -38,7 +39,7 @@ export const INPUT_REQUIRED_METHODS = new Set(['tools/call', 'prompts/get', 'res
 export function relayFor(
   spec: UpstreamSpec,
   client: Client,
-  transport: Transport,
+  handle: UpstreamTransport,
   options: UpstreamClientOptions,
   onNotification: HttpRelayOptions['onNotification'],
 ): HttpRelay | StdioRelay | undefined {
@@ -52,12 +53,13 @@ export function relayFor(
     [CLIENT_CAPABILITIES_META_KEY]: UPSTREAM_CLIENT_CAPABILITIES,
   };
   if (spec.transport === 'stdio') {
-    return StdioRelay.attach(transport, envelope ? { era: 'modern', protocolVersion, envelope } : { era: 'legacy', protocolVersion });
+    const session: RelaySession = envelope ? { era: 'modern', protocolVersion, envelope } : { era: 'legacy', protocolVersion };
+    return StdioRelay.attach(handle.transport as StdioClientTransport, handle.reader, session);
   }
   const headers = httpHeaders(spec.headers, spec.bearerToken);
   if (envelope) {
     return new HttpRelay({ url: spec.url, headers, session: { era: 'modern', protocolVersion, envelope }, onNotification });
   }
-  const { sessionId } = transport as StreamableHTTPClientTransport;
+  const { sessionId } = handle.transport as StreamableHTTPClientTransport;
   return new HttpRelay({ url: spec.url, headers, session: { era: 'legacy', protocolVersion, sessionId }, onNotification });
 }

@@ -8,24 +8,13 @@
  * as for HTTP). Everything else on the wire (notifications, requests to the client, the
  * SDK's own requests and their answers) still goes through the SDK, validated as before.
  */
-import type { Transport } from '@modelcontextprotocol/client';
-import { deserializeMessage } from '@modelcontextprotocol/client';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { unavailable } from './errors.ts';
 import type { RelayCallOptions } from './http-relay.ts';
 import { decodeResult, outgoingParams, type RelaySession, type RpcMessage, rpcError } from './relay-wire.ts';
+import type { StdioReader } from './stdio-reader.ts';
 import { UpstreamError } from './types.ts';
-
-/** What the relay needs of the child's stdin. */
-interface Stdin {
-  write(chunk: string): boolean;
-  cork(): void;
-  uncork(): void;
-}
-
-/** The SDK's line reader (core-internal ReadBuffer): its buffer and the method we take over. */
-interface ReadBuffer {
-  _buffer?: Buffer;
-  readMessage(): unknown;
-}
 
 interface Call {
   method: string;
@@ -36,12 +25,10 @@ interface Call {
 
 /** Our ids are strings; the SDK numbers its own requests on the same pipe, so the two never meet. */
 const ID_PREFIX = 'sb-';
-const NEWLINE = 0x0a;
 
 export class StdioRelay {
   private readonly calls = new Map<string, Call>();
   private seq = 0;
-  private corked = false;
   private closed?: Error;
   /**
    * Messages handed on to the SDK so far. The SDK dispatches notifications a microtask
@@ -51,38 +38,23 @@ export class StdioRelay {
   passed = 0;
 
   private constructor(
-    private readonly stdin: Stdin,
+    private readonly transport: StdioClientTransport,
     private readonly session: RelaySession,
   ) {}
 
   /**
-   * A relay on the SDK's stdio transport, or undefined when its internals are not the ones
-   * this was written against (the SDK keeps them private): then every call stays on the SDK.
+   * A relay on the SDK's stdio transport, reading through `reader` (stdio-reader.ts), or
+   * undefined when that reader could not take the transport over: then every call stays on
+   * the SDK. Requests go out through the transport's public `send` (which coalesces the
+   * writes of one event-loop turn, see transport-factory.ts).
    */
-  static attach(transport: Transport, session: RelaySession): StdioRelay | undefined {
-    const internals = transport as unknown as { _process?: { stdin?: Stdin }; _readBuffer?: ReadBuffer };
-    const stdin = internals._process?.stdin;
-    const buffer = internals._readBuffer;
-    if (!stdin || !buffer || typeof buffer.readMessage !== 'function' || !('_buffer' in buffer)) return undefined;
-    const relay = new StdioRelay(stdin, session);
-    // The SDK's reader, line for line, except that our answers are taken out first.
-    buffer.readMessage = () => {
-      while (buffer._buffer) {
-        const index = buffer._buffer.indexOf(NEWLINE);
-        if (index === -1) return null;
-        const line = buffer._buffer.toString('utf8', 0, index);
-        buffer._buffer = buffer._buffer.subarray(index + 1);
-        let message: unknown;
-        try {
-          message = JSON.parse(line);
-        } catch {
-          continue; // the SDK skips lines that are not JSON (servers that print to stdout)
-        }
-        if (relay.take(message as RpcMessage)) continue;
-        relay.passed += 1;
-        return deserializeMessage(line);
-      }
-      return null;
+  static attach(transport: StdioClientTransport, reader: StdioReader | undefined, session: RelaySession): StdioRelay | undefined {
+    if (!reader?.active) return undefined;
+    const relay = new StdioRelay(transport, session);
+    reader.intercept = (message) => {
+      if (relay.take(message)) return true;
+      relay.passed += 1;
+      return false;
     };
     return relay;
   }
@@ -129,12 +101,7 @@ export class StdioRelay {
       });
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        this.write({ jsonrpc: '2.0', id, method, params: outgoingParams(this.session, params) });
-      } catch (error) {
-        // params that cannot be serialised: nothing was sent
-        this.calls.get(id)?.reject(error as Error);
-      }
+      this.write({ jsonrpc: '2.0', id, method, params: outgoingParams(this.session, params) });
     });
   }
 
@@ -157,18 +124,13 @@ export class StdioRelay {
   }
 
   /**
-   * One line to the child. Calls arriving in the same event-loop turn go out in one writev
-   * (as the SDK's sends do, see coalesceWrites); nothing waits past the current turn.
+   * One message to the child. A write that fails (the process is gone, or params that
+   * cannot be serialised: nothing was sent) fails the call it carries, if any.
    */
   private write(message: Record<string, unknown>): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.stdin.cork();
-      setImmediate(() => {
-        this.corked = false;
-        this.stdin.uncork();
-      });
-    }
-    this.stdin.write(`${JSON.stringify(message)}\n`);
+    this.transport.send(message as JSONRPCMessage).catch((error: unknown) => {
+      const call = typeof message.id === 'string' ? this.calls.get(message.id) : undefined;
+      call?.reject(error instanceof Error ? error : unavailable(String(error)));
+    });
   }
 }

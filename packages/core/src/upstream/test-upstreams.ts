@@ -135,6 +135,15 @@ export async function startEverythingSse(): Promise<Served> {
   return { url: `http://127.0.0.1:${port}/sse`, stop: stopper(child) };
 }
 
+/** server-everything over Streamable HTTP (`/mcp`, 2025-era sessions); pass the port of a stopped one to "restart" it. */
+export async function startEverythingHttp(port?: number): Promise<Served> {
+  const listenOn = port ?? (await freePort());
+  const { child } = await serve([npmServerBin('@modelcontextprotocol/server-everything'), 'streamableHttp'], /listening on port/, {
+    PORT: String(listenOn),
+  });
+  return { url: `http://127.0.0.1:${listenOn}/mcp`, stop: stopper(child) };
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');

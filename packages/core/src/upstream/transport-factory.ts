@@ -5,6 +5,8 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { nodeFetch } from './node-fetch.ts';
 import { DEFAULT_INHERITED_ENV_VARS, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { OversizedLine } from './line-framer.ts';
+import { StdioReader } from './stdio-reader.ts';
 import type { UpstreamSpec } from './types.ts';
 
 /**
@@ -39,12 +41,16 @@ export interface TransportFactoryOptions {
   stderrLines?: number;
   /** Every complete stderr line, e.g. for debug logging. */
   onStderrLine?: (line: string) => void;
+  /** A stdio message over `spec.maxMessageBytes` was skipped (stdio-reader.ts). */
+  onOversized?: (line: OversizedLine) => void;
 }
 
 export interface UpstreamTransport {
   transport: Transport;
   /** The last lines a stdio upstream wrote to stderr ('' for HTTP). */
   stderrTail(): string;
+  /** What reads a stdio upstream's stdout (absent for HTTP). */
+  reader?: StdioReader;
 }
 
 /**
@@ -86,7 +92,12 @@ export function createUpstreamTransport(spec: UpstreamSpec, options: TransportFa
     // always drain the pipe: an unread stderr would eventually block the child on write
     transport.stderr?.on('data', (chunk: Buffer | string) => tail.push(String(chunk)));
     coalesceWrites(transport);
-    return { transport, stderrTail: tail.text };
+    const reader = new StdioReader(transport, {
+      upstreamName: spec.name,
+      maxMessageBytes: spec.maxMessageBytes ?? undefined,
+      onOversized: options.onOversized,
+    });
+    return { transport, stderrTail: tail.text, reader };
   }
   const init: RequestInit = { headers: httpHeaders(spec.headers, spec.bearerToken) };
   const url = new URL(spec.url);

@@ -22,6 +22,11 @@ export type UpstreamSpec = {
   /** Default per-request timeout. */
   timeoutMs: number;
   protocol: UpstreamProtocol;
+  /**
+   * The largest single message accepted from a stdio upstream, in bytes (default 10 MiB,
+   * the SDK's buffer cap). A bigger one fails only the request it answers.
+   */
+  maxMessageBytes?: number | null;
 } & (
   | { transport: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string | null }
   | { transport: 'sse' | 'streamable-http'; url: string; headers: Record<string, string>; bearerToken?: string | null }

@@ -28,6 +28,8 @@ export const upstreams = pgTable('upstreams', {
   connectAtBoot: boolean('connect_at_boot').notNull().default(false),
   timeoutMs: integer('timeout_ms').notNull().default(60_000),
   protocol: text('protocol', { enum: upstreamProtocols }).notNull().default('auto'),
+  /** stdio: the largest single message accepted, in bytes; null = the default (10 MiB). */
+  maxMessageBytes: integer('max_message_bytes'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
