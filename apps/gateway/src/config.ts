@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { safeBaseEnv } from '@switchboard/core/upstream/transport-factory';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -78,6 +79,8 @@ export interface Config {
   leanMcp: boolean;
   logLevel: (typeof logLevels)[number];
   oauth: OAuthConfig;
+  /** The environment stdio upstreams start from (a safe subset of the gateway's), under each one's own `env`. */
+  upstreamBaseEnv: Record<string, string>;
 }
 
 export interface ExternalIssuerConfig {
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
     leanMcp: e.SWITCHBOARD_LEAN_MCP === 'on',
     logLevel: e.LOG_LEVEL,
+    upstreamBaseEnv: safeBaseEnv(env),
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,
       refreshTokenTtlSeconds: e.SWITCHBOARD_REFRESH_TOKEN_TTL,

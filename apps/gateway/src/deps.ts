@@ -59,7 +59,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       version: packageJson.version,
       signals: database,
       audit,
-      pool: { maxIsolatedSessions: config.maxIsolatedSessions },
+      pool: { maxIsolatedSessions: config.maxIsolatedSessions, baseEnv: config.upstreamBaseEnv },
       leanMcp: config.leanMcp,
     });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.

@@ -106,10 +106,8 @@ export class VirtualServerRuntime {
   async serve(post: McpPost, principal: Principal, res: ServerResponse, request: () => Request): Promise<Served> {
     const sessionId = post.header('mcp-session-id');
     if (sessionId) {
-      const session = this.sessions.get(sessionId);
-      // A session id is not a credential: presented by anyone else, it does not exist.
-      if (session?.kind !== 'streamable' || session.principal.key !== principal.key) return sessionNotFound();
-      session.lastSeen = Date.now();
+      const session = this.ownedSession(sessionId, 'streamable', principal);
+      if (!session) return sessionNotFound();
       if (post.method === 'POST' && this.lean && (await serveLegacyLean(post, res, session, this.call))) return 'answered';
       return session.transport.handleRequest(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
     }
@@ -130,6 +128,17 @@ export class VirtualServerRuntime {
     if (!isInitializeRequest(post.parsed)) return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     if (this.atCapacity()) return tooManySessions();
     return this.openSession(request(), post.parsed, principal);
+  }
+
+  /**
+   * The session `id` names, if it is of that transport and `principal` opened it — marked
+   * as seen. A session id is not a credential: presented by anyone else, it does not exist.
+   */
+  private ownedSession<K extends LegacySession['kind']>(id: string, kind: K, principal: Principal) {
+    const session = this.sessions.get(id);
+    if (session?.kind !== kind || session.principal.key !== principal.key) return undefined;
+    session.lastSeen = Date.now();
+    return session as LegacySession & { kind: K };
   }
 
   /** What every 2025-era session starts with, whatever its transport: its caller and its own Server. */
@@ -188,10 +197,8 @@ export class VirtualServerRuntime {
 
   /** POST `/messages?sessionId=…`: a message for an SSE session of the same principal. */
   postSse(body: { contentType: string | null; parsed: unknown }, sessionId: string, principal: Principal): Response {
-    const session = this.sessions.get(sessionId);
-    // As on /mcp, a session id presented by another principal does not exist.
-    if (session?.kind !== 'sse' || session.principal.key !== principal.key) return sessionNotFound();
-    session.lastSeen = Date.now();
+    const session = this.ownedSession(sessionId, 'sse', principal);
+    if (!session) return sessionNotFound();
     return session.transport.handlePost(body, toAuthInfo(principal));
   }
 

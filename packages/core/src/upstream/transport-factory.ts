@@ -35,7 +35,10 @@ export function safeBaseEnv(source: Record<string, string | undefined>): Record<
 }
 
 export interface TransportFactoryOptions {
-  /** Base environment for stdio upstreams, under `spec.env`. Default `safeBaseEnv(process.env)`. */
+  /**
+   * Base environment for stdio upstreams, under `spec.env`: the composition root passes
+   * `safeBaseEnv` of the gateway's environment. Absent, only the SDK's short default list.
+   */
   baseEnv?: Record<string, string>;
   /** How many stderr lines of a stdio upstream to keep for error messages. Default 20. */
   stderrLines?: number;
@@ -83,7 +86,7 @@ export function createUpstreamTransport(spec: UpstreamSpec, options: TransportFa
       command: spec.command,
       args: spec.args,
       // (the SDK also lays its own short default list under this; it never passes process.env whole)
-      env: { ...(options.baseEnv ?? safeBaseEnv(process.env)), ...spec.env },
+      env: { ...options.baseEnv, ...spec.env },
       cwd: spec.cwd ?? undefined,
       // piped, not inherited: the gateway's own stderr is for the gateway's logs
       stderr: 'pipe',
