@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import { userCreateSchema, userSchema, userUpdateSchema } from '@switchboard/core/contracts/identity';
 import { crudRoutes } from '../http/crud.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -9,5 +10,6 @@ export const userRoutes = (ctx: ServiceContext) =>
     tag: 'users',
     noun: 'user',
     schemas: { item: userSchema, create: userCreateSchema, update: userUpdateSchema },
+    extraListQuery: z.object({ q: z.string().trim().max(200).optional().describe('Search: part of the email or name') }),
     service: { list: listUsers, get: getUser, create: createUser, update: updateUser, remove: deleteUser },
   });
