@@ -8,6 +8,7 @@ import type {
 } from '@switchboard/core/contracts/upstreams';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, apiRequest } from './client.ts';
+import { useDeleteMutation } from './mutations.ts';
 
 export interface UpstreamListParams {
   limit?: number;
@@ -81,13 +82,7 @@ export function useUpdateUpstream(id: string) {
   });
 }
 
-export function useDeleteUpstream() {
-  const invalidate = useInvalidateUpstreams();
-  return useMutation({
-    mutationFn: (id: string) => apiRequest<void>(path(id), { method: 'DELETE' }),
-    onSuccess: invalidate,
-  });
-}
+export const useDeleteUpstream = () => useDeleteMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), upstreamQueries.all());
 
 export function useTestUpstream() {
   return useMutation({

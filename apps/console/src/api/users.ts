@@ -2,7 +2,7 @@ import type { Page } from '@switchboard/core/contracts/common';
 import type { User, UserCreate, UserUpdate } from '@switchboard/core/contracts/identity';
 import { queryOptions } from '@tanstack/react-query';
 import { apiRequest } from './client.ts';
-import { useInvalidatingMutation } from './mutations.ts';
+import { useDeleteMutation, useInvalidatingMutation } from './mutations.ts';
 
 const path = (id: string) => `/users/${encodeURIComponent(id)}`;
 
@@ -30,4 +30,4 @@ export const useUpdateUser = () =>
   );
 
 export const useDeleteUser = () =>
-  useInvalidatingMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), [userQueries.all()]);
+  useDeleteMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), userQueries.all());

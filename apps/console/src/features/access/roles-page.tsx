@@ -60,7 +60,17 @@ export function RolesPage() {
                       {open === role.id ? '▾' : '▸'} <strong>{role.name}</strong>
                     </button>
                     <span className="muted small">{role.description}</span>
-                    <ConfirmButton label="Delete" confirmLabel="Delete role" ariaLabel={`Delete role ${role.name}`} pending={remove.isPending && remove.variables === role.id} onConfirm={() => remove.mutate(role.id)} />
+                    <ConfirmButton
+                      label="Delete"
+                      title={`Delete role ${role.name}?`}
+                      confirmLabel="Delete role"
+                      typeToConfirm={role.name}
+                      consequences={<p>Everyone holding this role loses what its rules allow, and its rules are deleted. This cannot be undone.</p>}
+                      ariaLabel={`Delete role ${role.name}`}
+                      pending={remove.isPending && remove.variables === role.id}
+                      error={<MutationError error={remove.error} />}
+                      onConfirm={() => remove.mutateAsync(role.id)}
+                    />
                   </div>
                   {open === role.id && <AllowlistEditor subjectType="role" subjectId={role.id} subjectLabel={`role ${role.name}`} />}
                 </li>

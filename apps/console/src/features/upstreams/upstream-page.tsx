@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { upstreamQueries, useDeleteUpstream, useRefreshUpstream, useRestartUpstream, useUpdateUpstream } from '../../api/upstreams.ts';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { DependentsNote } from '../../components/dependents-note.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
@@ -116,7 +117,17 @@ function Actions({ upstream }: { upstream: Upstream }) {
       <button type="button" className="button" onClick={() => setEditing(true)}>
         Edit
       </button>
-      <ConfirmButton large label="Delete" confirmLabel="Delete for good" pending={remove.isPending} onConfirm={() => remove.mutate(upstream.id, { onSuccess: () => navigate('/upstreams') })} />
+      <ConfirmButton
+        large
+        label="Delete"
+        title={`Delete upstream ${upstream.name}?`}
+        confirmLabel="Delete upstream"
+        typeToConfirm={upstream.name}
+        consequences={<DependentsNote kind="upstream" id={upstream.id} />}
+        pending={remove.isPending}
+        error={<MutationError error={remove.error} />}
+        onConfirm={() => remove.mutateAsync(upstream.id).then(() => navigate('/upstreams'))}
+      />
       {editing && <EditUpstreamModal upstream={upstream} onClose={() => setEditing(false)} />}
       <div className="action-errors">
         <MutationError error={refresh.error ?? restart.error ?? update.error ?? remove.error} />

@@ -1,0 +1,160 @@
+/**
+ * Issue 18 in a real Chromium against a real gateway: actions that must be safe
+ * (confirmations a double-click cannot satisfy, the last administrator kept, a wrong token
+ * refused at sign-in, a replace import previewed before it deletes) and views that give
+ * feedback. Each test saves a screenshot named after its point of the issue.
+ */
+import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, Cleanup, type E2eGateway, startE2eGateway } from '../support/gateway.ts';
+import { type ConsoleBrowser, openBrowser } from './browser.ts';
+import { buildConsole } from './build-console.ts';
+
+const ADMIN = { email: 'ada@example.com', password: 'console admin password' };
+
+describe('console safety (issue 18) in Chromium', () => {
+  const cleanup = new Cleanup();
+  let gw: E2eGateway;
+  let b: ConsoleBrowser;
+  let fxId = '';
+  let adaId = '';
+
+  beforeAll(async () => {
+    const consoleDir = await buildConsole();
+    const fx = await startHttpFixture();
+    cleanup.add(() => fx.stop());
+    gw = await startE2eGateway({ SWITCHBOARD_CONSOLE_DIR: consoleDir });
+    cleanup.add(() => gw.stop());
+    const ada = await gw.api('POST', '/api/v1/users', { ...ADMIN, name: 'Ada Admin', isAdmin: true });
+    expect(ada.status).toBe(201);
+    adaId = ada.body.id;
+    const created = await gw.api('POST', '/api/v1/upstreams', { name: 'fx', transport: 'streamable-http', url: fx.url });
+    expect(created.status).toBe(201);
+    fxId = created.body.id;
+    expect((await gw.api('POST', `/api/v1/upstreams/${fxId}/refresh`)).status).toBe(200);
+    for (const name of ['alpha', 'beta']) {
+      const server = await gw.api('POST', '/api/v1/virtual-servers', { name, entries: [{ kind: 'upstream', upstreamId: fxId }] });
+      expect(server.status).toBe(201);
+    }
+    b = await openBrowser(gw.url);
+    cleanup.add(() => b.close());
+  });
+  afterAll(() => cleanup.run());
+  beforeEach(() => b.resetErrors());
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await b.screenshot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
+    b.expectNoConsoleErrors();
+  });
+
+  it('#9 refuses a wrong admin token at sign-in, and signs in with the right one', async () => {
+    const { page } = b;
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Use an admin API token instead' }).click();
+    await page.getByLabel('Admin API token').fill('sb_this-is-not-a-token-this-is-not-a-token');
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.getByRole('alert').getByText('this token is not valid: it is unknown, revoked or expired').waitFor();
+    // Still on the sign-in card: nothing was kept, no page bounced.
+    expect(await page.getByRole('heading', { name: 'Sign in to Switchboard' }).isVisible()).toBe(true);
+    expect(await page.evaluate("sessionStorage.getItem('switchboard.adminToken')")).toBeNull();
+    await b.screenshot('issue18-09-wrong-token-refused-at-sign-in');
+    b.expectedErrors(/status of 401/);
+    await page.getByLabel('Admin API token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
+  });
+
+  it('#1 a double-click does not delete; the confirmation says what breaks and wants the name typed', async () => {
+    const { page } = b;
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.goto(`/upstreams/${fxId}`);
+    const trigger = page.getByRole('button', { name: 'Delete', exact: true });
+    await trigger.dblclick();
+    const dialog = page.getByRole('dialog', { name: 'Delete upstream fx?' });
+    await dialog.waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Delete upstream' });
+    // A third, fast click straight on the confirm button: still disabled, nothing happens.
+    await confirm.click({ force: true, timeout: 1000 });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog
+      .getByLabel('What will break')
+      .getByText('2 virtual servers use this upstream (alpha, beta); their tools from it disappear.')
+      .waitFor();
+    await b.screenshot('issue18-01-confirmation-says-what-breaks');
+    await dialog.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await gw.api('GET', `/api/v1/upstreams/${fxId}`)).status).toBe(200);
+
+    // Deliberately: open (focus starts on Cancel, away from the confirm button), wait, type the name, confirm.
+    await trigger.click();
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
+    await dialog.getByLabel('Type fx to confirm').fill('f');
+    await page.waitForTimeout(1000);
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type fx to confirm').fill('fx');
+    await confirm.click();
+    await page.waitForURL(/\/upstreams$/);
+    await page.getByRole('heading', { name: 'Upstreams', exact: true, level: 1 }).waitFor();
+    expect((await gw.api('GET', `/api/v1/upstreams/${fxId}`)).status).toBe(404);
+  });
+
+  it('#3 warns before self-demotion and the gateway keeps the last active administrator', async () => {
+    const { page } = b;
+    await page.goto(`/users/${adaId}`);
+    await page.getByRole('heading', { name: ADMIN.email }).waitFor();
+    await page.getByLabel('Administrator').uncheck();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Lock yourself out?' });
+    await dialog.getByText('You are removing your own Administrator flag: you lose access to this console at once.').waitFor();
+    await dialog.getByRole('button', { name: 'Save anyway' }).click();
+    await dialog.getByRole('alert').getByText(/cannot remove the administrator flag of the last active administrator/).waitFor();
+    await b.screenshot('issue18-03-last-admin-kept');
+    b.expectedErrors(/status of 409/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await gw.api('GET', `/api/v1/users/${adaId}`)).body).toMatchObject({ isAdmin: true, disabled: false });
+
+    // An ordinary save shows "Saved." (the form remounts with the new data and keeps it).
+    await page.getByLabel('Administrator').check();
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    expect((await gw.api('GET', `/api/v1/users/${adaId}`)).body.name).toBe('Ada Lovelace');
+    await b.screenshot('issue18-07-profile-saved');
+  });
+
+  it('#2 a replace import is previewed (created / updated / deleted by name) and deletes only after a confirmation', async () => {
+    const { page } = b;
+    const keep = await gw.api('POST', '/api/v1/upstreams', { name: 'keep', transport: 'streamable-http', url: 'http://127.0.0.1:9/mcp' });
+    const drop = await gw.api('POST', '/api/v1/upstreams', { name: 'drop', transport: 'streamable-http', url: 'http://127.0.0.1:9/mcp' });
+    expect([keep.status, drop.status]).toEqual([201, 201]);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Import mode').selectOption('replace');
+    const doc = { mcpServers: { keep: { type: 'http', url: 'http://127.0.0.1:9/mcp' }, fresh: { type: 'http', url: 'http://127.0.0.1:9/mcp' } } };
+    await page.locator('#config-import').fill(JSON.stringify(doc, null, 2));
+    await page.getByRole('button', { name: 'Preview changes' }).click();
+    const preview = page.getByLabel('Import preview');
+    await preview.waitFor();
+    const groups = (await preview.locator('.diff-group').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));
+    expect(groups).toEqual([
+      'Upstreams Created (1): fresh Updated (1): keep Deleted (1): drop',
+      'Virtual servers Deleted (2): alpha, beta',
+    ]);
+    await b.screenshot('issue18-02-import-dry-run-preview');
+    expect((await gw.api('GET', `/api/v1/upstreams/${drop.body.id}`)).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Apply and delete 3' }).dblclick();
+    const dialog = page.getByRole('dialog', { name: 'Delete 3 objects?' });
+    await dialog.getByText('drop').waitFor();
+    expect((await gw.api('GET', `/api/v1/upstreams/${drop.body.id}`)).status).toBe(200);
+    await dialog.getByLabel('Type replace to confirm').fill('replace');
+    await dialog.getByRole('button', { name: 'Apply and delete' }).click();
+    await page.getByRole('status').getByText('Applied.').waitFor();
+    expect((await gw.api('GET', `/api/v1/upstreams/${drop.body.id}`)).status).toBe(404);
+    const names = (await gw.api('GET', '/api/v1/upstreams?limit=200')).body.items.map((u: { name: string }) => u.name).sort();
+    expect(names).toEqual(['fresh', 'keep']);
+  });
+});
