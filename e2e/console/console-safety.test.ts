@@ -6,7 +6,8 @@
  */
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, Cleanup, type E2eGateway, startE2eGateway } from '../support/gateway.ts';
+import { sql } from 'drizzle-orm';
+import { ADMIN_TOKEN, Cleanup, type E2eGateway, freePort, startE2eGateway } from '../support/gateway.ts';
 import { type ConsoleBrowser, openBrowser } from './browser.ts';
 import { buildConsole } from './build-console.ts';
 
@@ -18,11 +19,13 @@ describe('console safety (issue 18) in Chromium', () => {
   let b: ConsoleBrowser;
   let fxId = '';
   let adaId = '';
+  let fxUrl = '';
 
   beforeAll(async () => {
     const consoleDir = await buildConsole();
     const fx = await startHttpFixture();
     cleanup.add(() => fx.stop());
+    fxUrl = fx.url;
     gw = await startE2eGateway({ SWITCHBOARD_CONSOLE_DIR: consoleDir });
     cleanup.add(() => gw.stop());
     const ada = await gw.api('POST', '/api/v1/users', { ...ADMIN, name: 'Ada Admin', isAdmin: true });
@@ -156,5 +159,38 @@ describe('console safety (issue 18) in Chromium', () => {
     expect((await gw.api('GET', `/api/v1/upstreams/${drop.body.id}`)).status).toBe(404);
     const names = (await gw.api('GET', '/api/v1/upstreams?limit=200')).body.items.map((u: { name: string }) => u.name).sort();
     expect(names).toEqual(['fresh', 'keep']);
+  });
+
+  it('#7 Refresh says it worked, and "Listed" moves even when nothing changed', async () => {
+    const { page } = b;
+    const created = await gw.api('POST', '/api/v1/upstreams', { name: 'fx-again', transport: 'streamable-http', url: fxUrl });
+    expect((await gw.api('POST', `/api/v1/upstreams/${created.body.id}/refresh`)).status).toBe(200);
+    // As if it was last listed 20 minutes ago.
+    await gw.running.deps.database.db.execute(
+      sql`update upstream_catalogs set checked_at = now() - interval '20 minutes', refreshed_at = now() - interval '20 minutes' where upstream_id = ${created.body.id}`,
+    );
+    await page.goto(`/upstreams/${created.body.id}`);
+    const meta = page.locator('.catalog-meta');
+    await meta.getByText('Listed 20 min ago').waitFor();
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.getByRole('status').getByText(/^Listed again: \d+ tools\.$/).waitFor();
+    await meta.getByText('Listed just now · last changed 20 min ago').waitFor();
+    await b.screenshot('issue18-07-refresh-feedback-and-last-checked');
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await page.getByRole('status').getByText('Restarted: connected.').waitFor();
+  });
+
+  it('#8 an unreachable upstream says why (ECONNREFUSED), and its whole URL is readable', async () => {
+    const { page } = b;
+    const url = `http://127.0.0.1:${await freePort()}/a/rather/long/path/that/used/to/be/clipped/on/the/detail/page/mcp?tenant=example`;
+    const created = await gw.api('POST', '/api/v1/upstreams', { name: 'down', transport: 'streamable-http', url });
+    await page.goto(`/upstreams/${created.body.id}`);
+    await page.getByRole('button', { name: 'Connect and list now' }).click();
+    await page.getByRole('alert').getByText(/fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/).first().waitFor();
+    const target = page.locator('.fact-wide', { hasText: 'Target' }).locator('dd');
+    expect(await target.textContent()).toBe(url);
+    expect(await target.evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await b.screenshot('issue18-08-upstream-error-cause-and-full-url');
+    b.expectedErrors(/status of 503/);
   });
 });

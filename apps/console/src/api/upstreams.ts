@@ -7,7 +7,7 @@ import type {
   UpstreamUpdate,
 } from '@switchboard/core/contracts/upstreams';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError, apiRequest } from './client.ts';
+import { apiRequest } from './client.ts';
 import { useDeleteMutation } from './mutations.ts';
 
 export interface UpstreamListParams {
@@ -30,13 +30,9 @@ export interface ConnectionTest {
 const path = (id: string) => `/upstreams/${encodeURIComponent(id)}`;
 
 /** The stored catalog, or null when the upstream has never been listed (not an error). */
+/** null when not listed yet (the gateway answers 204: a normal state, not an error). */
 async function fetchCatalog(id: string, signal: AbortSignal): Promise<UpstreamCatalogDto | null> {
-  try {
-    return await apiRequest<UpstreamCatalogDto>(`${path(id)}/catalog`, { signal });
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'not_listed') return null;
-    throw error;
-  }
+  return (await apiRequest<UpstreamCatalogDto | undefined>(`${path(id)}/catalog`, { signal })) ?? null;
 }
 
 export const upstreamQueries = {

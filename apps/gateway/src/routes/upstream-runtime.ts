@@ -25,6 +25,18 @@ const connectionTestSchema = z
   })
   .meta({ id: 'ConnectionTest' });
 
+type CatalogRow = NonNullable<Awaited<ReturnType<typeof getCatalogRow>>>;
+const catalogBody = ({ tools, resources, resourceTemplates, prompts, serverInfo, instructions, refreshedAt, checkedAt }: CatalogRow) => ({
+  tools,
+  resources,
+  resourceTemplates,
+  prompts,
+  serverInfo,
+  instructions,
+  refreshedAt: refreshedAt.toISOString(),
+  checkedAt: checkedAt.toISOString(),
+});
+
 const missing = { 404: jsonResponse(errorBodySchema, 'No such upstream') };
 
 /** The live side of an upstream: connection status, its catalog, and refreshing it. */
@@ -54,15 +66,20 @@ export function upstreamRuntimeRoutes(ctx: ServiceContext) {
       tags: ['upstreams'],
       summary: 'The tools, resources and prompts the upstream offered when last listed',
       request: { params: idParams },
-      responses: { 200: jsonResponse(upstreamCatalogSchema, 'The catalog'), ...errorResponses, ...missing },
+      responses: {
+        200: jsonResponse(upstreamCatalogSchema, 'The catalog'),
+        204: { description: 'Not listed yet (the gateway connects on first use, or POST …/refresh)' },
+        ...errorResponses,
+        ...missing,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       await findUpstreamRow(ctx, id);
       const row = await getCatalogRow(ctx.db, id);
-      if (!row) throw new AppError(404, 'not_listed', 'this upstream has not been listed yet; POST …/refresh to connect and list it');
-      const { tools, resources, resourceTemplates, prompts, serverInfo, instructions } = row;
-      return c.json({ tools, resources, resourceTemplates, prompts, serverInfo, instructions, refreshedAt: row.refreshedAt.toISOString() }, 200);
+      // Not listed yet is a normal state (connect-on-use), not an error: 204, no body.
+      if (!row) return c.body(null, 204);
+      return c.json(catalogBody(row), 200);
     },
   );
   app.openapi(
@@ -86,7 +103,8 @@ export function upstreamRuntimeRoutes(ctx: ServiceContext) {
       try {
         const catalog = await ctx.federation.refresh(id);
         await saveCatalog(ctx.db, id, catalog);
-        return c.json({ ...catalog, refreshedAt: new Date().toISOString() }, 200);
+        const row = await getCatalogRow(ctx.db, id);
+        return c.json(row ? catalogBody(row) : { ...catalog, refreshedAt: new Date().toISOString(), checkedAt: new Date().toISOString() }, 200);
       } catch (error) {
         if (error instanceof UpstreamError) throw new AppError(503, 'upstream_unavailable', error.message);
         throw error;
