@@ -193,4 +193,39 @@ describe('console safety (issue 18) in Chromium', () => {
     await b.screenshot('issue18-08-upstream-error-cause-and-full-url');
     b.expectedErrors(/status of 503/);
   });
+
+  it('#10 users page with the cursor and search on the server; the access-preview picker searches as you type', async () => {
+    const { page } = b;
+    // Bounded: 1,000 users in one import (a page is 50; the old list stopped at 200).
+    const COUNT = 1000;
+    const users = Object.fromEntries(Array.from({ length: COUNT }, (_, i) => [`person-${String(i).padStart(4, '0')}@scale.example`, { name: `Person ${i}` }]));
+    await gw.importConfig({ users });
+    await page.getByRole('link', { name: 'Users' }).click();
+    const rows = page.locator('table tbody tr');
+    await page.getByRole('navigation', { name: 'Pages of users' }).getByText('Page 1').waitFor();
+    expect(await rows.count()).toBe(50);
+    const firstPage = await rows.allInnerTexts();
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.getByText('Page 2').waitFor();
+    // The previous page stays on screen until the next one arrives.
+    await expect.poll(() => rows.first().innerText()).not.toBe(firstPage[0]);
+    const secondPage = await rows.allInnerTexts();
+    expect(secondPage.some((r) => firstPage.includes(r))).toBe(false);
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await page.getByText('Page 1').waitFor();
+    await expect.poll(() => rows.allInnerTexts()).toEqual(firstPage); // stable order
+
+    // The last user, unreachable before: found by the server.
+    await page.getByLabel('Search users').fill('person-0999');
+    await page.getByRole('heading', { name: 'Users matching “person-0999”' }).waitFor();
+    await rows.first().getByText('person-0999@scale.example').waitFor();
+    expect(await rows.count()).toBe(1);
+    await b.screenshot('issue18-10-users-search-and-pages');
+
+    await page.getByRole('link', { name: 'Access preview' }).click();
+    await page.getByRole('combobox', { name: 'User' }).fill('0998');
+    await page.getByRole('list', { name: 'User matches' }).getByRole('button', { name: /person-0998@scale\.example/ }).click();
+    await page.waitForURL(/user=person-0998%40scale\.example/);
+    await b.screenshot('issue18-10-access-preview-user-picker');
+  });
 });

@@ -1,13 +1,16 @@
 import type { User } from '@switchboard/core/contracts/identity';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { userQueries } from '../../api/users.ts';
 import type { Column } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
+import { useCursorPages } from '../../lib/cursor-pages.ts';
 import { Link } from '../../lib/router.tsx';
+import { useDebounced } from '../../lib/use-debounced.ts';
 import { NewUserModal } from './new-user-modal.tsx';
 
 const columns: Array<Column<User>> = [
@@ -31,8 +34,12 @@ const columns: Array<Column<User>> = [
   { header: 'Last sign-in', className: 'small', cell: (user) => <RelativeTime at={user.lastLoginAt} /> },
 ];
 
+/** Every user, a page at a time (the API's cursor), searched on the server as one types. */
 export function UsersPage() {
-  const query = useQuery(userQueries.list());
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim());
+  const pages = useCursorPages();
+  const query = useQuery({ ...userQueries.list({ q: q || undefined, cursor: pages.cursor }), placeholderData: keepPreviousData });
   const [creating, setCreating] = useState(false);
   return (
     <div className="stack">
@@ -46,7 +53,21 @@ export function UsersPage() {
         }
       />
       {creating && <NewUserModal onClose={() => setCreating(false)} />}
-      <Panel title="All users" count={query.data?.items.length}>
+      <Panel title={q ? `Users matching “${q}”` : 'All users'}>
+        <div className="filters panel-pad">
+          <label>
+            Search users
+            <input
+              type="search"
+              value={search}
+              onChange={(e) => {
+                setSearch(e.target.value);
+                pages.reset();
+              }}
+              placeholder="Part of an email or name"
+            />
+          </label>
+        </div>
         <ResourceTable
           query={query}
           noun="users"
@@ -57,6 +78,7 @@ export function UsersPage() {
           }
           columns={columns}
         />
+        <Pager page={pages.page} nextCursor={query.data?.nextCursor} onNext={pages.next} onPrevious={pages.previous} noun="users" />
       </Panel>
     </div>
   );
