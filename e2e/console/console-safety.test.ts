@@ -204,16 +204,16 @@ describe('console safety (issue 18) in Chromium', () => {
     const rows = page.locator('table tbody tr');
     await page.getByRole('navigation', { name: 'Pages of users' }).getByText('Page 1').waitFor();
     expect(await rows.count()).toBe(50);
-    const firstPage = await rows.allInnerTexts();
+    const firstPage = await rows.allTextContents();
     await page.getByRole('button', { name: 'Next →' }).click();
     await page.getByText('Page 2').waitFor();
     // The previous page stays on screen until the next one arrives.
-    await expect.poll(() => rows.first().innerText()).not.toBe(firstPage[0]);
-    const secondPage = await rows.allInnerTexts();
+    await expect.poll(() => rows.first().textContent()).not.toBe(firstPage[0]);
+    const secondPage = await rows.allTextContents();
     expect(secondPage.some((r) => firstPage.includes(r))).toBe(false);
     await page.getByRole('button', { name: '← Previous' }).click();
     await page.getByText('Page 1').waitFor();
-    await expect.poll(() => rows.allInnerTexts()).toEqual(firstPage); // stable order
+    await expect.poll(() => rows.allTextContents()).toEqual(firstPage); // stable order
 
     // The last user, unreachable before: found by the server.
     await page.getByLabel('Search users').fill('person-0999');
