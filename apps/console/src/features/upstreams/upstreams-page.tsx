@@ -35,7 +35,9 @@ const columns: Array<Column<Upstream>> = [
         <Link className="name link" to={`/upstreams/${upstream.id}`}>
           {upstream.name}
         </Link>
-        <div className="muted small truncate">{describe(upstream)}</div>
+        <div className="muted small clamp-2" title={describe(upstream)}>
+          {describe(upstream)}
+        </div>
       </>
     ),
   },
@@ -45,7 +47,11 @@ const columns: Array<Column<Upstream>> = [
     cell: (upstream) => (
       <>
         <StatusPill upstream={upstream} />
-        {upstream.status?.state === 'failing' && upstream.status.lastError && <div className="small bad-text truncate">{upstream.status.lastError}</div>}
+        {upstream.status?.state === 'failing' && upstream.status.lastError && (
+          <div className="small bad-text clamp-2" title={upstream.status.lastError}>
+            {upstream.status.lastError}
+          </div>
+        )}
         {upstream.status && upstream.status.state !== 'idle' && (
           <div className="muted small">
             since <RelativeTime at={upstream.status.since} />
