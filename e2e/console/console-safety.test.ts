@@ -228,4 +228,20 @@ describe('console safety (issue 18) in Chromium', () => {
     await page.waitForURL(/user=person-0998%40scale\.example/);
     await b.screenshot('issue18-10-access-preview-user-picker');
   });
+
+  it('#13 each client gets the snippet it accepts; Claude Desktop is warned that localhost is out of its reach', async () => {
+    const { page } = b;
+    const server = await gw.api('POST', '/api/v1/virtual-servers', { name: 'keyed', authMode: 'api-key', entries: [] });
+    expect(server.status).toBe(201);
+    await page.goto(`/virtual-servers/${server.body.id}`);
+    await page.getByRole('tab', { name: 'Claude Desktop' }).click();
+    const panel = page.getByRole('tabpanel');
+    await panel.getByRole('note').filter({ hasText: "from Anthropic's servers, which cannot reach this address" }).waitFor();
+    await panel.getByRole('note').filter({ hasText: 'cannot send an Authorization header' }).waitFor();
+    expect(await panel.textContent()).not.toContain('Bearer');
+    await b.screenshot('issue18-13-claude-desktop-snippet-warnings');
+    await page.getByRole('tab', { name: 'Claude Code' }).click();
+    await page.getByRole('tabpanel').getByText('--header "Authorization: Bearer $SWITCHBOARD_TOKEN"').waitFor();
+    expect(await page.getByRole('tabpanel').getByRole('note').count()).toBe(0);
+  });
 });
