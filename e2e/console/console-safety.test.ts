@@ -227,6 +227,13 @@ describe('console safety (issue 18) in Chromium', () => {
     await page.getByRole('list', { name: 'User matches' }).getByRole('button', { name: /person-0998@scale\.example/ }).click();
     await page.waitForURL(/user=person-0998%40scale\.example/);
     await b.screenshot('issue18-10-access-preview-user-picker');
+
+    // Upstreams and virtual servers are searched on the server too.
+    await page.getByRole('link', { name: 'Upstreams' }).click();
+    await page.getByLabel('Search upstreams').fill('again');
+    await page.getByRole('heading', { name: 'Upstreams matching “again”' }).waitFor();
+    await expect.poll(() => page.locator('table tbody tr').allTextContents()).toEqual([expect.stringContaining('fx-again')]);
+    await b.screenshot('issue18-10-upstreams-search');
   });
 
   it('#13 each client gets the snippet it accepts; Claude Desktop is warned that localhost is out of its reach', async () => {

@@ -13,6 +13,8 @@ import { useDeleteMutation } from './mutations.ts';
 export interface UpstreamListParams {
   limit?: number;
   cursor?: string;
+  /** Searched on the server: part of the name or description. */
+  q?: string;
 }
 
 /** `POST /upstreams/test`: whether a definition connects, and what it offers. */

@@ -7,6 +7,8 @@ import { useDeleteMutation, useInvalidatingMutation } from './mutations.ts';
 export interface VirtualServerListParams {
   limit?: number;
   cursor?: string;
+  /** Searched on the server: part of the name or description. */
+  q?: string;
 }
 
 const path = (id: string) => `/virtual-servers/${encodeURIComponent(id)}`;

@@ -1,6 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import { userCreateSchema, userSchema, userUpdateSchema } from '@switchboard/core/contracts/identity';
-import { crudRoutes } from '../http/crud.ts';
+import { crudRoutes, searchQuery } from '../http/crud.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../services/users.ts';
 
@@ -10,6 +9,6 @@ export const userRoutes = (ctx: ServiceContext) =>
     tag: 'users',
     noun: 'user',
     schemas: { item: userSchema, create: userCreateSchema, update: userUpdateSchema },
-    extraListQuery: z.object({ q: z.string().trim().max(200).optional().describe('Search: part of the email or name') }),
+    extraListQuery: searchQuery,
     service: { list: listUsers, get: getUser, create: createUser, update: updateUser, remove: deleteUser },
   });

@@ -2,10 +2,10 @@ import { hashPassword } from '@switchboard/auth/password';
 import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { User, UserCreate, UserUpdate } from '@switchboard/core/contracts/identity';
 import { policies, roles, userRoles, users } from '@switchboard/db/schema';
-import { and, eq, ilike, inArray, or } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { AppError, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { fetchPage, toPage } from './pagination.ts';
+import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 import { roleIdsByName } from './roles.ts';
 import { revokeUserAccess } from './user-revocation.ts';
@@ -40,8 +40,7 @@ async function roleNamesOf(ctx: TxContext, userIds: string[]): Promise<Map<strin
 
 /** `q` matches email or name, case-insensitively, anywhere in them. */
 export async function listUsers(ctx: ServiceContext, query: PageQuery & { q?: string }) {
-  const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, '\\$&')}%` : undefined;
-  const rows = await fetchPage(ctx.db, users, query, pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined);
+  const rows = await fetchPage(ctx.db, users, query, searchWhere(query.q, users.email, users.name));
   const names = await roleNamesOf(ctx, rows.map((r) => r.id));
   return toPage(rows, query, (row) => toDto(row, names.get(row.id) ?? []));
 }

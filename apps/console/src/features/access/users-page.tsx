@@ -3,14 +3,14 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { userQueries } from '../../api/users.ts';
 import type { Column } from '../../components/data-table.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { useCursorPages } from '../../lib/cursor-pages.ts';
 import { Link } from '../../lib/router.tsx';
-import { useDebounced } from '../../lib/use-debounced.ts';
+import { useListSearch } from '../../lib/use-list-search.ts';
 import { NewUserModal } from './new-user-modal.tsx';
 
 const columns: Array<Column<User>> = [
@@ -36,10 +36,8 @@ const columns: Array<Column<User>> = [
 
 /** Every user, a page at a time (the API's cursor), searched on the server as one types. */
 export function UsersPage() {
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim());
-  const pages = useCursorPages();
-  const query = useQuery({ ...userQueries.list({ q: q || undefined, cursor: pages.cursor }), placeholderData: keepPreviousData });
+  const list = useListSearch();
+  const query = useQuery({ ...userQueries.list(list.params), placeholderData: keepPreviousData });
   const [creating, setCreating] = useState(false);
   return (
     <div className="stack">
@@ -53,21 +51,8 @@ export function UsersPage() {
         }
       />
       {creating && <NewUserModal onClose={() => setCreating(false)} />}
-      <Panel title={q ? `Users matching “${q}”` : 'All users'}>
-        <div className="filters panel-pad">
-          <label>
-            Search users
-            <input
-              type="search"
-              value={search}
-              onChange={(e) => {
-                setSearch(e.target.value);
-                pages.reset();
-              }}
-              placeholder="Part of an email or name"
-            />
-          </label>
-        </div>
+      <Panel title={list.q ? `Users matching “${list.q}”` : 'All users'}>
+        <ListSearch label="Search users" value={list.search} onChange={list.setSearch} placeholder="Part of an email or name" />
         <ResourceTable
           query={query}
           noun="users"
@@ -78,7 +63,7 @@ export function UsersPage() {
           }
           columns={columns}
         />
-        <Pager page={pages.page} nextCursor={query.data?.nextCursor} onNext={pages.next} onPrevious={pages.previous} noun="users" />
+        <Pager page={list.pages.page} nextCursor={query.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun="users" />
       </Panel>
     </div>
   );

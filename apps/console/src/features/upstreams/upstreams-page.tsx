@@ -1,11 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { upstreamQueries, useUpdateUpstream } from '../../api/upstreams.ts';
 import type { Column } from '../../components/data-table.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { Link } from '../../lib/router.tsx';
+import { useListSearch } from '../../lib/use-list-search.ts';
 import { StatusPill, transportLabels } from './status-pill.tsx';
 import type { Upstream } from '@switchboard/core/contracts/upstreams';
 
@@ -69,7 +72,8 @@ const columns: Array<Column<Upstream>> = [
 ];
 
 export function UpstreamsPage() {
-  const query = useQuery(upstreamQueries.list({ limit: 200 }));
+  const list = useListSearch();
+  const query = useQuery({ ...upstreamQueries.list({ limit: 50, ...list.params }), placeholderData: keepPreviousData });
   return (
     <div className="stack">
       <PageHeader
@@ -86,7 +90,8 @@ export function UpstreamsPage() {
           </>
         }
       />
-      <Panel title="All upstreams" count={query.data?.items.length}>
+      <Panel title={list.q ? `Upstreams matching “${list.q}”` : 'All upstreams'}>
+        <ListSearch label="Search upstreams" value={list.search} onChange={list.setSearch} placeholder="Part of a name or description" />
         <ResourceTable
           query={query}
           noun="upstreams"
@@ -98,6 +103,7 @@ export function UpstreamsPage() {
           }
           columns={columns}
         />
+        <Pager page={list.pages.page} nextCursor={query.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun="upstreams" />
       </Panel>
     </div>
   );
