@@ -1,4 +1,5 @@
 import type { Page } from '@switchboard/core/contracts/common';
+import type { ConnectionTest } from '@switchboard/core/contracts/connection-test';
 import type {
   Upstream,
   UpstreamCatalogDto,
@@ -17,17 +18,7 @@ export interface UpstreamListParams {
   q?: string;
 }
 
-/** `POST /upstreams/test`: whether a definition connects, and what it offers. */
-export interface ConnectionTest {
-  ok: boolean;
-  error: string | null;
-  protocolVersion: string | null;
-  serverInfo: Record<string, unknown> | null;
-  tools: string[];
-  resources: number;
-  prompts: number;
-  ms: number;
-}
+export type { ConnectionTest } from '@switchboard/core/contracts/connection-test';
 
 const path = (id: string) => `/upstreams/${encodeURIComponent(id)}`;
 

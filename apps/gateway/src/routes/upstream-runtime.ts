@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { errorBodySchema } from '@switchboard/core/contracts/common';
-import { z } from '@hono/zod-openapi';
+import { connectionTestSchema } from '@switchboard/core/contracts/connection-test';
 import { upstreamCatalogSchema, upstreamCreateSchema, upstreamStatusSchema } from '@switchboard/core/contracts/upstreams';
 import { UpstreamError } from '@switchboard/core/upstream/types';
 import { AppError, notFound } from '../errors.ts';
@@ -11,19 +11,6 @@ import type { ServiceContext } from '../services/context.ts';
 import { getCatalogRow, saveCatalog } from '../services/upstream-catalogs.ts';
 import { testUpstreamConnection } from '../services/upstream-test.ts';
 import { findUpstreamRow } from '../services/upstreams.ts';
-
-const connectionTestSchema = z
-  .object({
-    ok: z.boolean(),
-    error: z.string().nullable(),
-    protocolVersion: z.string().nullable(),
-    serverInfo: z.record(z.string(), z.unknown()).nullable(),
-    tools: z.array(z.string()),
-    resources: z.number().int(),
-    prompts: z.number().int(),
-    ms: z.number().int(),
-  })
-  .meta({ id: 'ConnectionTest' });
 
 type CatalogRow = NonNullable<Awaited<ReturnType<typeof getCatalogRow>>>;
 const catalogBody = ({ tools, resources, resourceTemplates, prompts, serverInfo, instructions, refreshedAt, checkedAt }: CatalogRow) => ({
