@@ -251,4 +251,24 @@ describe('console safety (issue 18) in Chromium', () => {
     await page.getByRole('tabpanel').getByText('--header "Authorization: Bearer $SWITCHBOARD_TOKEN"').waitFor();
     expect(await page.getByRole('tabpanel').getByRole('note').count()).toBe(0);
   });
+
+  it('#6 (part) the audit log tails live: a new call appears without reloading', async () => {
+    const { page } = b;
+    const upstreams = await gw.api('GET', '/api/v1/upstreams?q=fx-again');
+    const server = await gw.api('POST', '/api/v1/virtual-servers', {
+      name: 'tail',
+      defaultAccess: 'allow',
+      entries: [{ kind: 'upstream', upstreamId: upstreams.body.items[0].id }],
+    });
+    expect(server.status).toBe(201);
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Live tail').check();
+    await page.getByText(/^Live: newest first/).waitFor();
+    const rows = page.locator('.audit-table tbody tr');
+    await page.getByText(/No events yet|Newest first|Live/).first().waitFor();
+    const call = await gw.api('POST', `/api/v1/virtual-servers/${server.body.id}/playground/tools/call`, { name: 'fx-again__test_simple_text' });
+    expect(call.status).toBe(200);
+    await rows.filter({ hasText: 'fx-again__test_simple_text' }).first().waitFor({ timeout: 15_000 });
+    await b.screenshot('issue18-06-audit-live-tail');
+  });
 });
