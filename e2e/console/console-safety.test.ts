@@ -234,6 +234,11 @@ describe('console safety (issue 18) in Chromium', () => {
     await page.getByRole('heading', { name: 'Upstreams matching “again”' }).waitFor();
     await expect.poll(() => page.locator('table tbody tr').allTextContents()).toEqual([expect.stringContaining('fx-again')]);
     await b.screenshot('issue18-10-upstreams-search');
+    for (const name of ['ops-team', 'sales']) expect((await gw.api('POST', '/api/v1/roles', { name })).status).toBe(201);
+    await page.getByRole('link', { name: 'Roles' }).click();
+    await page.getByLabel('Search roles').fill('ops');
+    await page.getByRole('heading', { name: 'Roles matching “ops”' }).waitFor();
+    await expect.poll(() => page.locator('.role-list > li').allTextContents()).toEqual([expect.stringContaining('ops-team')]);
   });
 
   it('#13 each client gets the snippet it accepts; Claude Desktop is warned that localhost is out of its reach', async () => {
