@@ -21,6 +21,11 @@ export interface ConsoleBrowser {
   /** Errors the browser logged since the last `resetErrors()`. */
   errors: string[];
   resetErrors(): void;
+  /**
+   * Forgets errors the test provoked on purpose (e.g. the 401 a wrong token gets), which must
+   * be there: throws when none matches, so an expected error cannot silently disappear.
+   */
+  expectedErrors(pattern: RegExp): void;
   expectNoConsoleErrors(): void;
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -61,6 +66,11 @@ export async function openBrowser(origin: string, options: BrowserOptions = {}):
     page,
     errors,
     resetErrors: () => void errors.splice(0),
+    expectedErrors(pattern) {
+      const kept = errors.filter((e) => !pattern.test(e));
+      if (kept.length === errors.length) throw new Error(`expected a browser error matching ${pattern}, got:\n${errors.join('\n')}`);
+      errors.splice(0, errors.length, ...kept);
+    },
     expectNoConsoleErrors() {
       if (errors.length) throw new Error(`the browser logged errors:\n${errors.join('\n')}`);
     },

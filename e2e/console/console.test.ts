@@ -208,7 +208,9 @@ describe('admin console in Chromium', () => {
     const row = rowWith(page.locator('table').first(), 'E2E Client');
     await row.waitFor();
     await row.getByRole('button', { name: 'Revoke E2E Client' }).click();
-    await row.getByRole('button', { name: 'Revoke E2E Client (confirm)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke E2E Client?' });
+    await dialog.getByText('Every token it holds stops working at once').waitFor();
+    await dialog.getByRole('button', { name: 'Revoke client' }).click(); // waits until it is enabled
     await row.getByText('Revoked').waitFor();
     const clients = await gw.api('GET', '/api/v1/oauth-clients');
     expect(clients.body.items.find((c: { clientName: string }) => c.clientName === 'E2E Client').revokedAt).not.toBeNull();

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { sessionQueries, useSignOut } from './api/session.ts';
 import { tokenStore } from './api/token-store.ts';
 import { Loading } from './components/query-state.tsx';
@@ -7,7 +7,7 @@ import { SignInCard } from './features/auth/sign-in-card.tsx';
 import { HealthBadge } from './features/health/health-badge.tsx';
 import { Routes } from './layout/routes.tsx';
 import { Sidebar } from './layout/sidebar.tsx';
-import { Link } from './lib/router.tsx';
+import { Link, useLocation } from './lib/router.tsx';
 
 function Logo() {
   return (
@@ -27,6 +27,11 @@ export function App() {
   const queryClient = useQueryClient();
   const session = useQuery(sessionQueries.current());
   const signOut = useSignOut();
+  // Narrow screens: the navigation folds behind a Menu button, and folds again on navigating.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes the menu whenever the page changes
+  useEffect(() => setMenuOpen(false), [pathname]);
 
   // Nothing fetched with one credential may be shown to whoever signs in next; and after
   // a session ended on its own (a 401), ask the gateway again who is signed in.
@@ -42,10 +47,16 @@ export function App() {
 
   const user = csrfToken ? session.data?.user : null;
   const signedIn = Boolean(token || user);
+  useEffect(() => {
+    if (!signedIn) document.title = 'Sign in · Switchboard';
+  }, [signedIn]);
   const who = user ? (user.name ?? user.email) : 'API token';
 
   return (
     <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <Link to="/" className="brand">
           <Logo />
@@ -53,6 +64,15 @@ export function App() {
         </Link>
         {signedIn && (
           <div className="topbar-actions">
+            <button
+              type="button"
+              className="button ghost menu-toggle"
+              aria-expanded={menuOpen}
+              aria-controls="console-nav"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              Menu
+            </button>
             <HealthBadge />
             <span className="who" title={user?.email}>
               {who}
@@ -64,14 +84,15 @@ export function App() {
         )}
       </header>
       {signedIn ? (
-        <div className="frame">
+        <div className={`frame${menuOpen ? ' menu-open' : ''}`}>
           <Sidebar />
-          <main className="content">
+          <main className="content" id="main" tabIndex={-1}>
             <Routes />
           </main>
         </div>
       ) : (
-        <main className="content">{session.isPending && !notice ? <Loading noun="the console" /> : <SignInCard notice={notice} />}</main>
+        <main className="content" id="main" tabIndex={-1}>
+          {session.isPending && !notice ? <Loading noun="the console" /> : <SignInCard notice={notice} />}</main>
       )}
     </div>
   );

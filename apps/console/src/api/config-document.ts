@@ -1,4 +1,5 @@
 import type { ConfigDocumentInput } from '@switchboard/core/contracts/config-document';
+import type { ImportSummary } from '@switchboard/core/contracts/import-summary';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiDownload, apiRequest, saveBlob } from './client.ts';
 import { policyQueries } from './policies.ts';
@@ -7,14 +8,7 @@ import { upstreamQueries } from './upstreams.ts';
 import { userQueries } from './users.ts';
 import { virtualServerQueries } from './virtual-servers.ts';
 
-export interface ImportCounts {
-  created: number;
-  updated: number;
-  deleted: number;
-}
-
-/** What `POST /import` reports: what it created, updated and deleted, by kind. */
-export type ImportSummary = Record<'upstreams' | 'virtualServers' | 'users' | 'roles' | 'policies', ImportCounts>;
+export type { ImportChange, ImportSummary } from '@switchboard/core/contracts/import-summary';
 
 export interface ImportInput {
   document: ConfigDocumentInput;
@@ -29,12 +23,12 @@ export interface ImportResult {
 }
 
 async function postImport({ document, mode }: ImportInput): Promise<ImportResult> {
-  const { warnings = [], ...summary } = await apiRequest<ImportSummary & { warnings?: string[] }>('/import', {
+  const summary = await apiRequest<ImportSummary>('/import', {
     method: 'POST',
     body: document,
     query: { mode: mode === 'replace' ? 'replace' : undefined },
   });
-  return { summary, warnings };
+  return { summary, warnings: summary.warnings };
 }
 
 /** Applies a configuration document in one transaction; everything it may touch is refetched. */
@@ -57,6 +51,14 @@ function useImportMutation<T>(mutationFn: (input: ImportInput) => Promise<T>) {
           queryClient.invalidateQueries({ queryKey: q.all() }),
         ),
       ),
+  });
+}
+
+/** What an import would do (`dryRun=true`): the same checks and summary, nothing applied. */
+export function useImportPreview() {
+  return useMutation({
+    mutationFn: ({ document, mode }: ImportInput) =>
+      apiRequest<ImportSummary>('/import', { method: 'POST', body: document, query: { mode: mode === 'replace' ? 'replace' : undefined, dryRun: true } }),
   });
 }
 

@@ -9,10 +9,11 @@ const path = (id: string) => `/roles/${encodeURIComponent(id)}`;
 
 export const roleQueries = {
   all: () => ['roles'] as const,
-  list: () =>
+  /** A page of roles; `q` searches name and description on the server. */
+  list: (params: { q?: string; cursor?: string; limit?: number } = {}) =>
     queryOptions({
-      queryKey: [...roleQueries.all(), 'list'] as const,
-      queryFn: ({ signal }) => apiRequest<Page<Role>>('/roles', { query: { limit: 200 }, signal }),
+      queryKey: [...roleQueries.all(), 'list', params] as const,
+      queryFn: ({ signal }) => apiRequest<Page<Role>>('/roles', { query: { limit: 200, ...params }, signal }),
     }),
 };
 

@@ -1,4 +1,4 @@
-import type { ConsoleProviders, ConsoleSession, ConsoleSignIn } from '@switchboard/core/contracts/console-session';
+import type { ConsoleProviders, ConsoleSession, ConsoleSignIn, ConsoleTokenInfo } from '@switchboard/core/contracts/console-session';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './client.ts';
 import { tokenStore } from './token-store.ts';
@@ -53,3 +53,10 @@ export function useSignOut() {
     },
   });
 }
+
+/** Asks the gateway whether an admin token is valid, without keeping it (401 when not). */
+export const useCheckToken = () =>
+  useMutation({
+    mutationFn: (token: string) =>
+      apiRequest<ConsoleTokenInfo>('/session/token', { method: 'POST', body: { token }, auth: false }),
+  });

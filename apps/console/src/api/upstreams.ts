@@ -1,4 +1,5 @@
 import type { Page } from '@switchboard/core/contracts/common';
+import type { ConnectionTest } from '@switchboard/core/contracts/connection-test';
 import type {
   Upstream,
   UpstreamCatalogDto,
@@ -7,35 +8,24 @@ import type {
   UpstreamUpdate,
 } from '@switchboard/core/contracts/upstreams';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError, apiRequest } from './client.ts';
+import { apiRequest } from './client.ts';
+import { useDeleteMutation } from './mutations.ts';
 
 export interface UpstreamListParams {
   limit?: number;
   cursor?: string;
+  /** Searched on the server: part of the name or description. */
+  q?: string;
 }
 
-/** `POST /upstreams/test`: whether a definition connects, and what it offers. */
-export interface ConnectionTest {
-  ok: boolean;
-  error: string | null;
-  protocolVersion: string | null;
-  serverInfo: Record<string, unknown> | null;
-  tools: string[];
-  resources: number;
-  prompts: number;
-  ms: number;
-}
+export type { ConnectionTest } from '@switchboard/core/contracts/connection-test';
 
 const path = (id: string) => `/upstreams/${encodeURIComponent(id)}`;
 
 /** The stored catalog, or null when the upstream has never been listed (not an error). */
+/** null when not listed yet (the gateway answers 204: a normal state, not an error). */
 async function fetchCatalog(id: string, signal: AbortSignal): Promise<UpstreamCatalogDto | null> {
-  try {
-    return await apiRequest<UpstreamCatalogDto>(`${path(id)}/catalog`, { signal });
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'not_listed') return null;
-    throw error;
-  }
+  return (await apiRequest<UpstreamCatalogDto | undefined>(`${path(id)}/catalog`, { signal })) ?? null;
 }
 
 export const upstreamQueries = {
@@ -81,13 +71,7 @@ export function useUpdateUpstream(id: string) {
   });
 }
 
-export function useDeleteUpstream() {
-  const invalidate = useInvalidateUpstreams();
-  return useMutation({
-    mutationFn: (id: string) => apiRequest<void>(path(id), { method: 'DELETE' }),
-    onSuccess: invalidate,
-  });
-}
+export const useDeleteUpstream = () => useDeleteMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), upstreamQueries.all());
 
 export function useTestUpstream() {
   return useMutation({

@@ -2,16 +2,23 @@ import type { Page } from '@switchboard/core/contracts/common';
 import type { User, UserCreate, UserUpdate } from '@switchboard/core/contracts/identity';
 import { queryOptions } from '@tanstack/react-query';
 import { apiRequest } from './client.ts';
-import { useInvalidatingMutation } from './mutations.ts';
+import { useDeleteMutation, useInvalidatingMutation } from './mutations.ts';
+
+export interface UserListParams {
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
 
 const path = (id: string) => `/users/${encodeURIComponent(id)}`;
 
 export const userQueries = {
   all: () => ['users'] as const,
-  list: () =>
+  /** One page; `q` searches email and name on the server. */
+  list: (params: UserListParams = {}) =>
     queryOptions({
-      queryKey: [...userQueries.all(), 'list'] as const,
-      queryFn: ({ signal }) => apiRequest<Page<User>>('/users', { query: { limit: 200 }, signal }),
+      queryKey: [...userQueries.all(), 'list', params] as const,
+      queryFn: ({ signal }) => apiRequest<Page<User>>('/users', { query: { limit: 50, ...params }, signal }),
     }),
   detail: (id: string) =>
     queryOptions({
@@ -30,4 +37,4 @@ export const useUpdateUser = () =>
   );
 
 export const useDeleteUser = () =>
-  useInvalidatingMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), [userQueries.all()]);
+  useDeleteMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), userQueries.all());

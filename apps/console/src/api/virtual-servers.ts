@@ -2,11 +2,13 @@ import type { Page } from '@switchboard/core/contracts/common';
 import type { VirtualServer, VirtualServerCreate, VirtualServerUpdate } from '@switchboard/core/contracts/virtual-servers';
 import { queryOptions } from '@tanstack/react-query';
 import { apiRequest } from './client.ts';
-import { useInvalidatingMutation } from './mutations.ts';
+import { useDeleteMutation, useInvalidatingMutation } from './mutations.ts';
 
 export interface VirtualServerListParams {
   limit?: number;
   cursor?: string;
+  /** Searched on the server: part of the name or description. */
+  q?: string;
 }
 
 const path = (id: string) => `/virtual-servers/${encodeURIComponent(id)}`;
@@ -39,4 +41,4 @@ export const useUpdateVirtualServer = (id: string) =>
   );
 
 export const useDeleteVirtualServer = () =>
-  useInvalidatingMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), [virtualServerQueries.all()]);
+  useDeleteMutation((id: string) => apiRequest<void>(path(id), { method: 'DELETE' }), virtualServerQueries.all());

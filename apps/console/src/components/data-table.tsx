@@ -18,9 +18,15 @@ interface DataTableProps<T> {
   rowClassName?: (row: T) => string | undefined;
 }
 
-/** A table of rows with one header row; each column says how to render its cell. */
+/**
+ * A table of rows with one header row; each column says how to render its cell. On a
+ * narrow screen the table scrolls inside its box, never the page.
+ */
 export function DataTable<T>({ columns, rows, rowKey, className = 'table', rowClassName }: DataTableProps<T>) {
   return (
+    // Focusable: when it scrolls sideways (a phone), keyboard users must be able to scroll it.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+    <div className="table-scroll" tabIndex={0}>
     <table className={className}>
       <thead>
         <tr>
@@ -45,5 +51,6 @@ export function DataTable<T>({ columns, rows, rowKey, className = 'table', rowCl
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { AccessPreviewPage } from '../features/access/access-preview-page.tsx';
 import { RolesPage } from '../features/access/roles-page.tsx';
 import { UserPage } from '../features/access/user-page.tsx';
@@ -21,30 +21,39 @@ import { matchPath, useLocation } from '../lib/router.tsx';
 type Params = Record<string, string>;
 
 /** Every page of the console; the first pattern that matches wins. */
-const routes: Array<[string, (params: Params) => ReactNode]> = [
-  ['/', () => <DashboardPage />],
-  ['/upstreams', () => <UpstreamsPage />],
-  ['/upstreams/new', () => <NewUpstreamPage />],
-  ['/upstreams/import', () => <ImportUpstreamsPage />],
-  ['/upstreams/:id', (p) => <UpstreamPage id={p.id!} />],
-  ['/virtual-servers', () => <VirtualServersPage />],
-  ['/virtual-servers/new', () => <VirtualServerEditorPage />],
-  ['/virtual-servers/:id', (p) => <VirtualServerPage id={p.id!} />],
-  ['/virtual-servers/:id/edit', (p) => <VirtualServerEditorPage id={p.id!} />],
-  ['/playground', () => <PlaygroundPage />],
-  ['/users', () => <UsersPage />],
-  ['/users/:id', (p) => <UserPage id={p.id!} />],
-  ['/roles', () => <RolesPage />],
-  ['/access', () => <AccessPreviewPage />],
-  ['/clients', () => <OAuthClientsPage />],
-  ['/identity-providers', () => <IdentityProvidersPage />],
-  ['/audit', () => <AuditPage />],
-  ['/settings', () => <SettingsPage />],
+const routes: Array<[pattern: string, title: string, render: (params: Params) => ReactNode]> = [
+  ['/', 'Dashboard', () => <DashboardPage />],
+  ['/upstreams', 'Upstreams', () => <UpstreamsPage />],
+  ['/upstreams/new', 'New upstream', () => <NewUpstreamPage />],
+  ['/upstreams/import', 'Import upstreams', () => <ImportUpstreamsPage />],
+  ['/upstreams/:id', 'Upstream', (p) => <UpstreamPage id={p.id!} />],
+  ['/virtual-servers', 'Virtual servers', () => <VirtualServersPage />],
+  ['/virtual-servers/new', 'New virtual server', () => <VirtualServerEditorPage />],
+  ['/virtual-servers/:id', 'Virtual server', (p) => <VirtualServerPage id={p.id!} />],
+  ['/virtual-servers/:id/edit', 'Edit virtual server', (p) => <VirtualServerEditorPage id={p.id!} />],
+  ['/playground', 'Playground', () => <PlaygroundPage />],
+  ['/users', 'Users', () => <UsersPage />],
+  ['/users/:id', 'User', (p) => <UserPage id={p.id!} />],
+  ['/roles', 'Roles', () => <RolesPage />],
+  ['/access', 'Access preview', () => <AccessPreviewPage />],
+  ['/clients', 'OAuth clients', () => <OAuthClientsPage />],
+  ['/identity-providers', 'Identity providers', () => <IdentityProvidersPage />],
+  ['/audit', 'Audit log', () => <AuditPage />],
+  ['/settings', 'Settings', () => <SettingsPage />],
 ];
+
+/** The page's own document title (tabs, history and screen readers tell pages apart by it). */
+export function pageTitle(pathname: string): string {
+  const route = routes.find(([pattern]) => matchPath(pattern, pathname));
+  return `${route ? route[1] : 'No such page'} · Switchboard`;
+}
 
 export function Routes() {
   const { pathname } = useLocation();
-  for (const [pattern, render] of routes) {
+  useEffect(() => {
+    document.title = pageTitle(pathname);
+  }, [pathname]);
+  for (const [pattern, , render] of routes) {
     const params = matchPath(pattern, pathname);
     if (params) return <>{render(params)}</>;
   }

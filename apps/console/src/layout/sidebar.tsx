@@ -34,7 +34,7 @@ const isActive = (to: string, pathname: string) => (to === '/' ? pathname === '/
 export function Sidebar() {
   const { pathname } = useLocation();
   return (
-    <nav className="sidebar" aria-label="Console">
+    <nav className="sidebar" id="console-nav" aria-label="Console">
       {sections.map((section) => (
         <div key={section.title} className="nav-section">
           <div className="nav-title">{section.title}</div>

@@ -17,6 +17,8 @@ const errors = {
 export const errorResponses = errors;
 export const jsonResponse = json;
 export const idParams = z.object({ id: z.uuid() });
+/** `?q=`: a list searched on the server (see `searchWhere`). */
+export const searchQuery = z.object({ q: z.string().trim().max(200).optional().describe('Search: part of the name (or email) or description') });
 
 /**
  * A JSON response whose shape the route's schema already documents. The generic `Item`

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '../http/response-headers.ts';
-import { createFixtureGateway, type TestGateway } from '../testing/test-gateway.ts';
+import { createFixtureGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const SERVER_ID = '6a3c9e1f-8b2d-4f7a-9c1e-2d3f4a5b6c7d';
 const MCP = `/servers/${SERVER_ID}/mcp`;
@@ -34,7 +34,7 @@ describe('the MCP entry', () => {
     const lean = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'fx__test_simple_text', arguments: {} } }), { 'x-request-id': 'lean-1' });
     expect(lean.headers.get('content-type')).toBe('application/json');
     expectAnswerHeaders(lean, 'lean-1');
-    expect((await lean.json()).result.content[0].text).toContain('simple text');
+    expect((await json(lean)).result.content[0].text).toContain('simple text');
 
     const sdk = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'x-request-id': 'sdk-2' });
     expect(sdk.headers.get('content-type')).toBe('text/event-stream');
@@ -54,10 +54,10 @@ describe('the MCP entry', () => {
   it('refuses an oversized body with 413 before reading it all, and a body that is not JSON with a parse error', async () => {
     const big = await post(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'x', arguments: { pad: 'x'.repeat(5 * 1024 * 1024) } } }));
     expect(big.status).toBe(413);
-    expect((await big.json()).error.message).toMatch(/Payload Too Large/);
+    expect((await json(big)).error.message).toMatch(/Payload Too Large/);
     const broken = await post('{ not json');
     expect(broken.status).toBe(400);
-    expect((await broken.json()).error.code).toBe(-32700);
+    expect((await json(broken)).error.code).toBe(-32700);
   });
 
   it('serves the legacy HTTP+SSE pair and refuses the wrong methods with 405', async () => {

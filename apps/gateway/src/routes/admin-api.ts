@@ -8,6 +8,7 @@ import { apiTokenRoutes } from './api-tokens.ts';
 import { auditEventRoutes } from './audit-events.ts';
 import { configDocumentRoutes } from './config-document.ts';
 import { consoleSessionRoutes } from './console-session.ts';
+import { dependentRoutes } from './dependents.ts';
 import { identityProviderRoutes } from './identity-providers.ts';
 import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
@@ -51,7 +52,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.use('*', requireAdmin(ctx, logger));
   api.use('*', async (c, next) => {
     await next();
-    const changesNothing = c.req.path.endsWith('/playground/tools/call');
+    const changesNothing = c.req.path.endsWith('/playground/tools/call') || c.req.query('dryRun') === 'true';
     if (c.req.method !== 'GET' && c.res.status < 400 && !changesNothing) await onConfigChanged();
   });
   api.route('/upstreams', upstreamRoutes(ctx));
@@ -70,5 +71,6 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/sessions', sessionRoutes(ctx));
   api.route('/audit-events', auditEventRoutes(ctx));
   api.route('/', configDocumentRoutes(ctx, substitutionEnv));
+  api.route('/', dependentRoutes(ctx));
   return api;
 }

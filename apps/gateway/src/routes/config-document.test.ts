@@ -114,6 +114,30 @@ describe.each(backends)('configuration document on %s', (backend) => {
     expect((await json(unknownKey)).error.message).toBe('(body): unknown key "mcpServer" (did you mean "mcpServers"?)');
   });
 
+  it('a dry run of a replace answers what would be created, updated and deleted, per kind and by name, and applies nothing', async () => {
+    const before = await json(gw.api('GET', '/api/v1/export'));
+    const preview = { mcpServers: { everything: document.mcpServers.everything, fresh: { command: 'node' } }, virtualServers: { solo: { upstreams: ['everything'] } } };
+    const res = await gw.api('POST', '/api/v1/import?mode=replace&dryRun=true', preview);
+    expect(res.status).toBe(200);
+    const summary = await json(res);
+    expect(summary.dryRun).toBe(true);
+    expect(summary.upstreams).toEqual({ created: 1, updated: 1, deleted: 2 });
+    expect(summary.virtualServers).toEqual({ created: 1, updated: 0, deleted: 1 });
+    const byAction = (action: string) =>
+      summary.changes
+        .filter((c: { action: string }) => c.action === action)
+        .map((c: { kind: string; name: string }) => `${c.kind}:${c.name}`)
+        .sort();
+    expect(byAction('deleted')).toEqual(['upstream:docs', 'upstream:legacy', 'virtualServer:dev']);
+    expect(byAction('created')).toEqual(['upstream:fresh', 'virtualServer:solo']);
+    expect(byAction('updated')).toEqual(['upstream:everything']);
+    expect(await json(gw.api('GET', '/api/v1/export'))).toEqual(before);
+    // The same checks as a real import: a bad document is refused, not previewed.
+    const bad = await gw.api('POST', '/api/v1/import?dryRun=true', { virtualServers: { x: { upstreams: ['nope'] } } });
+    expect(bad.status).toBe(400);
+    expect((await gw.api('POST', '/api/v1/import?dryRun=maybe', preview)).status).toBe(400);
+  });
+
   it('replace mode removes upstreams and virtual servers the document does not name', async () => {
     const res = await gw.api('POST', '/api/v1/import?mode=replace', {
       mcpServers: { everything: document.mcpServers.everything },
@@ -122,6 +146,8 @@ describe.each(backends)('configuration document on %s', (backend) => {
     const summary = await json(res);
     expect(summary.upstreams.deleted).toBe(2);
     expect(summary.virtualServers.deleted).toBe(1);
+    expect(summary.dryRun).toBe(false);
+    expect(summary.changes).toContainEqual({ kind: 'virtualServer', name: 'dev', action: 'deleted' });
     const exported = await json(gw.api('GET', '/api/v1/export'));
     expect(Object.keys(exported.mcpServers)).toEqual(['everything']);
     expect(Object.keys(exported.virtualServers)).toEqual(['solo']);

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { EnvSubstitutionError, substituteEnv } from '@switchboard/core/config/substitute-env';
 import { configDocumentSchema, mcpServerKeyWarnings } from '@switchboard/core/contracts/config-document';
+import { importSummarySchema } from '@switchboard/core/contracts/import-summary';
 import { badRequest } from '../errors.ts';
 import { errorResponses, jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -9,19 +10,6 @@ import { exportConfig } from '../services/config-export.ts';
 import { importConfig } from '../services/config-import.ts';
 import { commandWarnings } from '../services/config-import-warnings.ts';
 import type { ServiceContext } from '../services/context.ts';
-
-const counts = z.object({ created: z.number(), updated: z.number(), deleted: z.number() });
-const summarySchema = z
-  .object({
-    upstreams: counts,
-    virtualServers: counts,
-    users: counts,
-    roles: counts,
-    policies: counts,
-    /** Applied anyway, but worth a look: ignored `mcpServers` keys, commands not found on this host. */
-    warnings: z.array(z.string()),
-  })
-  .meta({ id: 'ImportSummary' });
 
 /**
  * On the wire the document is described loosely: imports are validated only after `${VAR}`
@@ -60,17 +48,24 @@ export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Recor
       tags: ['config'],
       summary: 'Apply a configuration document (all or nothing)',
       description:
-        'Claude-style `mcpServers` plus `virtualServers`, `users`, `roles`, `policies`. Objects are matched by name. `mode=replace` also deletes upstreams and virtual servers the document does not name.',
+        'Claude-style `mcpServers` plus `virtualServers`, `users`, `roles`, `policies`. Objects are matched by name. `mode=replace` also deletes upstreams and virtual servers the document does not name. `dryRun=true` answers the same summary without applying anything.',
       request: {
-        query: z.object({ mode: z.enum(['merge', 'replace']).default('merge') }),
+        query: z.object({
+          mode: z.enum(['merge', 'replace']).default('merge'),
+          dryRun: z
+            .enum(['true', 'false'])
+            .default('false')
+            .describe('true: answer what would change (same checks, same summary) without applying anything'),
+        }),
         // Only "is it a JSON object" here: the real validation runs after `${VAR}` substitution.
         body: { ...jsonResponse(looseDocument, 'The configuration document, before ${VAR} substitution'), required: true },
       },
-      responses: { 200: jsonResponse(summarySchema, 'What changed'), ...errorResponses },
+      responses: { 200: jsonResponse(importSummarySchema, 'What changed'), ...errorResponses },
     }),
     async (c) => {
       const { doc, warnings } = await parseConfigDocument(c.req.valid('json'), substitutionEnv);
-      return c.json({ ...(await importConfig(ctx, doc, c.req.valid('query').mode)), warnings }, 200);
+      const { mode, dryRun } = c.req.valid('query');
+      return c.json(await importConfig(ctx, doc, mode, { dryRun: dryRun === 'true', warnings }), 200);
     },
   );
   app.openapi(

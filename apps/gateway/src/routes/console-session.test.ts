@@ -106,6 +106,21 @@ describe.each(backends)('console session on %s', (backend) => {
     expect((await json(res)).error.code).toBe('invalid_token');
   });
 
+  it('checks an admin token at sign-in: 200 with its scopes, 401 invalid_token when unknown or revoked', async () => {
+    const check = (token: string) => browser('POST', '/api/v1/session/token', { body: { token } });
+    const good = await check(gw.adminToken);
+    expect(good.status).toBe(200);
+    expect(await json(good)).toEqual({ scopes: ['admin'], readOnly: false });
+    const wrong = await check('sb_wrongwrongwrongwrongwrongwrongwrongwrong');
+    expect(wrong.status).toBe(401);
+    expect((await json(wrong)).error).toEqual({ code: 'invalid_token', message: 'this token is not valid: it is unknown, revoked or expired' });
+    const reader = await json(gw.api('POST', '/api/v1/api-tokens', { name: 'reader', scopes: ['admin:read'] }));
+    expect(await json(check(reader.token))).toEqual({ scopes: ['admin:read'], readOnly: true });
+    expect((await gw.api('DELETE', `/api/v1/api-tokens/${reader.id}`)).status).toBeLessThan(300);
+    expect((await check(reader.token)).status).toBe(401);
+    expect((await browser('POST', '/api/v1/session/token', { body: {} })).status).toBe(400);
+  });
+
   it('does not accept a session of a user who lost admin rights', async () => {
     const user = await json(gw.api('POST', '/api/v1/users', { email: 'demoted@example.com', password: 'demoted password', isAdmin: true }));
     const { cookie } = await signIn({ email: 'demoted@example.com', password: 'demoted password' });

@@ -5,6 +5,8 @@ import {
   consoleProvidersSchema,
   consoleSessionSchema,
   consoleSignInSchema,
+  consoleTokenCheckSchema,
+  consoleTokenInfoSchema,
 } from '@switchboard/core/contracts/console-session';
 import { identityProviders } from '@switchboard/db/schema';
 import { asc, eq } from 'drizzle-orm';
@@ -21,6 +23,7 @@ import { csrfMatches } from '../http/csrf.ts';
 import { jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
+import { authenticateApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { verifyLocalLogin } from '../services/local-login.ts';
 import { createWebSession, endWebSession, findWebSession } from '../services/web-sessions.ts';
@@ -111,6 +114,29 @@ export function consoleSessionRoutes(ctx: ServiceContext) {
       await endWebSession(ctx, token);
       clearConsoleCookie(c, ctx.publicUrl);
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/token',
+      tags,
+      security,
+      summary: 'Check an admin API token before the console signs in with it',
+      request: { body: { ...jsonResponse(consoleTokenCheckSchema, 'The token'), required: true } },
+      responses: {
+        200: jsonResponse(consoleTokenInfoSchema, 'A live token that may use the admin API'),
+        400: jsonResponse(errorBodySchema, 'Invalid input'),
+        401: jsonResponse(errorBodySchema, 'Unknown, revoked or expired token'),
+      },
+    }),
+    async (c) => {
+      c.header('Cache-Control', 'no-store');
+      // The same check the admin API makes on every request (http/admin-auth.ts).
+      const token = await authenticateApiToken(ctx, c.req.valid('json').token);
+      if (!token) throw new AppError(401, 'invalid_token', 'this token is not valid: it is unknown, revoked or expired');
+      return c.json({ scopes: token.scopes, readOnly: !token.scopes.includes('admin') }, 200);
     },
   );
 

@@ -1,5 +1,5 @@
 import { roleCreateSchema, roleSchema, roleUpdateSchema } from '@switchboard/core/contracts/identity';
-import { crudRoutes } from '../http/crud.ts';
+import { crudRoutes, searchQuery } from '../http/crud.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from '../services/roles.ts';
 
@@ -9,5 +9,6 @@ export const roleRoutes = (ctx: ServiceContext) =>
     tag: 'roles',
     noun: 'role',
     schemas: { item: roleSchema, create: roleCreateSchema, update: roleUpdateSchema },
+    extraListQuery: searchQuery,
     service: { list: listRoles, get: getRole, create: createRole, update: updateRole, remove: deleteRole },
   });

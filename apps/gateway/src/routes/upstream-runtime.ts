@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { errorBodySchema } from '@switchboard/core/contracts/common';
-import { z } from '@hono/zod-openapi';
+import { connectionTestSchema } from '@switchboard/core/contracts/connection-test';
 import { upstreamCatalogSchema, upstreamCreateSchema, upstreamStatusSchema } from '@switchboard/core/contracts/upstreams';
 import { UpstreamError } from '@switchboard/core/upstream/types';
 import { AppError, notFound } from '../errors.ts';
@@ -12,18 +12,17 @@ import { getCatalogRow, saveCatalog } from '../services/upstream-catalogs.ts';
 import { testUpstreamConnection } from '../services/upstream-test.ts';
 import { findUpstreamRow } from '../services/upstreams.ts';
 
-const connectionTestSchema = z
-  .object({
-    ok: z.boolean(),
-    error: z.string().nullable(),
-    protocolVersion: z.string().nullable(),
-    serverInfo: z.record(z.string(), z.unknown()).nullable(),
-    tools: z.array(z.string()),
-    resources: z.number().int(),
-    prompts: z.number().int(),
-    ms: z.number().int(),
-  })
-  .meta({ id: 'ConnectionTest' });
+type CatalogRow = NonNullable<Awaited<ReturnType<typeof getCatalogRow>>>;
+const catalogBody = ({ tools, resources, resourceTemplates, prompts, serverInfo, instructions, refreshedAt, checkedAt }: CatalogRow) => ({
+  tools,
+  resources,
+  resourceTemplates,
+  prompts,
+  serverInfo,
+  instructions,
+  refreshedAt: refreshedAt.toISOString(),
+  checkedAt: checkedAt.toISOString(),
+});
 
 const missing = { 404: jsonResponse(errorBodySchema, 'No such upstream') };
 
@@ -54,15 +53,20 @@ export function upstreamRuntimeRoutes(ctx: ServiceContext) {
       tags: ['upstreams'],
       summary: 'The tools, resources and prompts the upstream offered when last listed',
       request: { params: idParams },
-      responses: { 200: jsonResponse(upstreamCatalogSchema, 'The catalog'), ...errorResponses, ...missing },
+      responses: {
+        200: jsonResponse(upstreamCatalogSchema, 'The catalog'),
+        204: { description: 'Not listed yet (the gateway connects on first use, or POST …/refresh)' },
+        ...errorResponses,
+        ...missing,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       await findUpstreamRow(ctx, id);
       const row = await getCatalogRow(ctx.db, id);
-      if (!row) throw new AppError(404, 'not_listed', 'this upstream has not been listed yet; POST …/refresh to connect and list it');
-      const { tools, resources, resourceTemplates, prompts, serverInfo, instructions } = row;
-      return c.json({ tools, resources, resourceTemplates, prompts, serverInfo, instructions, refreshedAt: row.refreshedAt.toISOString() }, 200);
+      // Not listed yet is a normal state (connect-on-use), not an error: 204, no body.
+      if (!row) return c.body(null, 204);
+      return c.json(catalogBody(row), 200);
     },
   );
   app.openapi(
@@ -86,7 +90,8 @@ export function upstreamRuntimeRoutes(ctx: ServiceContext) {
       try {
         const catalog = await ctx.federation.refresh(id);
         await saveCatalog(ctx.db, id, catalog);
-        return c.json({ ...catalog, refreshedAt: new Date().toISOString() }, 200);
+        const row = await getCatalogRow(ctx.db, id);
+        return c.json(row ? catalogBody(row) : { ...catalog, refreshedAt: new Date().toISOString(), checkedAt: new Date().toISOString() }, 200);
       } catch (error) {
         if (error instanceof UpstreamError) throw new AppError(503, 'upstream_unavailable', error.message);
         throw error;

@@ -1,5 +1,5 @@
 import { upstreamCreateSchema, upstreamSchema, upstreamUpdateSchema } from '@switchboard/core/contracts/upstreams';
-import { crudRoutes } from '../http/crud.ts';
+import { crudRoutes, searchQuery } from '../http/crud.ts';
 import type { ServiceContext } from '../services/context.ts';
 import {
   createUpstream,
@@ -15,5 +15,6 @@ export const upstreamRoutes = (ctx: ServiceContext) =>
     tag: 'upstreams',
     noun: 'upstream',
     schemas: { item: upstreamSchema, create: upstreamCreateSchema, update: upstreamUpdateSchema },
+    extraListQuery: searchQuery,
     service: { list: listUpstreams, get: getUpstream, create: createUpstream, update: updateUpstream, remove: deleteUpstream },
   });

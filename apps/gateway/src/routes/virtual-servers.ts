@@ -3,7 +3,7 @@ import {
   virtualServerSchema,
   virtualServerUpdateSchema,
 } from '@switchboard/core/contracts/virtual-servers';
-import { crudRoutes } from '../http/crud.ts';
+import { crudRoutes, searchQuery } from '../http/crud.ts';
 import type { ServiceContext } from '../services/context.ts';
 import {
   createVirtualServer,
@@ -19,6 +19,7 @@ export const virtualServerRoutes = (ctx: ServiceContext) =>
     tag: 'virtual-servers',
     noun: 'virtual server',
     schemas: { item: virtualServerSchema, create: virtualServerCreateSchema, update: virtualServerUpdateSchema },
+    extraListQuery: searchQuery,
     service: {
       list: listVirtualServers,
       get: getVirtualServer,

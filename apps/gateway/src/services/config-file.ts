@@ -43,7 +43,7 @@ export class ConfigFileWatcher {
       throw new Error(`${this.options.path}: not valid JSON (${(error as Error).message})`);
     }
     const { doc, warnings } = await parseConfigDocument(raw, this.options.env);
-    const summary = await importConfig(this.options.ctx, doc, 'replace');
+    const summary = await importConfig(this.options.ctx, doc, 'replace', { warnings });
     if (warnings.length) this.options.logger.warn({ path: this.options.path, warnings }, 'configuration file applied with warnings');
     this.lastHash = hash;
     await this.options.onApplied();

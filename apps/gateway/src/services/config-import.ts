@@ -1,4 +1,5 @@
 import type { ConfigDocument, McpServerConfig } from '@switchboard/core/contracts/config-document';
+import type { ImportCounts, ImportSummary } from '@switchboard/core/contracts/import-summary';
 import type { UpstreamCreate } from '@switchboard/core/contracts/upstreams';
 import type { VirtualServerEntry } from '@switchboard/core/contracts/virtual-servers';
 import { policies, roles, upstreams, users, virtualServers } from '@switchboard/db/schema';
@@ -12,8 +13,15 @@ import { createUser, updateUser } from './users.ts';
 import { createVirtualServer, updateVirtualServer } from './virtual-servers.ts';
 
 export type ImportMode = 'merge' | 'replace';
-type Counts = { created: number; updated: number; deleted: number };
-export type ImportSummary = Record<'upstreams' | 'virtualServers' | 'users' | 'roles' | 'policies', Counts>;
+type Counts = ImportCounts;
+export type { ImportSummary };
+
+/** Thrown at the end of a dry run so the transaction rolls back; carries the summary out. */
+class DryRunRollback extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('dry run');
+  }
+}
 
 const counts = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
 
@@ -52,7 +60,14 @@ export function upstreamInput(name: string, server: McpServerConfig): UpstreamCr
  * matched by name; `replace` also removes upstreams and virtual servers the document does
  * not name (users and roles are never removed by an import).
  */
-export async function importConfig(ctx: ServiceContext, doc: ConfigDocument, mode: ImportMode): Promise<ImportSummary> {
+export async function importConfig(
+  ctx: ServiceContext,
+  doc: ConfigDocument,
+  mode: ImportMode,
+  /** `warnings`: what parsing the document found worth a look (they travel in the answer). */
+  options: { dryRun?: boolean; warnings?: string[] } = {},
+): Promise<ImportSummary> {
+  // A dry run is the real import, rolled back: the preview cannot drift from what applying does.
   return ctx.db.transaction(async (db) => {
     const tx: TxContext = { ...ctx, db };
     const summary: ImportSummary = {
@@ -61,6 +76,9 @@ export async function importConfig(ctx: ServiceContext, doc: ConfigDocument, mod
       users: counts(),
       roles: counts(),
       policies: counts(),
+      dryRun: options.dryRun === true,
+      changes: [],
+      warnings: options.warnings ?? [],
     };
     const roleIds = await importRoles(tx, doc, summary);
     const upstreamIds = await importUpstreams(tx, doc, summary);
@@ -76,14 +94,24 @@ export async function importConfig(ctx: ServiceContext, doc: ConfigDocument, mod
     if (mode === 'replace') {
       const keepUpstreams = [...upstreamIds.values()];
       const keepServers = [...serverIds.values()];
-      summary.virtualServers.deleted = (
-        await db.delete(virtualServers).where(keepServers.length ? notInArray(virtualServers.id, keepServers) : undefined).returning()
-      ).length;
-      summary.upstreams.deleted = (
-        await db.delete(upstreams).where(keepUpstreams.length ? notInArray(upstreams.id, keepUpstreams) : undefined).returning()
-      ).length;
+      const servers = await db
+        .delete(virtualServers)
+        .where(keepServers.length ? notInArray(virtualServers.id, keepServers) : undefined)
+        .returning({ name: virtualServers.name });
+      const gone = await db
+        .delete(upstreams)
+        .where(keepUpstreams.length ? notInArray(upstreams.id, keepUpstreams) : undefined)
+        .returning({ name: upstreams.name });
+      summary.virtualServers.deleted = servers.length;
+      summary.upstreams.deleted = gone.length;
+      for (const { name } of servers) summary.changes.push({ kind: 'virtualServer', name, action: 'deleted' });
+      for (const { name } of gone) summary.changes.push({ kind: 'upstream', name, action: 'deleted' });
     }
+    if (summary.dryRun) throw new DryRunRollback(summary);
     return summary;
+  }).catch((error: unknown) => {
+    if (error instanceof DryRunRollback) return error.summary;
+    throw error;
   });
 }
 
@@ -95,6 +123,7 @@ async function importRoles(tx: TxContext, doc: ConfigDocument, summary: ImportSu
       ? await updateRole(tx, existing.id, { description: role.description ?? null })
       : await createRole(tx, { name, description: role.description ?? null });
     summary.roles[existing ? 'updated' : 'created']++;
+    summary.changes.push({ kind: 'role', name, action: existing ? 'updated' : 'created' });
     ids.set(name, saved.id);
   }
   return ids;
@@ -113,6 +142,7 @@ async function importUpstreams(tx: TxContext, doc: ConfigDocument, summary: Impo
       ids.set(name, (await createUpstream(tx, input)).id);
     }
     summary.upstreams[existing ? 'updated' : 'created']++;
+    summary.changes.push({ kind: 'upstream', name, action: existing ? 'updated' : 'created' });
   }
   return ids;
 }
@@ -167,6 +197,7 @@ async function importVirtualServers(
       ? await updateVirtualServer(tx, existing.id, fields)
       : await createVirtualServer(tx, { ...fields, id: server.id });
     summary.virtualServers[existing ? 'updated' : 'created']++;
+    summary.changes.push({ kind: 'virtualServer', name, action: existing ? 'updated' : 'created' });
     ids.set(name, saved.id);
   }
   return ids;
@@ -192,6 +223,7 @@ async function importUsers(tx: TxContext, doc: ConfigDocument, summary: ImportSu
       ? await updateUser(tx, existing.id, fields)
       : await createUser(tx, { email, isAdmin: false, disabled: false, ...fields });
     summary.users[existing ? 'updated' : 'created']++;
+    summary.changes.push({ kind: 'user', name: email, action: existing ? 'updated' : 'created' });
     ids.set(email, saved.id);
   }
   return ids;

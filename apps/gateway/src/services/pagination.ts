@@ -1,6 +1,6 @@
 import type { Page, PageQuery } from '@switchboard/core/contracts/common';
 import type { Executor } from '@switchboard/db/client';
-import { and, gt, type SQL } from 'drizzle-orm';
+import { and, gt, ilike, or, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { badRequest } from '../errors.ts';
 
@@ -48,4 +48,14 @@ export async function fetchPage<T extends PgTable & { id: PgColumn }>(
     .orderBy(table.id)
     .limit(query.limit + 1);
   return rows as T['$inferSelect'][];
+}
+
+/**
+ * `?q=` of a list: rows where any of `columns` contains `q`, case-insensitively, LIKE
+ * wildcards taken literally. Undefined (no filter) when `q` is empty.
+ */
+export function searchWhere(q: string | undefined, ...columns: PgColumn[]): SQL | undefined {
+  if (!q) return undefined;
+  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+  return or(...columns.map((column) => ilike(column, pattern)));
 }

@@ -4,7 +4,7 @@ import { policies, roles } from '@switchboard/db/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import { badRequest, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { fetchPage, toPage } from './pagination.ts';
+import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 
 type RoleRow = typeof roles.$inferSelect;
@@ -17,8 +17,9 @@ const toDto = (row: RoleRow): Role => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-export async function listRoles(ctx: ServiceContext, query: PageQuery) {
-  const rows = await fetchPage(ctx.db, roles, query);
+/** `q` matches the name or description. */
+export async function listRoles(ctx: ServiceContext, query: PageQuery & { q?: string }) {
+  const rows = await fetchPage(ctx.db, roles, query, searchWhere(query.q, roles.name, roles.description));
   return toPage(rows, query, toDto);
 }
 

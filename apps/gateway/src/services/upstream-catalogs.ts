@@ -23,8 +23,11 @@ export function toCatalog(row: Row): Catalog {
   };
 }
 
-/** Stores what an upstream listed; a no-op when the lists did not change. */
-export async function saveCatalog(db: Executor, upstreamId: string, catalog: Catalog): Promise<void> {
+/**
+ * Stores what an upstream listed. The lists (and `refreshedAt`, when they last changed) are
+ * written only when they changed; `checkedAt` records every listing.
+ */
+export async function saveCatalog(db: Executor, upstreamId: string, catalog: Catalog, now = new Date()): Promise<void> {
   const schemaHash = hashOf(catalog);
   const values = {
     upstreamId,
@@ -36,16 +39,20 @@ export async function saveCatalog(db: Executor, upstreamId: string, catalog: Cat
     serverInfo: catalog.serverInfo,
     instructions: catalog.instructions,
     schemaHash,
-    refreshedAt: new Date(),
+    refreshedAt: now,
+    checkedAt: now,
   };
-  await db
+  const [written] = await db
     .insert(upstreamCatalogs)
     .values(values)
     .onConflictDoUpdate({
       target: upstreamCatalogs.upstreamId,
       set: values,
       setWhere: sql`${upstreamCatalogs.schemaHash} <> ${schemaHash}`,
-    });
+    })
+    .returning({ upstreamId: upstreamCatalogs.upstreamId });
+  // Unchanged lists: only note that they were checked.
+  if (!written) await db.update(upstreamCatalogs).set({ checkedAt: now }).where(eq(upstreamCatalogs.upstreamId, upstreamId));
 }
 
 export async function getCatalogRow(db: Executor, upstreamId: string): Promise<Row | undefined> {

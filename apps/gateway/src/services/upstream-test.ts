@@ -1,18 +1,10 @@
 import { UpstreamConnection } from '@switchboard/core/upstream/connection';
 import type { UpstreamSpec } from '@switchboard/core/upstream/types';
+import type { ConnectionTest } from '@switchboard/core/contracts/connection-test';
 import type { UpstreamCreate } from '@switchboard/core/contracts/upstreams';
 
-export interface ConnectionTestResult {
-  ok: boolean;
-  /** Why it failed (for stdio, with the tail of the process's stderr). Admins only. */
-  error: string | null;
-  protocolVersion: string | null;
-  serverInfo: Record<string, unknown> | null;
-  tools: string[];
-  resources: number;
-  prompts: number;
-  ms: number;
-}
+/** The contract's shape (one definition, shared with the console). */
+export type ConnectionTestResult = ConnectionTest;
 
 /**
  * "Test the connection before saving": connects to an upstream described by a create

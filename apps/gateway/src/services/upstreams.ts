@@ -4,7 +4,7 @@ import { upstreams } from '@switchboard/db/schema';
 import { eq } from 'drizzle-orm';
 import { badRequest, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { fetchPage, toPage } from './pagination.ts';
+import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { describeMap, encryptMap, mergeEncryptedMap } from './secret-fields.ts';
 import { stripUndefined } from './patch.ts';
 
@@ -34,8 +34,9 @@ export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceCont
   };
 }
 
-export async function listUpstreams(ctx: ServiceContext, query: PageQuery) {
-  const rows = await fetchPage(ctx.db, upstreams, query);
+/** `q` matches the name or description. */
+export async function listUpstreams(ctx: ServiceContext, query: PageQuery & { q?: string }) {
+  const rows = await fetchPage(ctx.db, upstreams, query, searchWhere(query.q, upstreams.name, upstreams.description));
   return toPage(rows, query, (row) => toUpstreamDto(row, ctx));
 }
 

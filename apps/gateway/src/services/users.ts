@@ -3,9 +3,9 @@ import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { User, UserCreate, UserUpdate } from '@switchboard/core/contracts/identity';
 import { policies, roles, userRoles, users } from '@switchboard/db/schema';
 import { and, eq, inArray } from 'drizzle-orm';
-import { notFound, uniqueOr409 } from '../errors.ts';
+import { AppError, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { fetchPage, toPage } from './pagination.ts';
+import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 import { roleIdsByName } from './roles.ts';
 import { revokeUserAccess } from './user-revocation.ts';
@@ -38,8 +38,9 @@ async function roleNamesOf(ctx: TxContext, userIds: string[]): Promise<Map<strin
   return byUser;
 }
 
-export async function listUsers(ctx: ServiceContext, query: PageQuery) {
-  const rows = await fetchPage(ctx.db, users, query);
+/** `q` matches email or name, case-insensitively, anywhere in them. */
+export async function listUsers(ctx: ServiceContext, query: PageQuery & { q?: string }) {
+  const rows = await fetchPage(ctx.db, users, query, searchWhere(query.q, users.email, users.name));
   const names = await roleNamesOf(ctx, rows.map((r) => r.id));
   return toPage(rows, query, (row) => toDto(row, names.get(row.id) ?? []));
 }
@@ -76,8 +77,26 @@ export async function createUser(ctx: TxContext, input: UserCreate): Promise<Use
   return getUser(ctx, row!.id);
 }
 
+/**
+ * Someone must be able to sign in to the console and fix things: refuses to demote,
+ * disable or delete the last enabled administrator. The admins' rows are locked until the
+ * transaction ends, so two concurrent demotions cannot both pass.
+ */
+async function keepOneActiveAdmin(ctx: TxContext, id: string, action: string) {
+  const admins = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.isAdmin, true), eq(users.disabled, false)))
+    .for('update');
+  if (admins.length === 1 && admins[0]!.id === id) {
+    throw new AppError(409, 'last_admin', `cannot ${action} the last active administrator: make another user an administrator first`);
+  }
+}
+
 export async function updateUser(ctx: TxContext, id: string, patch: UserUpdate): Promise<User> {
   const { roles: roleNames, password, ...fields } = patch;
+  if (patch.isAdmin === false) await keepOneActiveAdmin(ctx, id, 'remove the administrator flag of');
+  if (patch.disabled === true) await keepOneActiveAdmin(ctx, id, 'disable');
   const changes: Partial<typeof users.$inferInsert> = stripUndefined(fields);
   if (password !== undefined) changes.passwordHash = password === null ? null : await hashPassword(password);
   const [row] = await uniqueOr409(
@@ -94,6 +113,7 @@ export async function updateUser(ctx: TxContext, id: string, patch: UserUpdate):
 }
 
 export async function deleteUser(ctx: TxContext, id: string): Promise<void> {
+  await keepOneActiveAdmin(ctx, id, 'delete');
   const deleted = await ctx.db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
   if (deleted.length === 0) throw notFound('user', id);
   await ctx.db.delete(policies).where(and(eq(policies.subjectType, 'user'), eq(policies.subjectId, id)));

@@ -10,7 +10,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { badRequest, conflict, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { assertExposable } from './exposure-check.ts';
-import { fetchPage, toPage } from './pagination.ts';
+import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 
 type ServerRow = typeof virtualServers.$inferSelect;
@@ -59,8 +59,9 @@ async function entriesOf(ctx: TxContext, serverIds: string[]): Promise<Map<strin
   return byServer;
 }
 
-export async function listVirtualServers(ctx: ServiceContext, query: PageQuery) {
-  const rows = await fetchPage(ctx.db, virtualServers, query);
+/** `q` matches the name or description. */
+export async function listVirtualServers(ctx: ServiceContext, query: PageQuery & { q?: string }) {
+  const rows = await fetchPage(ctx.db, virtualServers, query, searchWhere(query.q, virtualServers.name, virtualServers.description));
   const entries = await entriesOf(ctx, rows.map((r) => r.id));
   return toPage(rows, query, (row) => toDto(ctx, row, entries.get(row.id) ?? []));
 }

@@ -31,3 +31,18 @@ export const consoleProvidersSchema = z
   })
   .meta({ id: 'ConsoleProviders' });
 export type ConsoleProviders = z.infer<typeof consoleProvidersSchema>;
+
+/**
+ * `POST /api/v1/session/token`: whether an admin API token is live and may use the console,
+ * checked before the console keeps it (a wrong token is refused at sign-in, not later).
+ */
+export const consoleTokenCheckSchema = z
+  .object({ token: z.string().trim().min(1, 'is required').max(512) })
+  .strict()
+  .meta({ id: 'ConsoleTokenCheck' });
+export type ConsoleTokenCheck = z.infer<typeof consoleTokenCheckSchema>;
+
+export const consoleTokenInfoSchema = z
+  .object({ scopes: z.array(z.string()), readOnly: z.boolean() })
+  .meta({ id: 'ConsoleTokenInfo' });
+export type ConsoleTokenInfo = z.infer<typeof consoleTokenInfoSchema>;

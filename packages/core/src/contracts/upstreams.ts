@@ -105,7 +105,10 @@ export const upstreamCatalogSchema = z
     prompts: z.array(z.record(z.string(), z.unknown())),
     serverInfo: z.record(z.string(), z.unknown()).nullable(),
     instructions: z.string().nullable(),
+    /** When the lists last changed. */
     refreshedAt: timestampSchema,
+    /** When the upstream was last listed, whether or not anything changed. */
+    checkedAt: timestampSchema,
   })
   .meta({ id: 'UpstreamCatalog' });
 export type UpstreamCatalogDto = z.infer<typeof upstreamCatalogSchema>;

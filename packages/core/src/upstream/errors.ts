@@ -66,11 +66,28 @@ export function toUpstreamError(error: unknown, aborted: boolean): UpstreamError
       case SdkErrorCode.InputRequiredRoundsExceeded:
         return new UpstreamError('upstream_error', error.message, INTERNAL_ERROR);
       default:
-        return unavailable(error.message);
+        return unavailable(withCause(error));
     }
   }
   // fetch failures (TypeError), "Not connected", spawn errors: the upstream is not reachable
-  return unavailable(error instanceof Error ? error.message : String(error));
+  return unavailable(withCause(error));
+}
+
+/**
+ * The message with what caused it: Node's fetch says only "fetch failed" and keeps the
+ * reason (ECONNREFUSED, ENOTFOUND, a TLS verdict…) in `cause`, a level or two down.
+ */
+export function withCause(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  let cause = error instanceof Error ? error.cause : undefined;
+  for (let depth = 0; cause && typeof cause === 'object' && depth < 3; depth++) {
+    const { code, message: text } = cause as { code?: unknown; message?: unknown };
+    const part = typeof text === 'string' && text ? text : typeof code === 'string' ? code : '';
+    const withCode = typeof code === 'string' && part && !part.includes(code) ? `${part} (${code})` : part;
+    if (withCode && !message.includes(withCode)) message = `${message}: ${withCode}`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return message;
 }
 
 /**
@@ -86,6 +103,6 @@ export function mayBeStaleVerdict(error: unknown): boolean {
 
 /** One short line for status.lastError / logs. */
 export function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = withCause(error);
   return message.split('\n')[0]!.slice(0, 300);
 }

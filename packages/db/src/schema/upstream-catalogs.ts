@@ -20,5 +20,8 @@ export const upstreamCatalogs = pgTable('upstream_catalogs', {
   instructions: text('instructions'),
   /** SHA-256 of the lists, to skip writes when nothing changed. */
   schemaHash: text('schema_hash').notNull(),
+  /** When the lists last changed. */
   refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
+  /** When the upstream was last listed, changed or not ("Listed N min ago" in the console). */
+  checkedAt: timestamp('checked_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { userQueries } from '../../api/users.ts';
 import { virtualServerQueries } from '../../api/virtual-servers.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 import { AccessPreview } from './access-preview.tsx';
+import { UserPicker } from './user-picker.tsx';
 
 /** Pick a virtual server and a user: what may they use there, and why. The choice lives in the URL. */
 export function AccessPreviewPage() {
@@ -13,7 +13,6 @@ export function AccessPreviewPage() {
   const serverId = search.get('server') ?? '';
   const user = search.get('user') ?? '';
   const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
-  const users = useQuery(userQueries.list());
   const select = (next: { server?: string; user?: string }) =>
     navigate(withQuery('/access', { server: next.server ?? serverId, user: next.user ?? user }), { replace: true });
   const server = servers.data?.items.find((s) => s.id === serverId);
@@ -29,17 +28,7 @@ export function AccessPreviewPage() {
               <ServerOptions servers={servers.data?.items} />
             </select>
           </label>
-          <label>
-            User
-            <select value={user} onChange={(e) => select({ user: e.target.value })}>
-              <option value="">Choose…</option>
-              {users.data?.items.map((u) => (
-                <option key={u.id} value={u.email}>
-                  {u.email}
-                </option>
-              ))}
-            </select>
-          </label>
+          <UserPicker value={user} onChange={(email) => select({ user: email })} />
         </div>
         {server && user ? (
           <AccessPreview serverId={server.id} serverName={server.name} user={user} />

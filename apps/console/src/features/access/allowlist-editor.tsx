@@ -38,7 +38,16 @@ export function AllowlistEditor({ subjectType, subjectId, subjectLabel }: Allowl
     {
       className: 'right',
       cell: (rule) => (
-        <ConfirmButton label="Remove" confirmLabel="Remove rule" ariaLabel={`Remove rule ${rule.pattern}`} pending={remove.isPending && remove.variables === rule.id} onConfirm={() => remove.mutate(rule.id)} />
+        <ConfirmButton
+          label="Remove"
+          title={`Remove rule ${rule.pattern}?`}
+          confirmLabel="Remove rule"
+          consequences={<p>{rule.effect === 'allow' ? `Tools matching ${rule.pattern} are no longer allowed by this rule.` : `Tools matching ${rule.pattern} are no longer denied by this rule.`} Open sessions follow at once.</p>}
+          ariaLabel={`Remove rule ${rule.pattern}`}
+          pending={remove.isPending && remove.variables === rule.id}
+          error={<MutationError error={remove.error} />}
+          onConfirm={() => remove.mutateAsync(rule.id)}
+        />
       ),
     },
   ];

@@ -1,13 +1,16 @@
 import { roleCreateSchema } from '@switchboard/core/contracts/identity';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { roleQueries, useCreateRole, useDeleteRole } from '../../api/roles.ts';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { PageState } from '../../components/page-state.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError } from '../../components/query-state.tsx';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
+import { useListSearch } from '../../lib/use-list-search.ts';
 import { AllowlistEditor } from './allowlist-editor.tsx';
 
 function NewRole() {
@@ -40,7 +43,8 @@ function NewRole() {
 }
 
 export function RolesPage() {
-  const query = useQuery(roleQueries.list());
+  const list = useListSearch();
+  const query = useQuery({ ...roleQueries.list({ limit: 50, ...list.params }), placeholderData: keepPreviousData });
   const remove = useDeleteRole();
   const [open, setOpen] = useState<string | null>(null);
   return (
@@ -49,7 +53,8 @@ export function RolesPage() {
       <Panel title="New role">
         <NewRole />
       </Panel>
-      <Panel title="All roles" count={query.data?.items.length}>
+      <Panel title={list.q ? `Roles matching “${list.q}”` : 'All roles'}>
+        <ListSearch label="Search roles" value={list.search} onChange={list.setSearch} placeholder="Part of a name or description" />
         <PageState query={query} noun="roles" empty={<><strong>No roles yet.</strong> Add one above.</>}>
           {(items) => (
             <ul className="role-list">
@@ -60,7 +65,17 @@ export function RolesPage() {
                       {open === role.id ? '▾' : '▸'} <strong>{role.name}</strong>
                     </button>
                     <span className="muted small">{role.description}</span>
-                    <ConfirmButton label="Delete" confirmLabel="Delete role" ariaLabel={`Delete role ${role.name}`} pending={remove.isPending && remove.variables === role.id} onConfirm={() => remove.mutate(role.id)} />
+                    <ConfirmButton
+                      label="Delete"
+                      title={`Delete role ${role.name}?`}
+                      confirmLabel="Delete role"
+                      typeToConfirm={role.name}
+                      consequences={<p>Everyone holding this role loses what its rules allow, and its rules are deleted. This cannot be undone.</p>}
+                      ariaLabel={`Delete role ${role.name}`}
+                      pending={remove.isPending && remove.variables === role.id}
+                      error={<MutationError error={remove.error} />}
+                      onConfirm={() => remove.mutateAsync(role.id)}
+                    />
                   </div>
                   {open === role.id && <AllowlistEditor subjectType="role" subjectId={role.id} subjectLabel={`role ${role.name}`} />}
                 </li>
@@ -68,6 +83,7 @@ export function RolesPage() {
             </ul>
           )}
         </PageState>
+        <Pager page={list.pages.page} nextCursor={query.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun="roles" />
         <MutationError error={remove.error} />
       </Panel>
     </div>

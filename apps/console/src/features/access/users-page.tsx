@@ -1,13 +1,16 @@
 import type { User } from '@switchboard/core/contracts/identity';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { userQueries } from '../../api/users.ts';
 import type { Column } from '../../components/data-table.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { Link } from '../../lib/router.tsx';
+import { useListSearch } from '../../lib/use-list-search.ts';
 import { NewUserModal } from './new-user-modal.tsx';
 
 const columns: Array<Column<User>> = [
@@ -31,8 +34,10 @@ const columns: Array<Column<User>> = [
   { header: 'Last sign-in', className: 'small', cell: (user) => <RelativeTime at={user.lastLoginAt} /> },
 ];
 
+/** Every user, a page at a time (the API's cursor), searched on the server as one types. */
 export function UsersPage() {
-  const query = useQuery(userQueries.list());
+  const list = useListSearch();
+  const query = useQuery({ ...userQueries.list(list.params), placeholderData: keepPreviousData });
   const [creating, setCreating] = useState(false);
   return (
     <div className="stack">
@@ -46,7 +51,8 @@ export function UsersPage() {
         }
       />
       {creating && <NewUserModal onClose={() => setCreating(false)} />}
-      <Panel title="All users" count={query.data?.items.length}>
+      <Panel title={list.q ? `Users matching “${list.q}”` : 'All users'}>
+        <ListSearch label="Search users" value={list.search} onChange={list.setSearch} placeholder="Part of an email or name" />
         <ResourceTable
           query={query}
           noun="users"
@@ -57,6 +63,7 @@ export function UsersPage() {
           }
           columns={columns}
         />
+        <Pager page={list.pages.page} nextCursor={query.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun="users" />
       </Panel>
     </div>
   );

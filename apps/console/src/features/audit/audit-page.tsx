@@ -32,6 +32,7 @@ function Call({ event: e }: { event: AuditEvent }) {
 
 const FILTER_KEYS = ['user', 'virtualServer', 'tool', 'outcome', 'from', 'to'] as const;
 const PAGE_SIZE = 50;
+const LIVE_INTERVAL_MS = 3000;
 
 export function AuditPage() {
   const { search } = useLocation();
@@ -39,7 +40,10 @@ export function AuditPage() {
   // Cursors of the pages before this one; the first page has none.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
-  const page = useQuery(auditQueries.page({ ...filter, limit: PAGE_SIZE, cursor }));
+  // Live tail: the newest page is asked for again every few seconds (older pages stay put).
+  const [live, setLive] = useState(false);
+  const tailing = live && cursors.length === 0;
+  const page = useQuery({ ...auditQueries.page({ ...filter, limit: PAGE_SIZE, cursor }), refetchInterval: tailing ? LIVE_INTERVAL_MS : false });
   const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
   const exporter = useExportAuditEvents();
   const serverName = (id: string) => servers.data?.items.find((s) => s.id === id)?.name ?? `${id.slice(0, 8)}…`;
@@ -95,7 +99,13 @@ export function AuditPage() {
       <Panel title="Filters">
         <AuditFilters key={search.toString()} value={filter} servers={servers.data?.items ?? []} onApply={apply} />
       </Panel>
-      <Panel title="Events" description={page.isFetching && !page.isPending ? 'Refreshing…' : 'Newest first.'}>
+      <Panel title="Events" description={tailing ? `Live: newest first, checked every ${LIVE_INTERVAL_MS / 1000} s.` : 'Newest first.'}>
+        <div className="panel-pad row">
+          <label className="check">
+            <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live tail
+          </label>
+          {live && !tailing && <span className="muted small">Live tail follows the first page: go back to it to see new events.</span>}
+        </div>
         <QueryState query={page} noun="audit events">
           {(data) =>
             data.items.length === 0 ? (

@@ -1,16 +1,20 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useCheckToken } from '../../api/session.ts';
 import { tokenStore } from '../../api/token-store.ts';
+import { MutationError } from '../../components/query-state.tsx';
 
 /** Bootstrap sign-in with an admin API token (a fresh install has a token but no admin user yet). */
 export function TokenSignIn({ onCancel }: { onCancel: () => void }) {
   const [token, setToken] = useState('');
   const inputId = useId();
   const helpId = useId();
+  const check = useCheckToken();
 
+  // Checked before it is kept: a wrong token is refused here, not later on some page.
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const value = token.trim();
-    if (value) tokenStore.signIn(value);
+    if (value) check.mutate(value, { onSuccess: () => tokenStore.signIn(value) });
   }
 
   return (
@@ -22,10 +26,14 @@ export function TokenSignIn({ onCancel }: { onCancel: () => void }) {
           type="password"
           className="mono"
           value={token}
-          onChange={(event) => setToken(event.target.value)}
+          onChange={(event) => {
+            setToken(event.target.value);
+            check.reset();
+          }}
           autoComplete="off"
           spellCheck={false}
           aria-describedby={helpId}
+          aria-invalid={check.isError || undefined}
           placeholder="sb_…"
           required
         />
@@ -36,9 +44,10 @@ export function TokenSignIn({ onCancel }: { onCancel: () => void }) {
           <code>SWITCHBOARD_ADMIN_TOKEN</code>. It is kept in this browser tab only.
         </p>
       </div>
+      <MutationError error={check.error} />
       <div className="row">
-        <button type="submit" className="button primary" disabled={!token.trim()}>
-          Sign in with token
+        <button type="submit" className="button primary" disabled={!token.trim() || check.isPending}>
+          {check.isPending ? 'Checking…' : 'Sign in with token'}
         </button>
         <button type="button" className="button ghost" onClick={onCancel}>
           Back

@@ -59,7 +59,17 @@ export function IdentityProvidersPage() {
           <button type="button" className="button small" onClick={() => setEditing(p)}>
             Edit
           </button>{' '}
-          <ConfirmButton label="Delete" confirmLabel="Delete provider" pending={remove.isPending && remove.variables === p.id} onConfirm={() => remove.mutate(p.id)} />
+          <ConfirmButton
+            label="Delete"
+            title={`Delete identity provider ${p.displayName}?`}
+            confirmLabel="Delete provider"
+            typeToConfirm={p.slug}
+            consequences={<p>People who sign in with {p.displayName} can no longer sign in that way. This cannot be undone.</p>}
+            ariaLabel={`Delete provider ${p.displayName}`}
+            pending={remove.isPending && remove.variables === p.id}
+            error={<MutationError error={remove.error} />}
+            onConfirm={() => remove.mutateAsync(p.id)}
+          />
         </>
       ),
     },

@@ -38,10 +38,13 @@ function Clients() {
       ) : (
         <ConfirmButton
           label="Revoke"
-          confirmLabel="Revoke now"
+          title={`Revoke ${client.clientName ?? client.clientId}?`}
+          confirmLabel="Revoke client"
+          consequences={<p>Every token it holds stops working at once, for every person, and it cannot register again under this id.</p>}
           ariaLabel={`Revoke ${client.clientName ?? client.clientId}`}
           pending={revoke.isPending && revoke.variables === client.id}
-          onConfirm={() => revoke.mutate(client.id)}
+          error={<MutationError error={revoke.error} />}
+          onConfirm={() => revoke.mutateAsync(client.id)}
         />
       ),
   };
@@ -74,7 +77,17 @@ function Consents() {
   const remove = useDeleteOAuthConsent();
   const actions: Column<OAuthConsent> = {
     className: 'right',
-    cell: (consent) => <ConfirmButton label="Revoke" confirmLabel="Revoke consent" pending={remove.isPending && remove.variables === consent.id} onConfirm={() => remove.mutate(consent.id)} />,
+    cell: (consent) => (
+      <ConfirmButton
+        label="Revoke"
+        title="Revoke this consent?"
+        confirmLabel="Revoke consent"
+        consequences={<p>The client's tokens for this person on this server stop working; they are asked to consent again next time.</p>}
+        pending={remove.isPending && remove.variables === consent.id}
+        error={<MutationError error={remove.error} />}
+        onConfirm={() => remove.mutateAsync(consent.id)}
+      />
+    ),
   };
   return (
     <Panel title="Consents" count={query.data?.items.length} description="Which user let which client use which virtual server. Revoking one asks the user again next time.">

@@ -42,7 +42,16 @@ export function ApiTokensPanel() {
       t.revokedAt ? (
         <span className="pill off">Revoked</span>
       ) : (
-        <ConfirmButton label="Revoke" confirmLabel="Revoke now" ariaLabel={`Revoke token ${t.name}`} pending={revoke.isPending && revoke.variables === t.id} onConfirm={() => revoke.mutate(t.id)} />
+        <ConfirmButton
+          label="Revoke"
+          title={`Revoke token ${t.name}?`}
+          confirmLabel="Revoke token"
+          consequences={<p>Scripts and consoles using it are refused from now on. This cannot be undone.</p>}
+          ariaLabel={`Revoke token ${t.name}`}
+          pending={revoke.isPending && revoke.variables === t.id}
+          error={<MutationError error={revoke.error} />}
+          onConfirm={() => revoke.mutateAsync(t.id)}
+        />
       ),
   };
 

@@ -46,7 +46,13 @@ export function CatalogView({ catalog }: { catalog: UpstreamCatalogDto }) {
   return (
     <div>
       <p className="muted small catalog-meta">
-        Listed <RelativeTime at={catalog.refreshedAt} />
+        Listed <RelativeTime at={catalog.checkedAt} />
+        {catalog.refreshedAt !== catalog.checkedAt && (
+          <>
+            {' '}
+            · last changed <RelativeTime at={catalog.refreshedAt} />
+          </>
+        )}
         {catalog.instructions && <> · has instructions for models</>}
       </p>
       <Tabs

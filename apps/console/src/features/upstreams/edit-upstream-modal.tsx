@@ -7,14 +7,20 @@ import { draftFrom, toUpdate } from './upstream-draft.ts';
 import { UpstreamFields } from './upstream-form.tsx';
 
 /** Edits an upstream; secrets are only sent where they were changed. */
-export function EditUpstreamModal({ upstream, onClose }: { upstream: Upstream; onClose: () => void }) {
+export function EditUpstreamModal({ upstream, onClose, onSaved }: { upstream: Upstream; onClose: () => void; onSaved?: () => void }) {
   const [draft, setDraft] = useState(() => draftFrom(upstream));
   const form = useFormErrors();
   const update = useUpdateUpstream(upstream.id);
 
   function submit() {
     const patch = form.check(upstreamUpdateSchema, toUpdate(draft));
-    if (patch) update.mutate(patch, { onSuccess: onClose });
+    if (patch)
+      update.mutate(patch, {
+        onSuccess: () => {
+          onSaved?.();
+          onClose();
+        },
+      });
   }
 
   return (

@@ -19,6 +19,7 @@ const stored: Upstream = {
   enabled: true,
   connectAtBoot: false,
   timeoutMs: 60000,
+  maxMessageBytes: null,
   protocol: 'auto',
   status: null,
   createdAt: '2026-01-01T00:00:00Z',

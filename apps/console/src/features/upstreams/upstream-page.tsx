@@ -1,8 +1,9 @@
-import type { Upstream } from '@switchboard/core/contracts/upstreams';
+import type { Upstream, UpstreamCatalogDto } from '@switchboard/core/contracts/upstreams';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { upstreamQueries, useDeleteUpstream, useRefreshUpstream, useRestartUpstream, useUpdateUpstream } from '../../api/upstreams.ts';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { DependentsNote } from '../../components/dependents-note.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
@@ -45,9 +46,12 @@ function StatusPanel({ upstream }: { upstream: Upstream }) {
           <dt title="Client sessions with their own connection (their client can be asked for input)">Isolated sessions</dt>
           <dd>{s?.isolatedSessions ?? 0}</dd>
         </div>
-        <div>
+        <div className="fact-wide">
           <dt>Target</dt>
-          <dd className="mono small truncate">{upstream.url ?? [upstream.command, ...upstream.args].join(' ')}</dd>
+          {/* The whole command or URL, wrapped: clipping hid the part that was wrong. */}
+          <dd className="mono small wrap-anywhere">
+            {upstream.url ?? [upstream.command, ...upstream.args].join(' ')}
+          </dd>
         </div>
       </dl>
       {s?.lastError && (
@@ -96,28 +100,67 @@ function Catalog({ id }: { id: string }) {
   );
 }
 
+/** What a refresh's success says, e.g. "Listed again: 16 tools." */
+export function refreshOutcome(catalog: Pick<UpstreamCatalogDto, 'tools'>): string {
+  return `Listed again: ${catalog.tools.length} tool${catalog.tools.length === 1 ? '' : 's'}.`;
+}
+
 function Actions({ upstream }: { upstream: Upstream }) {
   const refresh = useRefreshUpstream();
   const restart = useRestartUpstream();
   const update = useUpdateUpstream(upstream.id);
   const remove = useDeleteUpstream();
   const [editing, setEditing] = useState(false);
+  // Each action says it worked, inline next to the buttons (errors show below them).
+  const [done, setDone] = useState<string | null>(null);
+  const run = (start: () => void) => {
+    setDone(null);
+    start();
+  };
   return (
     <>
-      <button type="button" className="button" onClick={() => refresh.mutate(upstream.id)} disabled={refresh.isPending || !upstream.enabled}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => run(() => refresh.mutate(upstream.id, { onSuccess: (catalog) => setDone(refreshOutcome(catalog)) }))}
+        disabled={refresh.isPending || !upstream.enabled}
+      >
         {refresh.isPending ? 'Refreshing…' : 'Refresh'}
       </button>
-      <button type="button" className="button" onClick={() => restart.mutate(upstream.id)} disabled={restart.isPending || !upstream.enabled}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => run(() => restart.mutate(upstream.id, { onSuccess: (status) => setDone(`Restarted: ${status.state}.`) }))}
+        disabled={restart.isPending || !upstream.enabled}
+      >
         {restart.isPending ? 'Restarting…' : 'Restart'}
       </button>
-      <button type="button" className="button" onClick={() => update.mutate({ enabled: !upstream.enabled })} disabled={update.isPending}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => run(() => update.mutate({ enabled: !upstream.enabled }, { onSuccess: (u) => setDone(u.enabled ? 'Enabled.' : 'Disabled.') }))}
+        disabled={update.isPending}
+      >
         {upstream.enabled ? 'Disable' : 'Enable'}
       </button>
       <button type="button" className="button" onClick={() => setEditing(true)}>
         Edit
       </button>
-      <ConfirmButton large label="Delete" confirmLabel="Delete for good" pending={remove.isPending} onConfirm={() => remove.mutate(upstream.id, { onSuccess: () => navigate('/upstreams') })} />
-      {editing && <EditUpstreamModal upstream={upstream} onClose={() => setEditing(false)} />}
+      <ConfirmButton
+        large
+        label="Delete"
+        title={`Delete upstream ${upstream.name}?`}
+        confirmLabel="Delete upstream"
+        typeToConfirm={upstream.name}
+        consequences={<DependentsNote kind="upstream" id={upstream.id} />}
+        pending={remove.isPending}
+        error={<MutationError error={remove.error} />}
+        onConfirm={() => remove.mutateAsync(upstream.id).then(() => navigate('/upstreams'))}
+      />
+      {editing && <EditUpstreamModal upstream={upstream} onClose={() => setEditing(false)} onSaved={() => setDone('Saved.')} />}
+      <div className="action-status" role="status">
+        {done && <span className="ok-text small">{done}</span>}
+      </div>
       <div className="action-errors">
         <MutationError error={refresh.error ?? restart.error ?? update.error ?? remove.error} />
       </div>

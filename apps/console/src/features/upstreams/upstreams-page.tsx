@@ -1,11 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { upstreamQueries, useUpdateUpstream } from '../../api/upstreams.ts';
 import type { Column } from '../../components/data-table.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { Link } from '../../lib/router.tsx';
+import { useListSearch } from '../../lib/use-list-search.ts';
 import { StatusPill, transportLabels } from './status-pill.tsx';
 import type { Upstream } from '@switchboard/core/contracts/upstreams';
 
@@ -35,7 +38,9 @@ const columns: Array<Column<Upstream>> = [
         <Link className="name link" to={`/upstreams/${upstream.id}`}>
           {upstream.name}
         </Link>
-        <div className="muted small truncate">{describe(upstream)}</div>
+        <div className="muted small clamp-2" title={describe(upstream)}>
+          {describe(upstream)}
+        </div>
       </>
     ),
   },
@@ -45,7 +50,11 @@ const columns: Array<Column<Upstream>> = [
     cell: (upstream) => (
       <>
         <StatusPill upstream={upstream} />
-        {upstream.status?.state === 'failing' && upstream.status.lastError && <div className="small bad-text truncate">{upstream.status.lastError}</div>}
+        {upstream.status?.state === 'failing' && upstream.status.lastError && (
+          <div className="small bad-text clamp-2" title={upstream.status.lastError}>
+            {upstream.status.lastError}
+          </div>
+        )}
         {upstream.status && upstream.status.state !== 'idle' && (
           <div className="muted small">
             since <RelativeTime at={upstream.status.since} />
@@ -63,7 +72,8 @@ const columns: Array<Column<Upstream>> = [
 ];
 
 export function UpstreamsPage() {
-  const query = useQuery(upstreamQueries.list({ limit: 200 }));
+  const list = useListSearch();
+  const query = useQuery({ ...upstreamQueries.list({ limit: 50, ...list.params }), placeholderData: keepPreviousData });
   return (
     <div className="stack">
       <PageHeader
@@ -80,7 +90,8 @@ export function UpstreamsPage() {
           </>
         }
       />
-      <Panel title="All upstreams" count={query.data?.items.length}>
+      <Panel title={list.q ? `Upstreams matching “${list.q}”` : 'All upstreams'}>
+        <ListSearch label="Search upstreams" value={list.search} onChange={list.setSearch} placeholder="Part of a name or description" />
         <ResourceTable
           query={query}
           noun="upstreams"
@@ -92,6 +103,7 @@ export function UpstreamsPage() {
           }
           columns={columns}
         />
+        <Pager page={list.pages.page} nextCursor={query.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun="upstreams" />
       </Panel>
     </div>
   );

@@ -25,6 +25,11 @@ export function ConnectPanel({ server }: { server: VirtualServer }) {
                 <div className="muted small">
                   <strong>{s.where}</strong>
                 </div>
+                {s.warnings.map((w) => (
+                  <p key={w} className="callout warn small" role="note">
+                    {w}
+                  </p>
+                ))}
                 <CodeBlock code={s.code} label={`Copy the ${s.client} snippet`} />
                 <p className="muted small">{s.note}</p>
               </div>

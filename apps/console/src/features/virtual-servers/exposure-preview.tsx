@@ -27,7 +27,9 @@ export function ExposurePreview({ exposure, upstreams }: { exposure: Exposure; u
         {exposure.tools.length === 0 && problems === 0 ? (
           <p className="muted">No tools yet.</p>
         ) : (
-          <ul className="exposed">
+          // Focusable so keyboard users can scroll it (it scrolls when long).
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+          <ul className="exposed" tabIndex={0} aria-label="Exposed tools">
             {exposure.tools.map((t) => (
               <li key={t.exposedName}>
                 <code>{t.exposedName}</code> <span className="muted small">← {t.source}</span>

@@ -2,6 +2,7 @@ import type { VirtualServer } from '@switchboard/core/contracts/virtual-servers'
 import { useQuery } from '@tanstack/react-query';
 import { useDeleteVirtualServer, virtualServerQueries } from '../../api/virtual-servers.ts';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
+import { DependentsNote } from '../../components/dependents-note.tsx';
 import { type Column, DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
@@ -50,7 +51,17 @@ export function VirtualServerPage({ id }: { id: string }) {
                 <Link className="button primary" to={`/virtual-servers/${server.id}/edit`}>
                   Edit
                 </Link>
-                <ConfirmButton large label="Delete" confirmLabel="Delete for good" pending={remove.isPending} onConfirm={() => remove.mutate(server.id, { onSuccess: () => navigate('/virtual-servers') })} />
+                <ConfirmButton
+                  large
+                  label="Delete"
+                  title={`Delete virtual server ${server.name}?`}
+                  confirmLabel="Delete virtual server"
+                  typeToConfirm={server.name}
+                  consequences={<DependentsNote kind="virtualServer" id={server.id} irreversible="Its URL stops answering and every consent for it is removed. This cannot be undone." />}
+                  pending={remove.isPending}
+                  error={<MutationError error={remove.error} />}
+                  onConfirm={() => remove.mutateAsync(server.id).then(() => navigate('/virtual-servers'))}
+                />
               </>
             }
           />

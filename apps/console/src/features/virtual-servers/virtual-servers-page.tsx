@@ -1,12 +1,15 @@
 import type { VirtualServer } from '@switchboard/core/contracts/virtual-servers';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { virtualServerQueries } from '../../api/virtual-servers.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import type { Column } from '../../components/data-table.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { Link } from '../../lib/router.tsx';
+import { useListSearch } from '../../lib/use-list-search.ts';
 
 export const authLabels = { oauth: 'OAuth', 'api-key': 'API key', none: 'Public' } as const;
 
@@ -49,7 +52,8 @@ const columns: Array<Column<VirtualServer>> = [
 ];
 
 export function VirtualServersPage() {
-  const query = useQuery(virtualServerQueries.list({ limit: 200 }));
+  const list = useListSearch();
+  const query = useQuery({ ...virtualServerQueries.list({ limit: 50, ...list.params }), placeholderData: keepPreviousData });
   return (
     <div className="stack">
       <PageHeader
@@ -61,7 +65,8 @@ export function VirtualServersPage() {
           </Link>
         }
       />
-      <Panel title="All virtual servers" count={query.data?.items.length}>
+      <Panel title={list.q ? `Virtual servers matching “${list.q}”` : 'All virtual servers'}>
+        <ListSearch label="Search virtual servers" value={list.search} onChange={list.setSearch} placeholder="Part of a name or description" />
         <ResourceTable
           query={query}
           noun="virtual servers"
@@ -72,6 +77,7 @@ export function VirtualServersPage() {
           }
           columns={columns}
         />
+        <Pager page={list.pages.page} nextCursor={query.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun="virtual servers" />
       </Panel>
     </div>
   );

@@ -8,6 +8,7 @@ CREATE TABLE "oauth_revocations" (
 );
 --> statement-breakpoint
 ALTER TABLE "upstreams" ADD COLUMN "max_message_bytes" integer;--> statement-breakpoint
+ALTER TABLE "upstream_catalogs" ADD COLUMN "checked_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "oauth_codes" ADD COLUMN "nonce" text;--> statement-breakpoint
 ALTER TABLE "oauth_codes" ADD COLUMN "auth_time" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD COLUMN "actor" text;--> statement-breakpoint
