@@ -69,6 +69,10 @@ describe('audit writer failures', () => {
     const writer = new AuditWriter({ db, logger: pino({ level: 'silent' }), batchSize: 1000, flushIntervalMs: 60_000, maxQueued: 5 });
     for (let i = 0; i < 8; i++) writer.record(event(i));
     expect(writer.pending).toBe(5);
+    // the drop is counted where a metrics stage can read it
+    expect(writer.stats()).toMatchObject({ queued: 5, dropped: 3 });
+    await writer.flush();
+    expect(writer.stats()).toMatchObject({ queued: 5, written: 0, failedWrites: 1 });
     await database.close();
   });
 });
