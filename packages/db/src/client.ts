@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { acquireDataDirLock } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
 
 // The drivers are imported on demand: only the one in use is loaded and parsed (measured
@@ -83,13 +84,21 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
   // much resident memory; the gateway's working set (configuration, tokens, recent audit
   // rows) fits easily in 16 MB, and the file system cache sits behind it anyway.
   const options = { postgresqlconf: 'shared_buffers = 16MB' };
-  const client = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
+  // A second process on the same directory would corrupt it: refuse before opening.
+  const lock = dataDir ? await acquireDataDirLock(dataDir) : undefined;
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
     kind: 'pglite',
-    // PGlite is a single-process database: its data directory cannot be shared, so the
-    // in-process queue already serialises everything and no lock is needed.
+    // PGlite is a single-process database: its data directory is locked to this process
+    // (data-dir-lock.ts), so the in-process queue already serialises everything.
     withAdvisoryLock: (_key, fn) => fn(),
     async ping() {
       await db.execute(sql`select 1`);
@@ -101,7 +110,11 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

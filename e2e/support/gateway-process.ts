@@ -1,0 +1,74 @@
+/**
+ * The gateway as its own OS process (the real entry point, `apps/gateway/src/index.ts`),
+ * for faults that only exist between processes: a second process on one data directory,
+ * a replica whose database connection is cut, a process killed with SIGKILL.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const gatewayDir = fileURLToPath(new URL('../../apps/gateway/', import.meta.url));
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code once it exited (at once if it already did). */
+  exited(): Promise<number | null>;
+  /** SIGKILL, then waits for the exit. */
+  kill(): Promise<void>;
+}
+
+export interface Exited {
+  code: number | null;
+  output: string;
+}
+
+/** Starts the entry point; resolves once it logged "Switchboard is listening", or with its exit if it exited first. */
+export function spawnGateway(env: Record<string, string>, timeoutMs = 90_000): Promise<GatewayProcess | Exited> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: gatewayDir,
+    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', SWITCHBOARD_CONSOLE_DIR: '/nonexistent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exit = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const poll = setInterval(() => {
+      const line = output.split('\n').find((l) => l.includes('Switchboard is listening'));
+      if (!line) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: JSON.parse(line).url,
+        output: () => output,
+        exited: () => exit,
+        async kill() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exit;
+        },
+      });
+    }, 50);
+    void exit.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+export const isRunning = (started: GatewayProcess | Exited): started is GatewayProcess => 'child' in started;
