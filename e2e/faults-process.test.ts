@@ -5,13 +5,23 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { formatKeyRing, generateSecretKey } from '@switchboard/auth/secret-box';
+import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startPostgresServer } from '../packages/db/src/testing/postgres-server.ts';
+import { Cleanup, freePort } from './support/gateway.ts';
 import { type GatewayProcess, isRunning, spawnGateway } from './support/gateway-process.ts';
+import { connectWithOAuth, signInLocally } from './support/oauth.ts';
+import { startTcpProxy } from './support/tcp-proxy.ts';
 
 const TOKEN = 'faults-process-admin-token-'.padEnd(48, 'x');
 const started: GatewayProcess[] = [];
 const scratch: string[] = [];
+const cleanup = new Cleanup();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 afterAll(async () => {
+  await cleanup.run();
   await Promise.all(started.map((gw) => gw.kill()));
   await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -51,5 +61,97 @@ describe('two processes on one embedded data directory (issue 20 #4)', () => {
     const third = await running(env);
     const roles = (await (await api(third.url, 'GET', '/roles')).json()) as { items: Array<{ name: string }> };
     expect(roles.items.map((r) => r.name)).toContain('written-by-first');
+  });
+});
+
+describe('a replica cut off its database (issue 20 #1)', () => {
+  const SERVER_ID = '3c1e5a7b-2d4f-4e6a-8b0c-9d1e3f5a7b9c';
+  const alice = { email: 'alice@example.com', password: 'alice-password-123' };
+  const bob = { email: 'bob@example.com', password: 'bob-password-1234' };
+
+  /** The tools `token` lists on `mcpUrl`, or the error that refused it. */
+  async function toolsWith(mcpUrl: string, token: string): Promise<string[] | string> {
+    const client = new Client({ name: 'replica-probe', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+    const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    try {
+      await client.connect(transport);
+      return (await client.listTools()).tools.map((t) => t.name).sort();
+    } catch (error) {
+      return String(error);
+    } finally {
+      await client.close().catch(() => {});
+    }
+  }
+
+  it('applies a user disabled, a deny policy and an upstream added meanwhile within 5 s of the link returning', async () => {
+    const pg = await startPostgresServer();
+    cleanup.add(() => pg.stop());
+    const pgUrl = new URL(pg.url);
+    const proxy = await startTcpProxy(Number(pgUrl.port));
+    cleanup.add(() => proxy.close());
+    const fx = await startHttpFixture();
+    cleanup.add(() => fx.stop());
+    const viaProxy = new URL(pg.url);
+    viaProxy.port = String(proxy.port);
+
+    const portA = await freePort();
+    const publicUrl = `http://127.0.0.1:${portA}`;
+    const common = { SWITCHBOARD_SECRET_KEYS: formatKeyRing([generateSecretKey('k1')]), SWITCHBOARD_ADMIN_TOKEN: TOKEN, SWITCHBOARD_PUBLIC_URL: publicUrl };
+    const a = await running({ ...common, PORT: String(portA), DATABASE_URL: pg.url });
+    const b = await running({ ...common, DATABASE_URL: viaProxy.toString() });
+    const imported = await api(a.url, 'POST', '/import', {
+      mcpServers: { fx: { type: 'http', url: fx.url } },
+      virtualServers: { shared: { id: SERVER_ID, upstreams: ['fx'], auth: 'oauth', defaultAccess: 'allow' } },
+      users: { [alice.email]: { password: alice.password }, [bob.email]: { password: bob.password } },
+    });
+    expect(imported.status).toBe(200);
+    const mcpA = `${a.url}/servers/${SERVER_ID}/mcp`;
+    const mcpB = `${b.url}/servers/${SERVER_ID}/mcp`;
+    const tokenOf = async (user: { email: string; password: string }) => {
+      const { client, provider } = await connectWithOAuth('v2', mcpA, (url) => signInLocally(url, user));
+      await client.close();
+      return provider.tokens().access_token as string;
+    };
+    const aliceToken = await tokenOf(alice);
+    const bobToken = await tokenOf(bob);
+    const before = await toolsWith(mcpB, aliceToken);
+    expect(before).toContain('fx__test_simple_text');
+    expect(await toolsWith(mcpB, bobToken)).toEqual(before);
+
+    await proxy.cut();
+    const users = (await (await api(a.url, 'GET', '/users?limit=100')).json()) as { items: Array<{ id: string; email: string }> };
+    const idOf = (email: string) => users.items.find((u) => u.email === email)!.id;
+    expect((await api(a.url, 'PATCH', `/users/${idOf(bob.email)}`, { disabled: true })).status).toBe(200);
+    const policy = { subjectType: 'user', subjectId: idOf(alice.email), effect: 'deny', pattern: 'fx:test_simple_text' };
+    expect((await api(a.url, 'POST', '/policies', policy)).status).toBe(201);
+    const added = await api(a.url, 'POST', '/import', {
+      mcpServers: { fx2: { type: 'http', url: fx.url } },
+      virtualServers: { shared: { id: SERVER_ID, upstreams: ['fx', 'fx2'], auth: 'oauth', defaultAccess: 'allow' } },
+    });
+    expect(added.status).toBe(200);
+    // the changes are live on A at once
+    const onA = await toolsWith(mcpA, aliceToken);
+    expect(onA).toContain('fx2__test_simple_text');
+    expect(onA).not.toContain('fx__test_simple_text');
+    await sleep(3000); // B notices its link is gone (its checks fail)
+
+    await proxy.restore();
+    const restoredAt = Date.now();
+    let caughtUpMs: number | undefined;
+    let last: { alice: string[] | string; bob: string[] | string } | undefined;
+    while (Date.now() - restoredAt < 20_000) {
+      last = { alice: await toolsWith(mcpB, aliceToken), bob: await toolsWith(mcpB, bobToken) };
+      const aliceOk = Array.isArray(last.alice) && last.alice.includes('fx2__test_simple_text') && !last.alice.includes('fx__test_simple_text');
+      const bobRefused = !Array.isArray(last.bob);
+      if (aliceOk && bobRefused) {
+        caughtUpMs = Date.now() - restoredAt;
+        break;
+      }
+      await sleep(250);
+    }
+    console.log(`replica caught up ${caughtUpMs ?? 'never (20 s)'} ms after the link returned`);
+    expect(last?.bob).toMatch(/cannot sign in/);
+    expect(caughtUpMs).toBeDefined();
+    expect(caughtUpMs).toBeLessThanOrEqual(5000);
   });
 });

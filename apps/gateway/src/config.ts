@@ -30,6 +30,7 @@ const envSchema = z.object({
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
+  SWITCHBOARD_REPLICA_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   SWITCHBOARD_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
@@ -66,6 +67,8 @@ export interface Config {
    * so a 2025-era stdio/SSE upstream's elicitation and sampling reach the right client; 0 = none.
    */
   maxIsolatedSessions: number;
+  /** With Postgres: how often a replica checks the configuration version for a change it did not hear of. */
+  replicaCheckIntervalMs: number;
   logLevel: (typeof logLevels)[number];
   oauth: OAuthConfig;
 }
@@ -151,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
     auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
+    replicaCheckIntervalMs: e.SWITCHBOARD_REPLICA_CHECK_MS,
     logLevel: e.LOG_LEVEL,
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,

@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps } from './deps.ts';
 import { createAdmission } from './mcp/admission.ts';
+import { startReplicaSync } from './federation/replica-sync.ts';
 import { createFastLane } from './mcp/fast-lane.ts';
 import { ConfigFileWatcher } from './services/config-file.ts';
 import type { Logger } from 'pino';
@@ -60,6 +61,16 @@ export async function startGateway(
     });
   });
   const { port } = server.address() as AddressInfo;
+  // Replicas only: with the embedded database there is no other writer to miss.
+  const replicaSync =
+    deps.database.kind === 'postgres'
+      ? startReplicaSync({
+          db: deps.database.db,
+          logger: logger.child({ component: 'replica-sync' }),
+          reload: () => deps.registry.reload(),
+          intervalMs: config.replicaCheckIntervalMs,
+        })
+      : undefined;
   let stopping: Promise<void> | undefined;
   return {
     deps,
@@ -75,6 +86,7 @@ export async function startGateway(
         await deps.registry.closeSessions();
         await closed;
         deps.oauth.stop();
+        await replicaSync?.stop();
         await deps.registry.close();
         // Every call has been answered and recorded by now: write the rest, then close the pool.
         await deps.auditRetention.stop();

@@ -24,8 +24,12 @@ export interface DatabaseHandle {
   /** Runs `fn` while holding a cluster-wide advisory lock (serialises replicas). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   ping(): Promise<void>;
-  /** Cluster-wide signals (Postgres LISTEN/NOTIFY): how replicas learn of each other's changes. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Cluster-wide signals (Postgres LISTEN/NOTIFY): how replicas learn of each other's changes.
+   * Notifications sent while the listening connection was down are lost: `onReconnect` runs
+   * each time it is listening again after a drop, so the caller can catch up.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -62,8 +66,13 @@ async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {
     async ping() {
       await client`select 1`;
     },
-    async listen(channel, onMessage) {
-      const { unlisten } = await client.listen(channel, onMessage);
+    async listen(channel, onMessage, onReconnect) {
+      // postgres.js re-runs LISTEN on a new connection after a drop and calls this again then.
+      let listening = false;
+      const { unlisten } = await client.listen(channel, onMessage, () => {
+        if (listening) onReconnect?.();
+        listening = true;
+      });
       return unlisten;
     },
     async notify(channel, payload) {

@@ -8,3 +8,4 @@ export * from './identity-providers.ts';
 export * from './oauth.ts';
 export * from './web-sessions.ts';
 export * from './audit-events.ts';
+export * from './config-version.ts';
