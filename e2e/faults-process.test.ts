@@ -10,7 +10,7 @@ import { formatKeyRing, generateSecretKey } from '@switchboard/auth/secret-box';
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgresServer } from '../packages/db/src/testing/postgres-server.ts';
-import { Cleanup, freePort } from './support/gateway.ts';
+import { ADMIN_TOKEN, Cleanup, freePort, startE2eGateway } from './support/gateway.ts';
 import { type GatewayProcess, isRunning, spawnGateway } from './support/gateway-process.ts';
 import { connectWithOAuth, signInLocally } from './support/oauth.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
@@ -153,5 +153,54 @@ describe('a replica cut off its database (issue 20 #1)', () => {
     expect(last?.bob).toMatch(/cannot sign in/);
     expect(caughtUpMs).toBeDefined();
     expect(caughtUpMs).toBeLessThanOrEqual(5000);
+  });
+});
+
+describe('requests that need an unreachable database (issue 20 #8)', () => {
+  it('answer 503 database_unavailable with Retry-After at once, whether the database refuses or stops answering', async () => {
+    const pg = await startPostgresServer();
+    cleanup.add(() => pg.stop());
+    const proxy = await startTcpProxy(Number(new URL(pg.url).port));
+    cleanup.add(() => proxy.close());
+    const via = new URL(pg.url);
+    via.port = String(proxy.port);
+    const gw = await startE2eGateway({ DATABASE_URL: via.toString(), SWITCHBOARD_SECRET_KEYS: formatKeyRing([generateSecretKey('k1')]) });
+    cleanup.add(() => gw.stop());
+    const timed = async (path: string) => {
+      const started = Date.now();
+      const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: AbortSignal.timeout(30_000) });
+      return { ms: Date.now() - started, status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+    };
+    expect((await timed('/api/v1/users')).status).toBe(200);
+
+    // The link goes silent: open connections get no answer, new ones never complete.
+    proxy.stall();
+    const waiting = await timed('/api/v1/users');
+    expect(waiting).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'database_unavailable' } } });
+    expect(waiting.ms).toBeLessThan(5000);
+    for (const path of ['/api/v1/users', '/api/v1/roles']) {
+      const next = await timed(path);
+      expect(next).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'database_unavailable' } } });
+      expect(next.ms).toBeLessThan(500);
+    }
+    const ready = await timed('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.ms).toBeLessThan(500);
+    console.log(`silent database: the waiting request answered 503 after ${waiting.ms} ms, the next ones at once`);
+
+    await proxy.restore();
+    const back = Date.now();
+    while ((await timed('/api/v1/users')).status !== 200) {
+      expect(Date.now() - back).toBeLessThan(5000);
+      await sleep(100);
+    }
+    console.log(`database back: requests succeed again after ${Date.now() - back} ms`);
+
+    // A database that refuses connections: a clear 503 too, never a 500.
+    await proxy.cut();
+    const refused = await timed('/api/v1/users');
+    expect(refused).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'database_unavailable' } } });
+    expect(refused.ms).toBeLessThan(3000);
+    await proxy.restore();
   });
 });

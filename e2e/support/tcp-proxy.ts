@@ -8,12 +8,19 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 export interface TcpProxy {
   port: number;
   cut(): Promise<void>;
+  /**
+   * The link goes silent (a partition without resets, or a database host that stopped
+   * answering): connections stay open, nothing passes, new connections are accepted and
+   * never answered. `restore()` ends the stalled connections and forwards again.
+   */
+  stall(): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let stalled = false;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -21,10 +28,21 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   const open = (port: number) =>
     new Promise<Server>((resolve, reject) => {
       const server = createServer((client) => {
+        if (stalled) {
+          track(client);
+          client.on('error', () => {});
+          return;
+        }
         const upstream = connect(targetPort, targetHost);
         track(client);
         track(upstream);
-        client.pipe(upstream).pipe(client);
+        // forwarding by hand, so stall() can drop what is in flight
+        client.on('data', (chunk) => {
+          if (!stalled) upstream.write(chunk);
+        });
+        upstream.on('data', (chunk) => {
+          if (!stalled) client.write(chunk);
+        });
         const end = () => {
           client.destroy();
           upstream.destroy();
@@ -46,7 +64,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   return {
     port,
     cut,
+    stall() {
+      stalled = true;
+    },
     async restore() {
+      if (stalled) {
+        stalled = false;
+        for (const socket of sockets) socket.destroy();
+      }
       server ??= await open(port);
     },
     close: cut,

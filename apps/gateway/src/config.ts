@@ -30,6 +30,8 @@ const envSchema = z.object({
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
+  SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   SWITCHBOARD_REPLICA_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
@@ -47,7 +49,7 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  database: { kind: 'postgres'; url: string; connectTimeoutMs: number; statementTimeoutMs: number } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   /** `SWITCHBOARD_SECRET_KEYS` (`id:base64,…`); absent → a key file in the data dir (embedded mode only). */
   secretKeys?: string;
@@ -130,7 +132,12 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     host: e.HOST,
     publicUrl,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          connectTimeoutMs: e.SWITCHBOARD_DB_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: e.SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS,
+        }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     dataDir,
     secretKeys: e.SWITCHBOARD_SECRET_KEYS,

@@ -1,3 +1,5 @@
+import { sqlState } from '../errors.ts';
+
 /**
  * Postgres refuses two things a JavaScript string may hold: NUL (`\u0000`, in text and in
  * jsonb alike) and lone UTF-16 surrogates (no valid UTF-8 form). A tool name or argument
@@ -34,15 +36,6 @@ function rewrite(value: unknown): string {
     }
     return v;
   });
-}
-
-/** The SQLSTATE of a database error (drizzle wraps the driver's error as `cause`). */
-export function sqlState(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }
 
 /**

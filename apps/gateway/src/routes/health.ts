@@ -8,6 +8,8 @@ export function healthRoutes(database: DatabaseHandle, logger: Logger, isShuttin
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     if (isShuttingDown()) return c.json({ status: 'shutting_down' }, 503);
+    // (a ping would hang as long as the database is silent: the watchdog already knows)
+    if (!database.health.available) return c.json({ status: 'unavailable', database: database.kind }, 503);
     try {
       await database.ping();
       return c.json({ status: 'ready', database: database.kind });
