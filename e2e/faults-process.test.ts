@@ -10,7 +10,9 @@ import { formatKeyRing, generateSecretKey } from '@switchboard/auth/secret-box';
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgresServer } from '../packages/db/src/testing/postgres-server.ts';
-import { ADMIN_TOKEN, Cleanup, freePort, startE2eGateway } from './support/gateway.ts';
+import { connect } from 'node:net';
+import { connectClient } from './support/clients.ts';
+import { ADMIN_TOKEN, Cleanup, freePort, openGateway, startE2eGateway } from './support/gateway.ts';
 import { type GatewayProcess, isRunning, spawnGateway } from './support/gateway-process.ts';
 import { connectWithOAuth, signInLocally } from './support/oauth.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
@@ -202,5 +204,57 @@ describe('requests that need an unreachable database (issue 20 #8)', () => {
     expect(refused).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'database_unavailable' } } });
     expect(refused.ms).toBeLessThan(3000);
     await proxy.restore();
+  });
+});
+
+describe('slow clients (issue 20 #10)', () => {
+  /**
+   * Opens a raw connection, writes `head`, then one more byte of `trickle` every 300 ms;
+   * resolves with how long the server kept the connection and what it answered (bounded).
+   */
+  function trickle(url: string, head: string, drip: string, boundMs: number): Promise<{ ms: number; answer: string }> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve) => {
+      const started = Date.now();
+      let answer = '';
+      const socket = connect(Number(port), hostname, () => socket.write(head));
+      const dripper = setInterval(() => socket.write(drip), 300);
+      const done = () => {
+        clearInterval(dripper);
+        clearTimeout(bound);
+        socket.destroy();
+        resolve({ ms: Date.now() - started, answer });
+      };
+      const bound = setTimeout(done, boundMs);
+      socket.on('data', (chunk) => {
+        answer += chunk;
+      });
+      socket.on('close', done);
+      socket.on('error', () => {});
+    });
+  }
+
+  it('closes a connection trickling its body or its headers after the configured timeouts; SSE streams live on', async () => {
+    const fx = await startHttpFixture();
+    cleanup.add(() => fx.stop());
+    const SERVER_ID = '4d2f6a8c-1e3b-4c5d-9f7a-2b4c6d8e0f1a';
+    const limited = await openGateway(cleanup, SERVER_ID, { fx: { type: 'http', url: fx.url } }, { SWITCHBOARD_HEADERS_TIMEOUT_MS: '1500', SWITCHBOARD_REQUEST_TIMEOUT_MS: '2500' });
+    // a legacy SSE stream (one long response) outlives both limits
+    const sse = await connectClient('v1-sse', limited, SERVER_ID);
+    const body = await trickle(
+      limited.url,
+      `POST /servers/${SERVER_ID}/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 100000\r\n\r\n{`,
+      ' ',
+      15_000,
+    );
+    console.log(`body trickle: closed after ${body.ms} ms: ${body.answer.split('\r\n')[0]}`);
+    expect(body.answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(body.ms).toBeLessThan(2500 + 2000);
+    const headers = await trickle(limited.url, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X: y\r\n', 15_000);
+    console.log(`header trickle: closed after ${headers.ms} ms: ${headers.answer.split('\r\n')[0]}`);
+    expect(headers.answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(headers.ms).toBeLessThan(1500 + 2000);
+    expect(await sse.listToolNames()).toContain('fx__test_simple_text');
+    await sse.close();
   });
 });

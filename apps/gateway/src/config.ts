@@ -32,6 +32,8 @@ const envSchema = z.object({
   SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
   SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  SWITCHBOARD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  SWITCHBOARD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   SWITCHBOARD_REPLICA_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
@@ -69,6 +71,12 @@ export interface Config {
    * so a 2025-era stdio/SSE upstream's elicitation and sampling reach the right client; 0 = none.
    */
   maxIsolatedSessions: number;
+  /**
+   * A client must send its request headers within `headersMs` and its whole request (body
+   * included) within `requestMs`, or its connection is closed with 408 (Node's defaults
+   * kept a trickling client's connection 300 s). Responses, e.g. SSE streams, are not limited.
+   */
+  httpTimeouts: { headersMs: number; requestMs: number };
   /** With Postgres: how often a replica checks the configuration version for a change it did not hear of. */
   replicaCheckIntervalMs: number;
   logLevel: (typeof logLevels)[number];
@@ -162,6 +170,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
     replicaCheckIntervalMs: e.SWITCHBOARD_REPLICA_CHECK_MS,
+    httpTimeouts: {
+      headersMs: Math.min(e.SWITCHBOARD_HEADERS_TIMEOUT_MS, e.SWITCHBOARD_REQUEST_TIMEOUT_MS),
+      requestMs: e.SWITCHBOARD_REQUEST_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,

@@ -52,7 +52,17 @@ export async function startGateway(
   const hono = getRequestListener(app.fetch);
   const admit = createAdmission({ ctx: deps.ctx, registry: deps.registry, allowedHosts: config.allowedHosts, bearer: deps.oauth.verifier });
   const fastLane = createFastLane({ admit, logger });
-  const server = createServer((req, res) => fastLane(req, res, () => void hono(req, res)));
+  const { headersMs, requestMs } = config.httpTimeouts;
+  const server = createServer(
+    {
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      // Node checks those deadlines on this interval (30 s by default, which would let a
+      // trickling client stay that much longer)
+      connectionsCheckingInterval: Math.min(1000, headersMs),
+    },
+    (req, res) => fastLane(req, res, () => void hono(req, res)),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
