@@ -24,6 +24,7 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   ),
   SWITCHBOARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  SWITCHBOARD_MAX_MCP_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   SWITCHBOARD_CONSOLE_DIR: optionalText,
   SWITCHBOARD_ALLOWED_HOSTS: optionalText,
   SWITCHBOARD_CONFIG: optionalText,
@@ -57,7 +58,10 @@ export interface Config {
   secretKeys?: string;
   activeSecretKey?: string;
   adminToken?: string;
+  /** Request body limit of the admin API, OAuth endpoints and login pages (413 above it). */
   maxBodyBytes: number;
+  /** Request body limit of the MCP endpoints (Streamable HTTP and legacy SSE messages); the SDK's 4 MiB by default. */
+  maxMcpBodyBytes: number;
   consoleDir: string;
   /** A configuration document applied at boot and watched (`--config` or SWITCHBOARD_CONFIG). */
   configFile?: string;
@@ -152,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     activeSecretKey: e.SWITCHBOARD_ACTIVE_SECRET_KEY,
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
     maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
+    maxMcpBodyBytes: e.SWITCHBOARD_MAX_MCP_BODY_BYTES,
     configFile: (() => {
       const file = configFileArgument(argv) ?? e.SWITCHBOARD_CONFIG;
       return file ? resolve(file) : undefined;
