@@ -2,7 +2,7 @@
  * Process- and storage-side faults (issue 20): each must stay local to the process, the
  * request or the replica that caused it. Real gateway processes, real PGlite and Postgres.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -256,5 +256,27 @@ describe('slow clients (issue 20 #10)', () => {
     expect(headers.ms).toBeLessThan(1500 + 2000);
     expect(await sse.listToolNames()).toContain('fx__test_simple_text');
     await sse.close();
+  });
+});
+
+describe('memory of the first start on an empty data directory (issue 20 #11)', () => {
+  const rssMb = async (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+  it('is that of any later start: the embedded database is created in a short-lived process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sb-faults-rss-'));
+    scratch.push(dir);
+    const env = { SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_ADMIN_TOKEN: TOKEN };
+    const measure = async () => {
+      const gw = await running(env);
+      await sleep(3000);
+      const rss = await rssMb(gw.child.pid!);
+      gw.child.kill('SIGTERM');
+      await gw.exited();
+      return rss;
+    };
+    const first = await measure();
+    const second = await measure();
+    console.log(`RSS 3 s after listening: first start ${first.toFixed(0)} MB, second start ${second.toFixed(0)} MB`);
+    expect(first).toBeLessThan(second * 1.5);
   });
 });

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import { createDataDirInChild } from './pglite-first-start.ts';
 import { alwaysAvailable, type DatabaseHealth, watchDatabaseHealth } from './health-watch.ts';
 import * as schema from './schema/index.ts';
 
@@ -145,6 +148,9 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
   const lock = dataDir ? await acquireDataDirLock(dataDir) : undefined;
   let client: InstanceType<typeof PGlite>;
   try {
+    // A fresh directory is created (initdb) and migrated by a short-lived process: doing it
+    // here left this process 366–766 MB larger until it restarted (pglite-first-start.ts).
+    if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await createDataDirInChild(dataDir, options);
     client = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
   } catch (error) {
     lock?.release();
@@ -177,3 +183,4 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
     },
   };
 }
+
