@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgresServer } from '../packages/db/src/testing/postgres-server.ts';
 import { connect } from 'node:net';
 import { connectClient } from './support/clients.ts';
+import { RawSession } from './support/raw-session.ts';
 import { ADMIN_TOKEN, Cleanup, freePort, openGateway, startE2eGateway } from './support/gateway.ts';
 import { type GatewayProcess, isRunning, spawnGateway } from './support/gateway-process.ts';
 import { connectWithOAuth, signInLocally } from './support/oauth.ts';
@@ -278,5 +279,33 @@ describe('memory of the first start on an empty data directory (issue 20 #11)', 
     const second = await measure();
     console.log(`RSS 3 s after listening: first start ${first.toFixed(0)} MB, second start ${second.toFixed(0)} MB`);
     expect(first).toBeLessThan(second * 1.5);
+  });
+});
+
+describe('one hostile request and the audit trail (issue 20 #2)', () => {
+  it('a tool name with a NUL from an anonymous caller is audited (as U+FFFD) and every call after it too', async () => {
+    const fx = await startHttpFixture();
+    cleanup.add(() => fx.stop());
+    const SERVER_ID = '6f8a0c2e-4b6d-4e8f-a1c3-5e7a9c1e3b5d';
+    const gw = await openGateway(cleanup, SERVER_ID, { fx: { type: 'http', url: fx.url } });
+    const session = await RawSession.open(gw.mcpUrl(SERVER_ID), 'hostile');
+    const refused = await session.request(1, 'tools/call', { name: 'fx__evil\u0000tool', arguments: {} });
+    expect(refused.error ?? refused.result?.isError).toBeTruthy();
+    for (let i = 2; i <= 4; i++) {
+      const ok = await session.request(i, 'tools/call', { name: 'fx__test_simple_text', arguments: {} });
+      expect(ok.result?.isError).toBeFalsy();
+    }
+    await session.close();
+
+    // the writer flushes every second; give it a few
+    let names: string[] = [];
+    for (const started = Date.now(); Date.now() - started < 6000; await sleep(250)) {
+      const { body } = await gw.api('GET', `/api/v1/audit-events?virtualServer=${SERVER_ID}`);
+      names = body.items.map((e: { exposedName: string }) => e.exposedName);
+      if (names.length >= 4) break;
+    }
+    expect(names.filter((n) => n === 'fx__test_simple_text')).toHaveLength(3);
+    expect(names).toContain('fx__evil\ufffdtool');
+    expect(gw.running.deps.audit.stats()).toMatchObject({ queued: 0, deadLettered: 0, dropped: 0 });
   });
 });
