@@ -16,7 +16,7 @@ import { RawSession } from './support/raw-session.ts';
 import { ADMIN_TOKEN, Cleanup, freePort, openGateway, startE2eGateway } from './support/gateway.ts';
 import { type GatewayProcess, isRunning, spawnGateway } from './support/gateway-process.ts';
 import { connectWithOAuth, signInLocally } from './support/oauth.ts';
-import { startTcpProxy } from './support/tcp-proxy.ts';
+import { startTcpProxy } from '../packages/db/src/testing/tcp-proxy.ts';
 
 const TOKEN = 'faults-process-admin-token-'.padEnd(48, 'x');
 const started: GatewayProcess[] = [];
