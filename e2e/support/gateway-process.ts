@@ -72,3 +72,32 @@ export function spawnGateway(env: Record<string, string>, timeoutMs = 90_000): P
 }
 
 export const isRunning = (started: GatewayProcess | Exited): started is GatewayProcess => 'child' in started;
+
+/** The bootstrap admin token the process tests start gateways with. */
+export const PROCESS_ADMIN_TOKEN = 'faults-process-admin-token-'.padEnd(48, 'x');
+
+/** The admin API of a gateway process, with PROCESS_ADMIN_TOKEN. */
+export const processApi = (url: string, method: string, path: string, body?: unknown) =>
+  fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+
+const running: GatewayProcess[] = [];
+
+/** spawnGateway that must start (throws with its output otherwise); killed by killGateways(). */
+export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const gw = await spawnGateway(env);
+  if (!isRunning(gw)) throw new Error(`gateway exited with ${gw.code}:\n${gw.output}`);
+  running.push(gw);
+  return gw;
+}
+
+/** Also takes one that was expected to exit but started anyway. */
+export const trackGateway = (gw: GatewayProcess) => running.push(gw);
+
+export async function killGateways(): Promise<void> {
+  await Promise.all(running.splice(0).map((gw) => gw.kill()));
+}
