@@ -183,4 +183,3 @@ async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
     },
   };
 }
-

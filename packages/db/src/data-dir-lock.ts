@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, unlinkSync, utimesSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 
 /**
  * An exclusive lock on an embedded (PGlite) data directory. PGlite has no postmaster.pid:
@@ -45,6 +46,7 @@ export async function acquireDataDirLock(dir: string): Promise<DataDirLock> {
   const path = lockPathOf(dir);
   const me: Holder = { pid: process.pid, host: hostname(), start: processStart(process.pid) };
   const text = JSON.stringify(me);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   try {
     writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
   } catch (error) {
