@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ROOT, sleep, startEverythingHttp } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, openGateway } from './support/gateway.ts';
-import { type GatewayProcess, isRunning, startGatewayProcess } from './support/gateway-process.ts';
+import { type GatewayProcess, PROCESS_ADMIN_TOKEN, pidAlive, processApi, startGatewayProcess } from './support/gateway-process.ts';
 import { RawSession } from './support/raw-session.ts';
 import { misbehavingEntry } from './support/upstreams.ts';
 
@@ -32,12 +32,14 @@ async function eventually(check: () => boolean | Promise<boolean>, ms: number): 
 
 describe('a gateway process ending on SIGTERM ends every upstream process it started (#13)', () => {
   let gw: GatewayProcess | undefined;
+  let tmp = '';
   let pidFile = '';
   afterEach(async () => {
     // whatever the verdict, nothing of this test stays behind
-    for (const pid of await pidsIn(pidFile)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of await pidsIn(pidFile)) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
     await gw?.kill();
     gw = undefined;
+    await rm(tmp, { recursive: true, force: true });
   });
 
   it.each([
@@ -46,9 +48,10 @@ describe('a gateway process ending on SIGTERM ends every upstream process it sta
     // `legacy`: the session's own process, stuck in initialize, deaf to end of input and to SIGTERM
     ['stuck in initialize and ignoring SIGTERM', 'legacy', '1'],
   ])('an upstream %s is gone once the gateway exited', async (_label, protocol, ignoreSigterm) => {
-    gw = await startGatewayProcess();
-    pidFile = join(gw.tmp, 'mute.pids');
-    await gw.importConfig({
+    tmp = await mkdtemp(join(tmpdir(), 'switchboard-proc-'));
+    gw = await startGatewayProcess({ SWITCHBOARD_DATA_DIR: join(tmp, 'data'), SWITCHBOARD_ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: '2000' });
+    pidFile = join(tmp, 'mute.pids');
+    const imported = await processApi(gw.url, 'POST', '/import', {
       mcpServers: {
         mute: {
           command: process.execPath,
@@ -60,16 +63,17 @@ describe('a gateway process ending on SIGTERM ends every upstream process it sta
         },
       },
     });
+    expect(imported.status).toBe(200);
     expect(await eventually(async () => (await pidsIn(pidFile)).length > 0, 30_000)).toBe(true);
     // let the fixture settle into its silence (its SIGTERM handler installed)
     await sleep(500);
     const pids = await pidsIn(pidFile);
-    expect(pids.every(isRunning)).toBe(true);
+    expect(pids.every(pidAlive)).toBe(true);
 
     expect(await gw.signal('SIGTERM')).toBe(0);
     // an exited gateway's children are re-parented to init, which reaps the dead at once
-    await eventually(() => !pids.some(isRunning), 2000);
-    expect(pids.filter(isRunning)).toEqual([]);
+    await eventually(() => !pids.some(pidAlive), 2000);
+    expect(pids.filter(pidAlive)).toEqual([]);
   });
 });
 

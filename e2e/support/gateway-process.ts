@@ -1,101 +1,123 @@
 /**
- * The gateway as its own OS process (`node apps/gateway/src/index.ts`, embedded PGlite in a
- * temp data dir), for what only a real process shows: signals, exit, and the child
- * processes it leaves behind (or must not).
+ * The gateway as its own OS process (the real entry point, `apps/gateway/src/index.ts`),
+ * for faults that only exist between processes: a second process on one data directory,
+ * a replica whose database connection is cut, a process killed with SIGKILL or ended with
+ * SIGTERM (and the upstream processes it must not leave behind).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT, sleep } from '@switchboard/core/upstream/test-upstreams';
-import { ADMIN_TOKEN, freePort } from './gateway.ts';
+import { fileURLToPath } from 'node:url';
+
+const gatewayDir = fileURLToPath(new URL('../../apps/gateway/', import.meta.url));
 
 export interface GatewayProcess {
-  url: string;
   child: ChildProcess;
-  /** A scratch directory removed by `kill` (pid files…). */
-  tmp: string;
-  importConfig(doc: unknown): Promise<void>;
+  url: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code once it exited (at once if it already did). */
+  exited(): Promise<number | null>;
   /** Sends `signal` and resolves with the exit code once the process exited (bounded). */
   signal(signal: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
-  /** SIGKILLs the process if still running and removes the scratch directory. */
+  /** SIGKILL, then waits for the exit. */
   kill(): Promise<void>;
 }
 
-export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const tmp = await mkdtemp(join(tmpdir(), 'switchboard-proc-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { DATABASE_URL: _, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}apps/gateway/src/index.ts`], {
-    cwd: ROOT,
-    env: {
-      ...inherited,
-      PORT: String(port),
-      SWITCHBOARD_PUBLIC_URL: url,
-      SWITCHBOARD_DATA_DIR: join(tmp, 'data'),
-      SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
-      SWITCHBOARD_CONSOLE_DIR: '/nonexistent',
-      SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: '2000',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
+export interface Exited {
+  code: number | null;
+  output: string;
+}
+
+/** Starts the entry point; resolves once it logged "Switchboard is listening", or with its exit if it exited first. */
+export function spawnGateway(env: Record<string, string>, timeoutMs = 90_000): Promise<GatewayProcess | Exited> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: gatewayDir,
+    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', SWITCHBOARD_CONSOLE_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-  child.stderr?.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-  const exited = once(child, 'exit').then(() => child.exitCode);
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exit = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      await exited;
-    }
-    await rm(tmp, { recursive: true, force: true });
-  };
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`gateway exited: ${output}`);
-      if (Date.now() > deadline) throw new Error(`gateway did not start: ${output}`);
-      const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-      if (ready) break;
-      await sleep(200);
-    }
-  } catch (error) {
-    await kill();
-    throw error;
-  }
-  return {
-    url,
-    child,
-    tmp,
-    async importConfig(doc) {
-      const res = await fetch(`${url}/api/v1/import`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(doc),
+      reject(new Error(`gateway did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const poll = setInterval(() => {
+      const line = output.split('\n').find((l) => l.includes('Switchboard is listening'));
+      if (!line) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: JSON.parse(line).url,
+        output: () => output,
+        exited: () => exit,
+        async signal(signal, ms = 30_000) {
+          child.kill(signal);
+          const timedOut = new Promise<never>((_, fail) =>
+            setTimeout(() => fail(new Error(`gateway did not exit within ${ms} ms of ${signal}:\n${output}`)), ms).unref(),
+          );
+          return Promise.race([exit, timedOut]);
+        },
+        async kill() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exit;
+        },
       });
-      if (res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`);
-    },
-    async signal(signal, timeoutMs = 30_000) {
-      child.kill(signal);
-      const timedOut = sleep(timeoutMs).then(() => {
-        throw new Error(`gateway did not exit within ${timeoutMs} ms of ${signal}: ${output}`);
-      });
-      return Promise.race([exited, timedOut]);
-    },
-    kill,
-  };
+    }, 50);
+    void exit.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }
 
+export const hasStarted = (started: GatewayProcess | Exited): started is GatewayProcess => 'child' in started;
+
 /** Whether a process with this pid exists (a zombie counts until its parent reaps it). */
-export function isRunning(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The bootstrap admin token the process tests start gateways with. */
+export const PROCESS_ADMIN_TOKEN = 'faults-process-admin-token-'.padEnd(48, 'x');
+
+/** The admin API of a gateway process, with PROCESS_ADMIN_TOKEN. */
+export const processApi = (url: string, method: string, path: string, body?: unknown) =>
+  fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+
+const running: GatewayProcess[] = [];
+
+/** spawnGateway that must start (throws with its output otherwise); killed by killGateways(). */
+export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const gw = await spawnGateway(env);
+  if (!hasStarted(gw)) throw new Error(`gateway exited with ${gw.code}:\n${gw.output}`);
+  running.push(gw);
+  return gw;
+}
+
+/** Also takes one that was expected to exit but started anyway. */
+export const trackGateway = (gw: GatewayProcess) => running.push(gw);
+
+export async function killGateways(): Promise<void> {
+  await Promise.all(running.splice(0).map((gw) => gw.kill()));
 }

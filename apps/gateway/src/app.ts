@@ -4,6 +4,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import type { AppEnv } from './http/env.ts';
+import { databaseGate } from './http/database-gate.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { requestLog } from './http/request-log.ts';
 import { answerHeaders } from './http/response-headers.ts';
@@ -30,6 +31,7 @@ export function createApp(deps: Deps, options: AppOptions) {
     },
   });
   for (const path of ['/api/*', '/oauth/*', '/login', '/consent']) app.use(path, limitBody);
+  for (const path of ['/api/*', '/oauth/*', '/login', '/consent']) app.use(path, databaseGate(database.health));
   app.route('/', healthRoutes(database, logger, options.isShuttingDown ?? (() => false)));
   app.route(
     '/api/v1',

@@ -45,4 +45,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SWITCHBOARD_MAX_ISOLATED_SESSIONS: '-1' })).toThrow(/SWITCHBOARD_MAX_ISOLATED_SESSIONS/);
     expect(() => loadConfig({ SWITCHBOARD_MAX_ISOLATED_SESSIONS: 'many' })).toThrow(/SWITCHBOARD_MAX_ISOLATED_SESSIONS/);
   });
+
+  it('has separate, documented body limits: 1 MiB for the admin API and OAuth, 4 MiB for MCP requests', () => {
+    expect(loadConfig({})).toMatchObject({ maxBodyBytes: 1_048_576, maxMcpBodyBytes: 4_194_304 });
+    expect(loadConfig({ SWITCHBOARD_MAX_MCP_BODY_BYTES: '65536' }).maxMcpBodyBytes).toBe(65_536);
+    expect(() => loadConfig({ SWITCHBOARD_MAX_MCP_BODY_BYTES: '10' })).toThrow(/SWITCHBOARD_MAX_MCP_BODY_BYTES/);
+  });
+
+  it('bounds slow clients, database waits and replica staleness by default', () => {
+    expect(loadConfig({}).httpTimeouts).toEqual({ headersMs: 10_000, requestMs: 30_000 });
+    expect(loadConfig({ SWITCHBOARD_REQUEST_TIMEOUT_MS: '5000' }).httpTimeouts).toEqual({ headersMs: 5000, requestMs: 5000 });
+    expect(loadConfig({}).replicaCheckIntervalMs).toBe(2000);
+    const pg = loadConfig({ DATABASE_URL: 'postgres://db/sb', SWITCHBOARD_SECRET_KEYS: 'k:abc' }).database;
+    expect(pg).toMatchObject({ connectTimeoutMs: 5000, statementTimeoutMs: 30_000 });
+  });
 });

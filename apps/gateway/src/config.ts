@@ -25,6 +25,7 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   ),
   SWITCHBOARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  SWITCHBOARD_MAX_MCP_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
   SWITCHBOARD_CONSOLE_DIR: optionalText,
   SWITCHBOARD_ALLOWED_HOSTS: optionalText,
   SWITCHBOARD_CONFIG: optionalText,
@@ -32,6 +33,11 @@ const envSchema = z.object({
   SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
   SWITCHBOARD_LEAN_MCP: z.enum(['on', 'off']).default('on'),
+  SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  SWITCHBOARD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  SWITCHBOARD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  SWITCHBOARD_REPLICA_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   SWITCHBOARD_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
@@ -51,13 +57,16 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  database: { kind: 'postgres'; url: string; connectTimeoutMs: number; statementTimeoutMs: number } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   /** `SWITCHBOARD_SECRET_KEYS` (`id:base64,…`); absent → a key file in the data dir (embedded mode only). */
   secretKeys?: string;
   activeSecretKey?: string;
   adminToken?: string;
+  /** Request body limit of the admin API, OAuth endpoints and login pages (413 above it). */
   maxBodyBytes: number;
+  /** Request body limit of the MCP endpoints (Streamable HTTP and legacy SSE messages); the SDK's 4 MiB by default. */
+  maxMcpBodyBytes: number;
   consoleDir: string;
   /** A configuration document applied at boot and watched (`--config` or SWITCHBOARD_CONFIG). */
   configFile?: string;
@@ -77,6 +86,14 @@ export interface Config {
    * framing out when debugging a client, and for the equivalence tests.
    */
   leanMcp: boolean;
+  /**
+   * A client must send its request headers within `headersMs` and its whole request (body
+   * included) within `requestMs`, or its connection is closed with 408 (Node's defaults
+   * kept a trickling client's connection 300 s). Responses, e.g. SSE streams, are not limited.
+   */
+  httpTimeouts: { headersMs: number; requestMs: number };
+  /** With Postgres: how often a replica checks the configuration version for a change it did not hear of. */
+  replicaCheckIntervalMs: number;
   logLevel: (typeof logLevels)[number];
   oauth: OAuthConfig;
   /** The environment stdio upstreams start from (a safe subset of the gateway's), under each one's own `env`. */
@@ -145,13 +162,19 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     host: e.HOST,
     publicUrl,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          connectTimeoutMs: e.SWITCHBOARD_DB_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: e.SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS,
+        }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     dataDir,
     secretKeys: e.SWITCHBOARD_SECRET_KEYS,
     activeSecretKey: e.SWITCHBOARD_ACTIVE_SECRET_KEY,
     adminToken: e.SWITCHBOARD_ADMIN_TOKEN,
     maxBodyBytes: e.SWITCHBOARD_MAX_BODY_BYTES,
+    maxMcpBodyBytes: e.SWITCHBOARD_MAX_MCP_BODY_BYTES,
     configFile: (() => {
       const file = configFileArgument(argv) ?? e.SWITCHBOARD_CONFIG;
       return file ? resolve(base, file) : undefined;
@@ -170,6 +193,11 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
     leanMcp: e.SWITCHBOARD_LEAN_MCP === 'on',
+    replicaCheckIntervalMs: e.SWITCHBOARD_REPLICA_CHECK_MS,
+    httpTimeouts: {
+      headersMs: Math.min(e.SWITCHBOARD_HEADERS_TIMEOUT_MS, e.SWITCHBOARD_REQUEST_TIMEOUT_MS),
+      requestMs: e.SWITCHBOARD_REQUEST_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
     upstreamBaseEnv: safeBaseEnv(env),
     oauth: {

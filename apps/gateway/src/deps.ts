@@ -7,6 +7,7 @@ import { AuditWriter } from './audit/audit-writer.ts';
 import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
+import { startReplicaSync } from './federation/replica-sync.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
 import { RevocationLedger } from './oauth/revocations.ts';
 import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
@@ -28,6 +29,8 @@ export interface Deps {
   /** Authorization server + bearer verification for OAuth-protected virtual servers. */
   oauth: OAuthRuntime;
   revocations: RevocationLedger;
+  /** With Postgres: catches up on configuration changes whose notification this replica missed. */
+  replicaSync?: { stop(): Promise<void> };
   /** Who may use an MCP endpoint: the one admission of every MCP request. */
   admit: Admit;
 }
@@ -79,7 +82,12 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     });
     const admit = createAdmission({ ctx, registry, allowedHosts: config.allowedHosts, bearer: oauth.verifier });
     const auditRetention = startAuditRetention({ ctx, logger, days: config.auditRetentionDays });
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, admit };
+    // Replicas only: with the embedded database there is no other writer to miss.
+    const replicaSync =
+      database.kind === 'postgres'
+        ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
+        : undefined;
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

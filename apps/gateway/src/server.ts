@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { DEFAULT_MAX_REQUEST_BODY_SIZE } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -47,7 +46,17 @@ export async function startGateway(
   }
   let shuttingDown = false;
   const app = createApp(deps, { substitutionEnv: env, isShuttingDown: () => shuttingDown });
-  const server = createServer(requestListener(deps, app));
+  const { headersMs, requestMs } = config.httpTimeouts;
+  const server = createServer(
+    {
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      // Node checks those deadlines on this interval (30 s by default, which would let a
+      // trickling client stay that much longer)
+      connectionsCheckingInterval: Math.min(1000, headersMs),
+    },
+    requestListener(deps, app),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -90,7 +99,7 @@ export async function startGateway(
  */
 function requestListener(deps: Deps, app: ReturnType<typeof createApp>) {
   const hono = getRequestListener(app.fetch);
-  const mcp = createMcpEntry({ admit: deps.admit, logger: deps.logger, maxBodyBytes: DEFAULT_MAX_REQUEST_BODY_SIZE });
+  const mcp = createMcpEntry({ admit: deps.admit, logger: deps.logger, maxBodyBytes: deps.config.maxMcpBodyBytes });
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!mcp(req, res)) void hono(req, res);
   };
@@ -99,6 +108,7 @@ function requestListener(deps: Deps, app: ReturnType<typeof createApp>) {
 /** After the last request: OAuth timers, upstreams, then the audit queue is written and the pool closed. */
 async function closeDeps(deps: Deps) {
   deps.oauth.stop();
+  await deps.replicaSync?.stop();
   await deps.revocations.stop();
   await deps.registry.close();
   // Every call has been answered and recorded by now: write the rest, then close the pool.

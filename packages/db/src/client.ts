@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { acquireDataDirLock } from './data-dir-lock.ts';
+import { createDataDirInChild } from './pglite-first-start.ts';
+import { alwaysAvailable, type DatabaseHealth, watchDatabaseHealth } from './health-watch.ts';
 import * as schema from './schema/index.ts';
 
 // The drivers are imported on demand: only the one in use is loaded and parsed (measured
@@ -14,7 +19,17 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Executor = Database | Transaction;
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** A connection attempt that has not completed by then fails (default 5 s): a silent host fails fast. */
+      connectTimeoutMs?: number;
+      /** The server cancels a statement running longer (default 30 s; 0 = no limit). */
+      statementTimeoutMs?: number;
+      /** The health watchdog's ping unanswered this long means the database is unavailable (default 2 s). */
+      healthTimeoutMs?: number;
+    }
   | {
       kind: 'pglite';
       /** absent = in memory */
@@ -26,11 +41,22 @@ export type DatabaseOptions =
 export interface DatabaseHandle {
   readonly db: Database;
   readonly kind: DatabaseOptions['kind'];
+  /**
+   * Runs `fn` with a database of its own that has no statement timeout (migrations: one
+   * may rightly run long on a large table). The embedded database has none anyway.
+   */
+  withoutStatementTimeout<T>(fn: (db: Database) => Promise<T>): Promise<T>;
   /** Runs `fn` while holding a cluster-wide advisory lock (serialises replicas). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   ping(): Promise<void>;
-  /** Cluster-wide signals (Postgres LISTEN/NOTIFY): how replicas learn of each other's changes. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Whether the database answers right now (a watchdog's view; always, for the embedded one). */
+  readonly health: DatabaseHealth;
+  /**
+   * Cluster-wide signals (Postgres LISTEN/NOTIFY): how replicas learn of each other's changes.
+   * Notifications sent while the listening connection was down are lost: `onReconnect` runs
+   * each time it is listening again after a drop, so the caller can catch up.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   /** PGlite only: the whole cluster as a tarball, to start other databases from. */
   snapshot?(): Promise<Blob>;
@@ -38,45 +64,80 @@ export interface DatabaseHandle {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  return options.kind === 'postgres' ? openPostgres(options.url, options.maxConnections) : openPglite(options.dataDir, options.snapshot);
+  return options.kind === 'postgres' ? openPostgres(options) : openPglite(options.dataDir, options.snapshot);
 }
 
-async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {
+async function openPostgres({
+  url,
+  maxConnections: max = 10,
+  connectTimeoutMs = 5000,
+  statementTimeoutMs = 30_000,
+  healthTimeoutMs = 2000,
+}: Extract<DatabaseOptions, { kind: 'postgres' }>): Promise<DatabaseHandle> {
   const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([
     import('postgres'),
     import('drizzle-orm/postgres-js'),
   ]);
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them out of logs.
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  // Without these a request met a database that stopped answering by hanging 15–18 s.
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: connectTimeoutMs / 1000,
+    connection: { statement_timeout: statementTimeoutMs },
+  });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const health = watchDatabaseHealth({
+    connect: () => postgres(url, { max: 1, onnotice: () => {}, connect_timeout: healthTimeoutMs / 1000, idle_timeout: 0, max_lifetime: null }),
+    intervalMs: 1000,
+    timeoutMs: healthTimeoutMs,
+  });
   return {
     db,
     kind: 'postgres',
+    health,
     async withAdvisoryLock(key, fn) {
       // A session-level lock must be taken and released on the same connection.
       const conn = await client.reserve();
       try {
+        // waiting for another replica's migrations may take longer than any statement should
+        await conn`set statement_timeout = 0`;
         await conn`select pg_advisory_lock(${key})`;
         try {
           return await fn();
         } finally {
           await conn`select pg_advisory_unlock(${key})`;
+          await conn`reset statement_timeout`;
         }
       } finally {
         conn.release();
       }
     },
+    async withoutStatementTimeout(fn) {
+      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: connectTimeoutMs / 1000 });
+      try {
+        return await fn(drizzlePostgres(single, { schema }) as unknown as Database);
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
     async ping() {
       await client`select 1`;
     },
-    async listen(channel, onMessage) {
-      const { unlisten } = await client.listen(channel, onMessage);
+    async listen(channel, onMessage, onReconnect) {
+      // postgres.js re-runs LISTEN on a new connection after a drop and calls this again then.
+      let listening = false;
+      const { unlisten } = await client.listen(channel, onMessage, () => {
+        if (listening) onReconnect?.();
+        listening = true;
+      });
       return unlisten;
     },
     async notify(channel, payload) {
       await client.notify(channel, payload);
     },
     async close() {
+      await health.stop();
       await client.end({ timeout: 5 });
     },
   };
@@ -91,14 +152,27 @@ async function openPglite(dataDir?: string, snapshot?: Blob): Promise<DatabaseHa
   // much resident memory; the gateway's working set (configuration, tokens, recent audit
   // rows) fits easily in 16 MB, and the file system cache sits behind it anyway.
   const options = { postgresqlconf: 'shared_buffers = 16MB', ...(snapshot && { loadDataDir: snapshot }) };
-  const client = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
+  // A second process on the same directory would corrupt it: refuse before opening.
+  const lock = dataDir ? await acquireDataDirLock(dataDir) : undefined;
+  let client: InstanceType<typeof PGlite>;
+  try {
+    // A fresh directory is created (initdb) and migrated by a short-lived process: doing it
+    // here left this process 366–766 MB larger until it restarted (pglite-first-start.ts).
+    if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await createDataDirInChild(dataDir, options);
+    client = dataDir ? await PGlite.create(dataDir, options) : await PGlite.create(options);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
     kind: 'pglite',
-    // PGlite is a single-process database: its data directory cannot be shared, so the
-    // in-process queue already serialises everything and no lock is needed.
+    // PGlite is a single-process database: its data directory is locked to this process
+    // (data-dir-lock.ts), so the in-process queue already serialises everything.
     withAdvisoryLock: (_key, fn) => fn(),
+    withoutStatementTimeout: (fn) => fn(db),
+    health: alwaysAvailable,
     async ping() {
       await db.execute(sql`select 1`);
     },
@@ -110,7 +184,11 @@ async function openPglite(dataDir?: string, snapshot?: Blob): Promise<DatabaseHa
     },
     snapshot: () => client.dumpDataDir('none'),
     async close() {
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -18,7 +18,7 @@ export async function migrateDatabase(handle: DatabaseHandle, folder = migration
     // Imported on demand, like the drivers in client.ts: only the one in use is loaded.
     if (handle.kind === 'postgres') {
       const { migrate: migratePostgres } = await import('drizzle-orm/postgres-js/migrator');
-      await migratePostgres(handle.db as unknown as PostgresJsDatabase<Schema>, { migrationsFolder: folder });
+      await handle.withoutStatementTimeout((db) => migratePostgres(db as unknown as PostgresJsDatabase<Schema>, { migrationsFolder: folder }));
     } else {
       const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
       await migratePglite(handle.db as unknown as PgliteDatabase<Schema>, { migrationsFolder: folder });

@@ -69,6 +69,27 @@ describe('audit writer failures', () => {
     const writer = new AuditWriter({ db, logger: pino({ level: 'silent' }), batchSize: 1000, flushIntervalMs: 60_000, maxQueued: 5 });
     for (let i = 0; i < 8; i++) writer.record(event(i));
     expect(writer.pending).toBe(5);
+    // the drop is counted where a metrics stage can read it
+    expect(writer.stats()).toMatchObject({ queued: 5, dropped: 3 });
+    await writer.flush();
+    expect(writer.stats()).toMatchObject({ queued: 5, written: 0, failedWrites: 1 });
+    await database.close();
+  });
+
+  it('logs a failing database once per interval, short, without the batch (it was ~1 MB a second)', async () => {
+    const database = await openTestDatabase('pglite');
+    const failing = new Proxy(database.db, {
+      get: (target, prop, receiver) =>
+        prop === 'execute' ? () => Promise.reject(Object.assign(new Error(`Failed query: insert … params: ${'x'.repeat(100_000)}`), { cause: new Error('connect ECONNREFUSED') })) : Reflect.get(target, prop, receiver),
+    });
+    const lines: string[] = [];
+    const writer = new AuditWriter({ db: failing, logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }), flushIntervalMs: 60_000 });
+    for (let i = 0; i < 50; i++) writer.record({ ...event(i), arguments: { pad: 'y'.repeat(1000) } });
+    for (let i = 0; i < 5; i++) await writer.flush();
+    expect(writer.stats()).toMatchObject({ queued: 50, failedWrites: 5 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBeLessThan(1000);
+    expect(lines[0]).toContain('ECONNREFUSED');
     await database.close();
   });
 });

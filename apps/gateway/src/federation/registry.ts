@@ -14,6 +14,7 @@ import type { FederationView, ServiceContext } from '../services/context.ts';
 import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
 import { type AccessChange, AccessControl } from './access-control.ts';
 import { ApiKeyDirectory } from './api-keys.ts';
+import { bumpConfigVersion } from './replica-sync.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
 const CONFIG_CHANNEL = 'switchboard_config';
@@ -82,15 +83,25 @@ export class FederationRegistry implements FederationView {
   /** Follows configuration changes made through other replicas sharing the database. */
   async followReplicas() {
     if (!this.options.signals) return;
-    this.unlisten = await this.options.signals.listen(CONFIG_CHANNEL, (payload) => {
-      if (payload === this.replicaId) return;
-      this.reload().catch((err) => this.options.logger.error({ err }, 'reload after a change on another replica failed'));
-    });
+    const reload = () => this.reload().catch((err) => this.options.logger.error({ err }, 'reload after a change on another replica failed'));
+    this.unlisten = await this.options.signals.listen(
+      CONFIG_CHANNEL,
+      (payload) => {
+        if (payload !== this.replicaId) void reload();
+      },
+      // notifications sent while the listener was down are lost: catch up on everything
+      () => {
+        this.options.logger.info('replica listener reconnected; reloading the configuration');
+        void reload();
+      },
+    );
   }
 
   /** After a configuration change here: reload, and tell the other replicas to. */
   async configChanged() {
     await this.reload();
+    // (a replica that misses the notification sees the counter move: replica-sync.ts)
+    await bumpConfigVersion(this.options.ctx.db).catch((err) => this.options.logger.warn({ err }, 'could not bump the configuration version'));
     await this.options.signals
       ?.notify(CONFIG_CHANNEL, this.replicaId)
       .catch((err) => this.options.logger.warn({ err }, 'could not notify the other replicas'));

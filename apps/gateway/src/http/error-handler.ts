@@ -1,7 +1,9 @@
+import { isDatabaseUnavailable } from '@switchboard/db/availability';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
+import { databaseUnavailable } from './database-gate.ts';
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
@@ -23,6 +25,11 @@ export function createErrorHandler(logger: Logger) {
       }
       if (status === 413) return c.json(errorBody('payload_too_large', 'request body is too large'), 413);
       if (status < 500) return c.json(errorBody('bad_request', error.message || 'bad request'), status);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // the message only: a query error carries the statement and its parameters
+      logger.warn({ err: { message: (error.cause as Error | undefined)?.message ?? error.message }, requestId: c.get('requestId') }, 'database unavailable');
+      return databaseUnavailable(c);
     }
     logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
     return c.json(errorBody('internal_error', 'internal server error'), 500);

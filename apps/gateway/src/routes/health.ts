@@ -8,8 +8,15 @@ export function healthRoutes(database: DatabaseHandle, logger: Logger, isShuttin
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     if (isShuttingDown()) return c.json({ status: 'shutting_down' }, 503);
+    // (a ping would hang as long as the database is silent: the watchdog already knows)
+    if (!database.health.available) return c.json({ status: 'unavailable', database: database.kind }, 503);
     try {
-      await database.ping();
+      // a database that stops answering mid-ping is reported when the watchdog notices
+      const down = database.health.whenUnavailable().then(() => {
+        throw new Error('the database stopped answering');
+      });
+      down.catch(() => {});
+      await Promise.race([database.ping(), down]);
       return c.json({ status: 'ready', database: database.kind });
     } catch (err) {
       logger.warn({ err }, 'readiness check failed');

@@ -9,3 +9,4 @@ export * from './oauth.ts';
 export * from './web-sessions.ts';
 export * from './audit-events.ts';
 export * from './oauth-revocations.ts';
+export * from './config-version.ts';
