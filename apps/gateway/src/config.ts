@@ -33,6 +33,10 @@ const envSchema = z.object({
   SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
   SWITCHBOARD_LEAN_MCP: z.enum(['on', 'off']).default('on'),
+  SWITCHBOARD_MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  SWITCHBOARD_MAX_SESSIONS_PER_CALLER: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  SWITCHBOARD_SESSION_IDLE_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(1800),
+  SWITCHBOARD_TRUSTED_PROXIES: optionalText,
   SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   SWITCHBOARD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
@@ -86,6 +90,14 @@ export interface Config {
    * framing out when debugging a client, and for the equivalence tests.
    */
   leanMcp: boolean;
+  /**
+   * 2025-era MCP sessions (Streamable HTTP and HTTP+SSE), per virtual server on this replica:
+   * at most `max` (beyond: 503), at most `perCaller` for one caller (beyond: 429; an
+   * anonymous caller is its client address), closed after `idleMs` without a request.
+   */
+  sessions: { max: number; perCaller: number; idleMs: number };
+  /** Proxies whose X-Forwarded-For is believed (exact addresses); none by default. */
+  trustedProxies: ReadonlySet<string>;
   /**
    * A client must send its request headers within `headersMs` and its whole request (body
    * included) within `requestMs`, or its connection is closed with 408 (Node's defaults
@@ -193,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
     leanMcp: e.SWITCHBOARD_LEAN_MCP === 'on',
+    sessions: { max: e.SWITCHBOARD_MAX_SESSIONS, perCaller: e.SWITCHBOARD_MAX_SESSIONS_PER_CALLER, idleMs: e.SWITCHBOARD_SESSION_IDLE_SECONDS * 1000 },
+    trustedProxies: new Set(e.SWITCHBOARD_TRUSTED_PROXIES?.split(',').map((a) => a.trim()).filter(Boolean) ?? []),
     replicaCheckIntervalMs: e.SWITCHBOARD_REPLICA_CHECK_MS,
     httpTimeouts: {
       headersMs: Math.min(e.SWITCHBOARD_HEADERS_TIMEOUT_MS, e.SWITCHBOARD_REQUEST_TIMEOUT_MS),

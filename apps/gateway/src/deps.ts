@@ -64,6 +64,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       audit,
       pool: { maxIsolatedSessions: config.maxIsolatedSessions, baseEnv: config.upstreamBaseEnv },
       leanMcp: config.leanMcp,
+      sessions: config.sessions,
     });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });

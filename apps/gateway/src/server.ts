@@ -55,7 +55,7 @@ export async function startGateway(
       // trickling client stay that much longer)
       connectionsCheckingInterval: Math.min(1000, headersMs),
     },
-    requestListener(deps, app),
+    requestListener(deps, app, () => shuttingDown),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -81,9 +81,12 @@ export async function startGateway(
       stopping ??= (async () => {
         shuttingDown = true;
         configFile?.close();
-        // Stop accepting and let in-flight requests finish; long-lived MCP streams (GET,
-        // SSE) never finish by themselves, so the sessions are closed right after.
+        // Stop accepting; let every call in flight finish, whatever its session's kind (an
+        // HTTP+SSE answer travels on the session's stream, so sessions stay open until then);
+        // calls still running near the deadline are cancelled and answered with an error.
+        // Then the sessions end (their streams close, clients reconnect elsewhere).
         const closed = closeServer(server, config.shutdownTimeoutMs);
+        await deps.registry.inFlight.drain(Math.max(0, config.shutdownTimeoutMs - 1500));
         await deps.registry.closeSessions();
         await closed;
         await closeDeps(deps);
@@ -97,9 +100,15 @@ export async function startGateway(
  * The process's one request listener: the MCP entry takes the MCP endpoints
  * (`/servers/{id}/mcp|sse|messages`), Hono everything else.
  */
-function requestListener(deps: Deps, app: ReturnType<typeof createApp>) {
+function requestListener(deps: Deps, app: ReturnType<typeof createApp>, draining: () => boolean) {
   const hono = getRequestListener(app.fetch);
-  const mcp = createMcpEntry({ admit: deps.admit, logger: deps.logger, maxBodyBytes: deps.config.maxMcpBodyBytes });
+  const mcp = createMcpEntry({
+    admit: deps.admit,
+    logger: deps.logger,
+    maxBodyBytes: deps.config.maxMcpBodyBytes,
+    trustedProxies: deps.config.trustedProxies,
+    draining,
+  });
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!mcp(req, res)) void hono(req, res);
   };

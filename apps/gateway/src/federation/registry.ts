@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
+import { InFlightCalls } from '../pipeline/drain.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
@@ -36,6 +37,8 @@ export interface RegistryOptions {
   audit?: AuditSink;
   /** Hot tools/call take the lean adapter (default) or the SDK's (see Config.leanMcp). */
   leanMcp?: boolean;
+  /** Session caps and idle time of every virtual server (see Config.sessions). */
+  sessions?: { max: number; perCaller: number; idleMs: number };
   /**
    * How long a request may wait, at most, for an upstream of its virtual server whose tools
    * are not known yet (neither live nor stored) to connect. Default 5 s.
@@ -52,6 +55,8 @@ export class FederationRegistry implements FederationView {
   readonly pool: UpstreamPool;
   /** Policies, users and roles in memory: every list and call is decided from here. */
   readonly access = new AccessControl();
+  /** Every pipeline call in flight in this process: graceful shutdown drains them. */
+  readonly inFlight = new InFlightCalls();
   /** API keys in memory: `api-key` servers admit without a database read. */
   readonly apiKeys = new ApiKeyDirectory();
   private upstreams = new Map<string, UpstreamSpec>();
@@ -177,6 +182,10 @@ export class FederationRegistry implements FederationView {
       table: this.tableFor(spec),
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       lean: this.options.leanMcp,
+      inFlight: this.inFlight,
+      maxSessions: this.options.sessions?.max,
+      maxSessionsPerCaller: this.options.sessions?.perCaller,
+      sessionIdleMs: this.options.sessions?.idleMs,
       prepare: () => this.connectUpstreamsOf(spec.id),
       caller: (principal) => this.callerFor(spec.id, principal),
     });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { clientAddress } from '../http/client-address.ts';
 import { logRequest } from '../http/request-log.ts';
 import { REQUEST_ID_HEADER, requestIdFrom, setAnswerHeaders } from '../http/response-headers.ts';
 import type { Admit, Admitted, HeaderReader } from './admission.ts';
@@ -18,7 +19,14 @@ export interface McpEntryOptions {
   logger: Logger;
   /** The one body limit of MCP POSTs (bytes). */
   maxBodyBytes: number;
+  /** Proxies whose X-Forwarded-For names the client (see http/client-address.ts). */
+  trustedProxies: ReadonlySet<string>;
+  /** True once graceful shutdown began: new requests are turned away (calls in flight finish). */
+  draining: () => boolean;
 }
+
+const shuttingDown = () =>
+  rpcErrorResponse(503, -32000, 'The gateway is restarting; retry shortly', { 'Retry-After': '1', Connection: 'close' });
 
 const parse = (text: string): unknown => {
   try {
@@ -35,7 +43,7 @@ const parse = (text: string): unknown => {
  * request line logged. Then the runtime serves it on the lean adapter or the SDK's. Any
  * other URL is not ours: the listener returns false and Hono takes it.
  */
-export function createMcpEntry({ admit, logger, maxBodyBytes }: McpEntryOptions) {
+export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, draining }: McpEntryOptions) {
   return function mcpEntry(req: IncomingMessage, res: ServerResponse): boolean {
     const match = ENDPOINT.exec(req.url ?? '');
     if (!match) return false;
@@ -61,12 +69,14 @@ export function createMcpEntry({ admit, logger, maxBodyBytes }: McpEntryOptions)
 
   async function serve(req: IncomingMessage, res: ServerResponse, serverId: string, endpoint: Endpoint, header: HeaderReader): Promise<Served> {
     const method = req.method ?? 'GET';
+    if (draining()) return shuttingDown();
+    const address = clientAddress(req.socket.remoteAddress, header('x-forwarded-for'), trustedProxies);
     const admitted = await admit(serverId, header, req.url ?? '');
     if (admitted instanceof Response) return admitted;
     if (endpoint === 'sse') {
       // not HEAD: that would open a session nobody reads
       if (method !== 'GET') return rpcErrorResponse(405, -32000, 'Method not allowed: open the stream with GET', { Allow: 'GET' });
-      return admitted.runtime.openSse(admitted.principal, `/servers/${admitted.id}/messages`);
+      return admitted.runtime.openSse(admitted.principal, `/servers/${admitted.id}/messages`, address);
     }
     if (endpoint === 'messages' && method !== 'POST') return rpcErrorResponse(405, -32000, 'Method not allowed: POST messages here', { Allow: 'POST' });
     let text: string | undefined;
@@ -81,7 +91,7 @@ export function createMcpEntry({ admit, logger, maxBodyBytes }: McpEntryOptions)
     }
     const parsed = text === undefined ? undefined : parse(text);
     if (endpoint === 'messages') return postMessages(req, admitted, header, parsed);
-    const post: McpPost = { method, header, text, parsed, plain: method === 'POST' && plainJsonPost(header) };
+    const post: McpPost = { method, header, text, parsed, plain: method === 'POST' && plainJsonPost(header), clientAddress: address };
     return admitted.runtime.serve(post, admitted.principal, res, () => webRequest(req, res, header, text));
   }
 

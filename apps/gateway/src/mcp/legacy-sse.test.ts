@@ -255,12 +255,12 @@ describe('legacy HTTP+SSE transport', () => {
     const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
     const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
     const request = () => new Request('http://localhost/mcp', { method: 'POST', headers, body: JSON.stringify(initialize) });
-    const post = { method: 'POST', header: (name: string) => headers.get(name), text: JSON.stringify(initialize), parsed: initialize, plain: true };
+    const post = { method: 'POST', header: (name: string) => headers.get(name), text: JSON.stringify(initialize), parsed: initialize, plain: true, clientAddress: '127.0.0.1' };
     const init = await bounded.serve(post, anonymous, new ServerResponse(new IncomingMessage(new Socket())), request);
     expect(init !== 'answered' && init.status).toBe(200);
-    const sse = await bounded.openSse(anonymous, '/messages');
+    const sse = await bounded.openSse(anonymous, '/messages', '127.0.0.1');
     expect(sse.status).toBe(200);
-    const refused = await bounded.openSse(anonymous, '/messages');
+    const refused = await bounded.openSse(anonymous, '/messages', '127.0.0.1');
     expect(refused.status).toBe(503);
     expect(bounded.sessionCount).toBe(2);
     await drain(sse.body!); // the idle sweep ends the stream
@@ -268,7 +268,7 @@ describe('legacy HTTP+SSE transport', () => {
     await bounded.close();
 
     const closing = new VirtualServerRuntime(options);
-    const open = await closing.openSse(anonymous, '/messages');
+    const open = await closing.openSse(anonymous, '/messages', '127.0.0.1');
     const ended = drain(open.body!);
     await closing.close();
     await ended;

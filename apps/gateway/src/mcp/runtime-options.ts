@@ -19,12 +19,16 @@ export interface RuntimeOptions {
   table: RoutingTable;
   /** Where calls are recorded; absent = not audited. */
   audit?: PipelineOptions['audit'];
+  /** The process's in-flight calls (graceful shutdown drains them). */
+  inFlight?: PipelineOptions['inFlight'];
   /** Runs before each request: connects lazy upstreams so their names are routable. */
   prepare?: () => Promise<void>;
   /** Legacy (2025-era) sessions idle longer than this are closed. */
   sessionIdleMs?: number;
   /** Cap on open legacy sessions (Streamable HTTP and SSE together). */
   maxSessions?: number;
+  /** Cap on one caller's open legacy sessions (an anonymous caller is its client address). */
+  maxSessionsPerCaller?: number;
   /** Hot tools/call take the lean adapter (default) or, when false, the SDK's. */
   lean?: boolean;
   /** Interval of keep-alive comments on SSE streams. */

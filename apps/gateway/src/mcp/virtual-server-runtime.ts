@@ -26,6 +26,8 @@ import type { RuntimeOptions } from './runtime-options.ts';
 /** A 2025-era session: Streamable HTTP (`/mcp`) or the old HTTP+SSE transport (`/sse`). */
 type LegacySession = {
   id: string;
+  /** Whose share of the session cap it counts against (see capProblem). */
+  quotaKey: string;
   server: Server;
   principal: Principal;
   caller: CallerContext;
@@ -36,7 +38,15 @@ type LegacySession = {
 } & ({ kind: 'streamable'; transport: WebStandardStreamableHTTPServerTransport } | { kind: 'sse'; transport: SseServerTransport });
 
 const sessionNotFound = () => rpcErrorResponse(404, -32001, 'Session not found');
-const tooManySessions = () => rpcErrorResponse(503, -32000, 'Too many open sessions on this virtual server; try again later');
+const tooManySessions = () =>
+  rpcErrorResponse(503, -32000, 'Too many open sessions on this virtual server; try again later', { 'Retry-After': '5' });
+const tooManyOfYours = (limit: number) =>
+  rpcErrorResponse(429, -32000, `You have ${limit} open sessions on this virtual server, the most one caller may hold; end some (DELETE) or let idle ones expire`, {
+    'Retry-After': '30',
+  });
+
+/** A caller's share of the session cap: their identity, or for anonymous callers their address. */
+const quotaKeyOf = (principal: Principal, clientAddress: string) => (principal.kind === 'anonymous' ? `address:${clientAddress}` : principal.key);
 
 /** What `serve` did: answered on the Node response itself, or the answer for the entry to write. */
 export type Served = Response | 'answered';
@@ -54,13 +64,22 @@ export class VirtualServerRuntime {
   readonly call: CallHandler;
   private readonly modern: McpHttpHandler;
   private readonly sessions = new Map<string, LegacySession>();
+  /** Open sessions per caller (quota key), for the per-caller cap. */
+  private readonly perCaller = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   /** Who answers, as 2026-07-28 results name it in `_meta` (the SDK path's Server says the same). */
   private readonly serverInfo: { name: string; version: string };
 
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
-    this.call = createCallPipeline({ virtualServerId: options.id, router: () => this.router, logger: options.logger, prepare: options.prepare, audit: options.audit });
+    this.call = createCallPipeline({
+      virtualServerId: options.id,
+      router: () => this.router,
+      logger: options.logger,
+      prepare: options.prepare,
+      inFlight: options.inFlight,
+      audit: options.audit,
+    });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });
     // Sweep at half the idle limit (at most every minute): a session outlives it by < 50 %.
@@ -126,8 +145,9 @@ export class VirtualServerRuntime {
       return this.modern.fetch(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
     }
     if (!isInitializeRequest(post.parsed)) return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-    if (this.atCapacity()) return tooManySessions();
-    return this.openSession(request(), post.parsed, principal);
+    const refused = this.capProblem(principal, post.clientAddress);
+    if (refused) return refused;
+    return this.openSession(request(), post.parsed, principal, post.clientAddress);
   }
 
   /**
@@ -142,21 +162,27 @@ export class VirtualServerRuntime {
   }
 
   /** What every 2025-era session starts with, whatever its transport: its caller and its own Server. */
-  private sessionBasis(principal: Principal) {
+  private sessionBasis(principal: Principal, clientAddress: string) {
+    const quotaKey = quotaKeyOf(principal, clientAddress);
     const subscriptions = new Set<string>();
     const state: { logLevel?: LogLevel } = {};
     const caller = this.callerOf(principal);
     const server = this.newServer(caller, { subscriptions, state });
-    return { server, principal, caller, subscriptions, state, leanCalls: new Map<string | number, AbortController>(), lastSeen: Date.now() };
+    return { server, principal, quotaKey, caller, subscriptions, state, leanCalls: new Map<string | number, AbortController>(), lastSeen: Date.now() };
   }
 
-  private async openSession(request: Request, body: unknown, principal: Principal): Promise<Response> {
-    const basis = this.sessionBasis(principal);
+  private remember(session: LegacySession) {
+    this.sessions.set(session.id, session);
+    this.perCaller.set(session.quotaKey, (this.perCaller.get(session.quotaKey) ?? 0) + 1);
+  }
+
+  private async openSession(request: Request, body: unknown, principal: Principal, clientAddress: string): Promise<Response> {
+    const basis = this.sessionBasis(principal, clientAddress);
     const { server } = basis;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { ...basis, id, kind: 'streamable', transport, lastSeen: Date.now() });
+        this.remember({ ...basis, id, kind: 'streamable', transport, lastSeen: Date.now() });
       },
       onsessionclosed: (id) => this.forget(id),
     });
@@ -169,13 +195,25 @@ export class VirtualServerRuntime {
 
   /** A session ended (DELETE, its stream or transport closed, idle sweep, runtime closed). */
   private forget(id: string) {
+    const session = this.sessions.get(id);
+    if (!session) return;
     this.sessions.delete(id);
+    const left = (this.perCaller.get(session.quotaKey) ?? 1) - 1;
+    if (left > 0) this.perCaller.set(session.quotaKey, left);
+    else this.perCaller.delete(session.quotaKey);
     // upstream connections dedicated to it (isolationKey) stop with it
     this.options.directory.releaseSession?.(id);
   }
 
-  private atCapacity() {
-    return this.sessions.size >= (this.options.maxSessions ?? 10_000);
+  /**
+   * Why a new session is refused, if it is: this server holds its cap (503), or this
+   * caller its share (429), so one client cannot take every session from the others.
+   */
+  private capProblem(principal: Principal, clientAddress: string): Response | undefined {
+    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) return tooManySessions();
+    const perCaller = this.options.maxSessionsPerCaller ?? 200;
+    if ((this.perCaller.get(quotaKeyOf(principal, clientAddress)) ?? 0) >= perCaller) return tooManyOfYours(perCaller);
+    return undefined;
   }
 
   /**
@@ -183,13 +221,14 @@ export class VirtualServerRuntime {
    * is the response; its first event names `messagesPath?sessionId=…` for the POSTs.
    * The session ends when the stream does (client gone, idle sweep, runtime closed).
    */
-  async openSse(principal: Principal, messagesPath: string): Promise<Response> {
-    if (this.atCapacity()) return tooManySessions();
-    const basis = this.sessionBasis(principal);
+  async openSse(principal: Principal, messagesPath: string, clientAddress: string): Promise<Response> {
+    const refused = this.capProblem(principal, clientAddress);
+    if (refused) return refused;
+    const basis = this.sessionBasis(principal, clientAddress);
     const { server } = basis;
     const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
     const id = transport.sessionId;
-    this.sessions.set(id, { ...basis, id, kind: 'sse', transport });
+    this.remember({ ...basis, id, kind: 'sse', transport });
     server.onclose = () => this.forget(id);
     await server.connect(transport);
     return transport.response;

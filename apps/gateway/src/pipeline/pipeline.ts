@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import { audit } from './audit.ts';
 import { type CallHandler, compose, type Stage } from './call.ts';
+import type { InFlightCalls } from './drain.ts';
 import { mapErrors } from './errors.ts';
 import { forward } from './forward.ts';
 import { policy } from './policy.ts';
@@ -15,6 +16,8 @@ export interface PipelineOptions {
   logger: Logger;
   /** Connects the server's lazy upstreams before a name is routed. */
   prepare?: () => Promise<void>;
+  /** Counts calls in flight and cancels them at the end of a shutdown's grace period. */
+  inFlight?: InFlightCalls;
   /** Where calls are recorded; absent = not audited. */
   audit?: { sink: AuditSink; payloads(): boolean };
 }
@@ -25,7 +28,7 @@ export interface PipelineOptions {
  * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
  * decodes its request into an McpCall and encodes what comes back.
  *
- *   audit ▸ map errors ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
+ *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
  *
  * A new stage is one file and one line here.
  */
@@ -33,6 +36,7 @@ export function createCallPipeline(options: PipelineOptions): CallHandler {
   const stages: Stage[] = [
     ...(options.audit ? [audit({ ...options.audit, virtualServerId: options.virtualServerId })] : []),
     mapErrors({ logger: options.logger }),
+    ...(options.inFlight ? [options.inFlight.stage()] : []),
     route({ router: options.router, prepare: options.prepare }),
     policy(),
     project(),
