@@ -32,7 +32,7 @@ describe.each(backends)('playground on %s', (backend) => {
         dev: { id: SERVER_ID, upstreams: ['fx'], auth: 'oauth' },
         off: { id: OFF_ID, upstreams: ['fx'], disabled: true },
       },
-      users: { [ALICE]: { allowed_tools: ['fx:*'] }, [ADMIN.email]: { ...ADMIN, admin: true, allowed_tools: ['fx:test_simple_text'] } },
+      users: { [ALICE]: { allowed_tools: ['fx:*'] }, [ADMIN.email]: { password: ADMIN.password, admin: true, allowed_tools: ['fx:test_simple_text'] } },
     });
     expect(res.status).toBe(200);
   });
