@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT } from '@switchboard/core/upstream/test-upstreams';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterEach, beforeEach } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(ROOT, 'e2e/artifacts/console');
@@ -83,4 +84,16 @@ export async function openBrowser(origin: string, options: BrowserOptions = {}):
     },
     close: () => browser.close(),
   };
+}
+
+/**
+ * The checks every console suite runs around each test: the browser's errors counted from
+ * the test's start, a screenshot when it fails, and no console error it did not expect.
+ */
+export function checkEachTest(browser: () => ConsoleBrowser, prefix = 'failed'): void {
+  beforeEach(() => browser().resetErrors());
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await browser().screenshot(`${prefix}-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
+    browser().expectNoConsoleErrors();
+  });
 }

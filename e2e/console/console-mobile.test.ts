@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, freePort, startE2eGateway } from '../support/gateway.ts';
-import { type ConsoleBrowser, openBrowser } from './browser.ts';
+import { checkEachTest, type ConsoleBrowser, openBrowser } from './browser.ts';
 import { buildConsole } from './build-console.ts';
 
 const ADMIN = { email: 'ada@example.com', password: 'console admin password' };
@@ -80,11 +80,7 @@ describe('console on a phone and for keyboard and screen-reader users (issue 18 
     cleanup.add(() => b.close());
   });
   afterAll(() => cleanup.run());
-  beforeEach(() => b.resetErrors());
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await b.screenshot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    b.expectNoConsoleErrors();
-  });
+  checkEachTest(() => b);
 
   it('signs in at 390 px; a skip link leads past the navigation, which folds behind Menu', async () => {
     const { page } = b;

@@ -4,10 +4,10 @@
  * login and consent pages, back to the console signed in. Only administrators get in.
  * Browser errors on the gateway's pages fail the test; the provider's own pages are not ours.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, startE2eGateway } from '../support/gateway.ts';
 import { addCorpProvider, type RunningProvider, startOidcProvider } from '../support/oidc-provider.ts';
-import { type ConsoleBrowser, openBrowser } from './browser.ts';
+import { checkEachTest, type ConsoleBrowser, openBrowser } from './browser.ts';
 import { buildConsole } from './build-console.ts';
 
 describe('console sign-in with an OpenID provider', () => {
@@ -29,11 +29,7 @@ describe('console sign-in with an OpenID provider', () => {
     cleanup.add(() => b.close());
   });
   afterAll(() => cleanup.run());
-  beforeEach(() => b.resetErrors());
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await b.screenshot(`failed-oidc-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    b.expectNoConsoleErrors();
-  });
+  checkEachTest(() => b, 'failed-oidc');
 
   /** Through the provider's development pages: log in as `login`, then confirm. */
   async function signInAtProvider(login: string) {

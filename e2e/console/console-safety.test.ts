@@ -5,10 +5,10 @@
  * feedback. Each test saves a screenshot named after its point of the issue.
  */
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ADMIN_TOKEN, Cleanup, type E2eGateway, freePort, startE2eGateway } from '../support/gateway.ts';
-import { type ConsoleBrowser, openBrowser } from './browser.ts';
+import { checkEachTest, type ConsoleBrowser, openBrowser } from './browser.ts';
 import { buildConsole } from './build-console.ts';
 
 const ADMIN = { email: 'ada@example.com', password: 'console admin password' };
@@ -43,11 +43,7 @@ describe('console safety (issue 18) in Chromium', () => {
     cleanup.add(() => b.close());
   });
   afterAll(() => cleanup.run());
-  beforeEach(() => b.resetErrors());
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await b.screenshot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    b.expectNoConsoleErrors();
-  });
+  checkEachTest(() => b);
 
   it('#9 refuses a wrong admin token at sign-in, and signs in with the right one', async () => {
     const { page } = b;

@@ -6,10 +6,10 @@
  */
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import type { Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup, type E2eGateway, startE2eGateway } from '../support/gateway.ts';
 import { everythingEntry } from '../support/upstreams.ts';
-import { type ConsoleBrowser, openBrowser } from './browser.ts';
+import { checkEachTest, type ConsoleBrowser, openBrowser } from './browser.ts';
 import { buildConsole } from './build-console.ts';
 
 const ADMIN = { email: 'admin@example.com', password: 'console admin password' };
@@ -21,6 +21,7 @@ describe('admin console in Chromium', () => {
   let b: ConsoleBrowser;
   let serverId = '';
   let fxUrl = '';
+  let adaId = '';
 
   beforeAll(async () => {
     const consoleDir = await buildConsole();
@@ -29,7 +30,9 @@ describe('admin console in Chromium', () => {
     cleanup.add(() => fx.stop());
     gw = await startE2eGateway({ SWITCHBOARD_CONSOLE_DIR: consoleDir });
     cleanup.add(() => gw.stop());
-    expect((await gw.api('POST', '/api/v1/users', { ...ADMIN, name: 'Ada Admin', isAdmin: true })).status).toBe(201);
+    const ada = await gw.api('POST', '/api/v1/users', { ...ADMIN, name: 'Ada Admin', isAdmin: true });
+    expect(ada.status).toBe(201);
+    adaId = ada.body.id;
     const created = await gw.api('POST', '/api/v1/upstreams', { name: 'fx', transport: 'streamable-http', url: fx.url });
     expect(created.status).toBe(201);
     expect((await gw.api('POST', `/api/v1/upstreams/${created.body.id}/refresh`)).status).toBe(200);
@@ -37,11 +40,7 @@ describe('admin console in Chromium', () => {
     cleanup.add(() => b.close());
   });
   afterAll(() => cleanup.run());
-  beforeEach(() => b.resetErrors());
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await b.screenshot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => {});
-    b.expectNoConsoleErrors();
-  });
+  checkEachTest(() => b);
 
   it('signs in with email and password', async () => {
     const { page } = b;
@@ -167,13 +166,25 @@ describe('admin console in Chromium', () => {
     await b.screenshot('06-user-allowlist-and-access-preview');
   });
 
-  it('runs tools in the playground, text and image results', async () => {
+  it('runs tools in the playground as a person, under their access policy', async () => {
     const { page } = b;
     await page.getByRole('link', { name: 'Playground' }).click();
+    // being an administrator grants no tool access: the page says so instead of listing tools
+    await page.getByRole('status').getByText('You may use no tool of this virtual server').waitFor();
+    await b.screenshot('07-playground-no-access');
+    // an administrator may try someone's access: Alice may use everything:echo only
+    await page.getByLabel('Run as').fill('alice');
+    await page.getByRole('button', { name: /alice@example\.com/ }).click();
     await page.getByRole('button', { name: /everything__echo/ }).click();
+    expect(await page.getByRole('button', { name: /fx_image/ }).count()).toBe(0);
     await page.getByLabel('message *').fill('hello from the console');
     await page.getByRole('button', { name: 'Run tool' }).click();
     await page.getByLabel('Call result').getByText('Echo: hello from the console').waitFor();
+    await b.screenshot('07-playground-as-alice');
+    // granted every tool, the administrator runs the image tool as themselves
+    const grant = { subjectType: 'user', subjectId: adaId, effect: 'allow', kind: 'tool', pattern: '*' };
+    expect((await gw.api('POST', '/api/v1/policies', grant)).status).toBe(201);
+    await page.getByRole('button', { name: 'Back to yourself' }).click();
     await page.getByRole('button', { name: /fx_image/ }).click();
     await page.getByRole('button', { name: 'Run tool' }).click();
     const image = page.getByLabel('Call result').getByRole('img', { name: 'Tool result' });
@@ -182,7 +193,7 @@ describe('admin console in Chromium', () => {
     await b.screenshot('07-playground-image-result');
   });
 
-  it('finds the playground call in the audit log', async () => {
+  it('finds the playground call in the audit log, made as Alice by the administrator', async () => {
     const { page } = b;
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Tool', { exact: true }).fill('everything__echo');
@@ -190,9 +201,11 @@ describe('admin console in Chromium', () => {
     await page.waitForURL(/tool=everything__echo/);
     const row = rowWith(page.locator('.audit-table'), 'everything__echo');
     await row.waitFor();
-    expect(await row.textContent()).toContain(ADMIN.email);
+    expect(await row.textContent()).toContain('alice@example.com');
     expect(await row.locator('.pill').textContent()).toBe('ok');
     expect(await page.locator('.audit-table tbody tr').count()).toBe(1);
+    const events = await gw.api('GET', '/api/v1/audit-events?tool=everything__echo');
+    expect(events.body.items[0]).toMatchObject({ userEmail: 'alice@example.com', actor: ADMIN.email, clientId: 'switchboard-console' });
     await b.screenshot('08-audit-log-filtered');
   });
 

@@ -8,11 +8,14 @@ const path = (id: string) => `/virtual-servers/${encodeURIComponent(id)}/playgro
 
 export const playgroundQueries = {
   all: () => ['playground'] as const,
-  tools: (virtualServerId: string) =>
+  /** The tools `asUser` (default: the signed-in person) may use there: their access policy applies. */
+  tools: (virtualServerId: string, asUser?: string) =>
     queryOptions({
-      queryKey: [...playgroundQueries.all(), 'tools', virtualServerId] as const,
-      queryFn: ({ signal }) => apiRequest<PlaygroundTools>(`${path(virtualServerId)}/tools`, { signal }),
+      queryKey: [...playgroundQueries.all(), 'tools', virtualServerId, asUser ?? ''] as const,
+      queryFn: ({ signal }) => apiRequest<PlaygroundTools>(`${path(virtualServerId)}/tools`, { signal, query: { asUser: asUser || undefined } }),
       enabled: Boolean(virtualServerId),
+      // access rules may have changed anywhere (another admin, the API): ask again each time
+      staleTime: 0,
     }),
 };
 

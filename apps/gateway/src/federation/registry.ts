@@ -34,7 +34,7 @@ export interface RegistryOptions {
   /** Passed to the pool (tests shorten health checks and backoff). */
   pool?: ConstructorParameters<typeof UpstreamPool>[0];
   /** Where tools/call, resources/read and prompts/get are recorded; absent = not audited. */
-  audit?: AuditSink;
+  audit?: AuditSink & { flush?(): Promise<void> };
   /** Hot tools/call take the lean adapter (default) or the SDK's (see Config.leanMcp). */
   leanMcp?: boolean;
   /** Session caps and idle time of every virtual server (see Config.sessions). */
@@ -270,6 +270,10 @@ export class FederationRegistry implements FederationView {
   /** Open 2025-era MCP sessions (Streamable HTTP and SSE) per running virtual server, in this process. */
   openSessions(): Array<{ virtualServerId: string; sessions: number }> {
     return [...this.runtimes].map(([virtualServerId, runtime]) => ({ virtualServerId, sessions: runtime.sessionCount }));
+  }
+
+  async flushAudit(): Promise<void> {
+    await this.options.audit?.flush?.();
   }
 
   /** An enabled virtual server's runtime, its lazy upstreams connected first (the console playground). */

@@ -13,6 +13,8 @@ export interface FederationView {
   refresh(upstreamId: string): Promise<Catalog>;
   /** Replaces the upstream's connection with a fresh one (a stuck process is restarted). */
   restart(upstreamId: string): Promise<UpstreamStatus | undefined>;
+  /** Writes the audit events queued so far (the playground's call is in the trail when its answer is). */
+  flushAudit?(): Promise<void>;
   /** An enabled virtual server's runtime with its upstreams connected; undefined when not running. */
   runtimeFor?(serverId: string): Promise<VirtualServerRuntime | undefined>;
   /** Open MCP sessions per running virtual server, in this process. */

@@ -74,6 +74,8 @@ export async function callPlaygroundTool(ctx: ServiceContext, serverId: string, 
   const person: CallerContext = { ...runtime.callerOf(principal), actor };
   const started = performance.now();
   const durationMs = () => Math.round(performance.now() - started);
+  // the console shows the audit log next: the call is in it by the time the answer is
+  const recorded = () => ctx.federation?.flushAudit?.();
   try {
     const result = await runtime.call({
       kind: 'tool',
@@ -83,11 +85,15 @@ export async function callPlaygroundTool(ctx: ServiceContext, serverId: string, 
       caller: person,
       downstream: { logThreshold: 'none', inputRequired: 'refuse', project: modernProjection, hooks: {}, timeoutMs: call.timeoutMs },
     });
-    return { outcome: outcomeOf('tool', result), durationMs: durationMs(), result, error: null };
+    const answer = { outcome: outcomeOf('tool', result), durationMs: durationMs(), result, error: null };
+    await recorded();
+    return answer;
   } catch (error) {
     if (!(error instanceof CallFailure)) throw error;
     const message = error.outcome === 'denied' ? deniedMessage(call.name, principal.userId, actor) : error.message;
-    return { outcome: error.outcome, durationMs: durationMs(), result: null, error: { code: error.errorCode, message } };
+    const answer = { outcome: error.outcome, durationMs: durationMs(), result: null, error: { code: error.errorCode, message } };
+    await recorded();
+    return answer;
   }
 }
 

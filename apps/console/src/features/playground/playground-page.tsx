@@ -6,19 +6,26 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
+import { UserPicker } from '../access/user-picker.tsx';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 import { ToolForm } from './tool-form.tsx';
 
-/** Call any tool of a virtual server as yourself (the call is audited); server and tool live in the URL. */
+/**
+ * Call a tool of a virtual server as yourself — or, to debug someone's access, as another
+ * person — through the same access policy and audit trail as MCP clients; server, person
+ * and tool live in the URL.
+ */
 export function PlaygroundPage() {
   const { search } = useLocation();
   const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
   const enabled = servers.data?.items.filter((s) => s.enabled) ?? [];
   const serverId = search.get('server') ?? enabled[0]?.id ?? '';
   const toolName = search.get('tool') ?? '';
-  const tools = useQuery(playgroundQueries.tools(serverId));
+  const asUser = search.get('as') ?? '';
+  const tools = useQuery(playgroundQueries.tools(serverId, asUser));
   const [filter, setFilter] = useState('');
-  const go = (next: { server?: string; tool?: string }) => navigate(withQuery('/playground', { server: next.server ?? serverId, tool: next.tool }), { replace: true });
+  const go = (next: { server?: string; tool?: string; as?: string }) =>
+    navigate(withQuery('/playground', { server: next.server ?? serverId, as: (next.as ?? asUser) || undefined, tool: next.tool }), { replace: true });
   const selected = tools.data?.items.find((t) => t.name === toolName);
   const shown = (tools.data?.items ?? []).filter((t) => `${t.name} ${t.description ?? ''}`.toLowerCase().includes(filter.toLowerCase()));
 
@@ -26,15 +33,23 @@ export function PlaygroundPage() {
     <div className="stack">
       <PageHeader
         title="Playground"
-        description="Call any tool of a virtual server as yourself, with a form built from its input schema. Calls are recorded in the audit log."
+        description="Call a tool of a virtual server as yourself, or as another person to debug their access, with a form built from its input schema. Their access policy applies and calls are recorded in the audit log."
         actions={
-          <label className="inline-select">
+          <div className="toolbar">
+            <UserPicker key={asUser} label="Run as" value={asUser} onChange={(email) => go({ as: email })} />
+            {asUser && (
+              <button type="button" className="button ghost small" onClick={() => go({ as: '' })}>
+                Back to yourself
+              </button>
+            )}
+            <label className="inline-select">
             Virtual server{' '}
             <select value={serverId} onChange={(e) => go({ server: e.target.value })} aria-label="Virtual server">
               {enabled.length === 0 && <option value="">none enabled</option>}
               <ServerOptions servers={enabled} />
             </select>
           </label>
+          </div>
         }
       />
       {!serverId ? (
@@ -47,7 +62,15 @@ export function PlaygroundPage() {
             <QueryState query={tools} noun="tools">
               {({ items }) =>
                 items.length === 0 ? (
-                  <div className="state empty">This virtual server exposes no tools.</div>
+                  <div className="state empty" role="status">
+                    {asUser ? (
+                      <>
+                        <strong>{asUser}</strong> may use no tool of this virtual server.
+                      </>
+                    ) : (
+                      <>You may use no tool of this virtual server: being an administrator grants none. Grant yourself tools under Users, or choose “Run as” to try someone's access.</>
+                    )}
+                  </div>
                 ) : (
                   <div className="tool-list">
                     <input className="search" type="search" placeholder="Filter tools…" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter tools" />
@@ -68,7 +91,11 @@ export function PlaygroundPage() {
           </Panel>
           <Panel title="Call">
             <div className="panel-pad">
-              {selected ? <ToolForm key={`${serverId}/${selected.name}`} serverId={serverId} tool={selected} /> : <div className="state empty">Choose a tool on the left.</div>}
+              {selected ? (
+                <ToolForm key={`${serverId}/${asUser}/${selected.name}`} serverId={serverId} tool={selected} asUser={asUser || undefined} />
+              ) : (
+                <div className="state empty">Choose a tool on the left.</div>
+              )}
             </div>
           </Panel>
         </div>

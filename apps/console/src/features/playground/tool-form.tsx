@@ -32,7 +32,7 @@ function Input({ field, value, onChange, props }: { field: SchemaField; value: s
 }
 
 /** A form generated from the tool's input schema (or raw JSON), the call, and its result. */
-export function ToolForm({ serverId, tool }: { serverId: string; tool: PlaygroundTool }) {
+export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: PlaygroundTool; asUser?: string }) {
   const fields = useMemo(() => fieldsOf(tool.inputSchema), [tool]);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.initial])));
   const [raw, setRaw] = useState<string | null>(null);
@@ -45,7 +45,7 @@ export function ToolForm({ serverId, tool }: { serverId: string; tool: Playgroun
       try {
         const args = JSON.parse(raw || '{}');
         setErrors({});
-        call.mutate({ name: tool.name, arguments: args });
+        call.mutate({ name: tool.name, arguments: args, asUser });
       } catch {
         setErrors({ '(json)': 'The arguments must be a JSON object' });
       }
@@ -53,7 +53,7 @@ export function ToolForm({ serverId, tool }: { serverId: string; tool: Playgroun
     }
     const result = argumentsFrom(fields, values);
     setErrors(result.ok ? {} : result.errors);
-    if (result.ok) call.mutate({ name: tool.name, arguments: result.args });
+    if (result.ok) call.mutate({ name: tool.name, arguments: result.args, asUser });
   }
 
   return (
