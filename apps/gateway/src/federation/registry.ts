@@ -223,14 +223,18 @@ export class FederationRegistry implements FederationView {
    * other upstreams' requests at most that, once (issue 20, #3: it was 38-40 s per request).
    * Whatever connects later re-routes by itself (onCatalogChanged).
    */
-  private async connectUpstreamsOf(serverId: string) {
+  private connectUpstreamsOf(serverId: string): Promise<void> | undefined {
     const spec = this.servers.get(serverId);
-    if (!spec) return;
-    // runs before every call: the common case (all connected) allocates nothing
+    if (!spec) return undefined;
+    // runs before every call: the common case (all connected) allocates nothing, not even a promise
     if (spec.entries.every((e) => {
       const connection = this.pool.get(e.upstreamId);
       return !connection || connection.connected;
-    })) return;
+    })) return undefined;
+    return this.waitForUpstreams(serverId, spec);
+  }
+
+  private async waitForUpstreams(serverId: string, spec: GatewayServerSpec) {
     const bound = this.options.connectWaitMs ?? CONNECT_WAIT_MS;
     const waits: Promise<unknown>[] = [];
     for (const id of new Set(spec.entries.map((e) => e.upstreamId))) {

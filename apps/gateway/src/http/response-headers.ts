@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.ts';
 
@@ -29,11 +28,14 @@ const VALID_ID = /^[\w\-=]{1,255}$/;
 export const requestIdFrom = (incoming: string | null | undefined): string =>
   incoming !== undefined && incoming !== null && VALID_ID.test(incoming) ? incoming : randomUUID();
 
-/** Sets the answer headers on a Node response before anything is written (the MCP entry). */
-export function setAnswerHeaders(res: ServerResponse, requestId: string): void {
-  res.setHeader(REQUEST_ID_HEADER, requestId);
-  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
-}
+const SECURITY_HEADER_LIST = SECURITY_HEADERS.flat();
+
+/**
+ * The answer headers as the flat `[name, value, …]` list Node's `writeHead` takes (the MCP
+ * entry's writers): handed to writeHead with the answer's own headers, rather than set one
+ * by one on the response, which measured at a tenth of the gateway's CPU per relayed call.
+ */
+export const answerHeaderList = (requestId: string): string[] => [REQUEST_ID_HEADER, requestId, ...SECURITY_HEADER_LIST];
 
 /** The same for every answer Hono writes: the request id (kept from the client when sane) and the security headers. */
 export function answerHeaders(): MiddlewareHandler<AppEnv> {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { clientAddress } from '../http/client-address.ts';
 import { logRequest } from '../http/request-log.ts';
-import { REQUEST_ID_HEADER, requestIdFrom, setAnswerHeaders } from '../http/response-headers.ts';
+import { answerHeaderList, REQUEST_ID_HEADER, requestIdFrom } from '../http/response-headers.ts';
 import type { Admit, Admitted, HeaderReader } from './admission.ts';
 import { rpcErrorResponse } from './errors.ts';
 import { plainJsonPost } from './lean/reply.ts';
@@ -50,12 +50,12 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
     const started = performance.now();
     const header = headerReader(req);
     const requestId = requestIdFrom(header(REQUEST_ID_HEADER.toLowerCase()));
-    setAnswerHeaders(res, requestId);
-    serve(req, res, match[1]!, match[2] as Endpoint, header)
-      .then((served) => (served === 'answered' ? 'lean' : sendResponse(res, served).then(() => 'sdk' as const)))
+    const answerHeaders = answerHeaderList(requestId);
+    serve(req, res, match[1]!, match[2] as Endpoint, header, answerHeaders)
+      .then((served) => (served === 'answered' ? 'lean' : sendResponse(res, served, answerHeaders).then(() => 'sdk' as const)))
       .catch((error: unknown) => {
         logger.error({ err: error, requestId }, 'MCP request failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'internal error' } }));
+        if (!res.headersSent) res.writeHead(500, [...answerHeaders, 'content-type', 'application/json']).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'internal error' } }));
         else res.destroy();
         return undefined;
       })
@@ -67,7 +67,7 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
 
   type Endpoint = 'mcp' | 'sse' | 'messages';
 
-  async function serve(req: IncomingMessage, res: ServerResponse, serverId: string, endpoint: Endpoint, header: HeaderReader): Promise<Served> {
+  async function serve(req: IncomingMessage, res: ServerResponse, serverId: string, endpoint: Endpoint, header: HeaderReader, answerHeaders: string[]): Promise<Served> {
     const method = req.method ?? 'GET';
     if (draining()) return shuttingDown();
     const address = clientAddress(req.socket.remoteAddress, header('x-forwarded-for'), trustedProxies);
@@ -91,7 +91,7 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
     }
     const parsed = text === undefined ? undefined : parse(text);
     if (endpoint === 'messages') return postMessages(req, admitted, header, parsed);
-    const post: McpPost = { method, header, text, parsed, plain: method === 'POST' && plainJsonPost(header), clientAddress: address };
+    const post: McpPost = { method, header, text, parsed, plain: method === 'POST' && plainJsonPost(header), clientAddress: address, answerHeaders };
     return admitted.runtime.serve(post, admitted.principal, res, () => webRequest(req, res, header, text));
   }
 

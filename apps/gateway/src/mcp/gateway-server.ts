@@ -15,7 +15,7 @@ export interface GatewayServerOptions {
   /** The call pipeline of this virtual server (tools/call, resources/read, prompts/get). */
   call: CallHandler;
   /** Awaited before every request that reads the routing table outside the pipeline (connects lazy upstreams). */
-  prepare?: () => Promise<void>;
+  prepare?: () => Promise<void> | undefined;
   /** Who is calling, and what they may see. */
   caller: CallerContext;
   /** Subscriptions of this downstream session, kept by the runtime for update fan-out. */

@@ -255,7 +255,7 @@ describe('legacy HTTP+SSE transport', () => {
     const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
     const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
     const request = () => new Request('http://localhost/mcp', { method: 'POST', headers, body: JSON.stringify(initialize) });
-    const post = { method: 'POST', header: (name: string) => headers.get(name), text: JSON.stringify(initialize), parsed: initialize, plain: true, clientAddress: '127.0.0.1' };
+    const post = { method: 'POST', header: (name: string) => headers.get(name), text: JSON.stringify(initialize), parsed: initialize, plain: true, clientAddress: '127.0.0.1', answerHeaders: [] };
     const init = await bounded.serve(post, anonymous, new ServerResponse(new IncomingMessage(new Socket())), request);
     expect(init !== 'answered' && init.status).toBe(200);
     const sse = await bounded.openSse(anonymous, '/messages', '127.0.0.1');

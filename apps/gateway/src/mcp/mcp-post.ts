@@ -13,6 +13,8 @@ export interface McpPost {
   parsed?: unknown;
   /** A JSON body from a client that takes both answer forms: the only kind the lean path serves. */
   plain: boolean;
+  /** The headers every answer carries, as writeHead takes them (http/response-headers.ts). */
+  answerHeaders: string[];
   /** The client's address (through trusted proxies only): what an anonymous caller's session share is counted by. */
   clientAddress: string;
 }

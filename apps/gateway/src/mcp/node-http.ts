@@ -45,12 +45,13 @@ export function webRequest(req: IncomingMessage, res: ServerResponse, header: He
 
 /**
  * Writes a web Response (an SDK transport's answer, maybe a long-lived event stream) to
- * the Node response: headers at once, then each chunk as it comes, respecting backpressure;
+ * the Node response: its headers and those every answer carries at once, then each chunk as it comes, respecting backpressure;
  * the stream is cancelled when the client goes away.
  */
-export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
-  res.statusCode = response.status;
-  for (const [name, value] of response.headers) res.setHeader(name, value);
+export async function sendResponse(res: ServerResponse, response: Response, answerHeaders: string[]): Promise<void> {
+  const headers = [...answerHeaders];
+  for (const [name, value] of response.headers) headers.push(name, value);
+  res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
     return;

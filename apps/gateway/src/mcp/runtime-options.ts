@@ -21,8 +21,8 @@ export interface RuntimeOptions {
   audit?: PipelineOptions['audit'];
   /** The process's in-flight calls (graceful shutdown drains them). */
   inFlight?: PipelineOptions['inFlight'];
-  /** Runs before each request: connects lazy upstreams so their names are routable. */
-  prepare?: () => Promise<void>;
+  /** Runs before each request: connects lazy upstreams so their names are routable (undefined: nothing to wait for). */
+  prepare?: () => Promise<void> | undefined;
   /** Legacy (2025-era) sessions idle longer than this are closed. */
   sessionIdleMs?: number;
   /** Cap on open legacy sessions (Streamable HTTP and SSE together). */

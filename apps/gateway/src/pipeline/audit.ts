@@ -45,7 +45,7 @@ export function audit(options: AuditStageOptions): Stage {
       });
     };
     try {
-      const result = await next();
+      const result = await next(call);
       record(outcomeOf(call.kind, result), null, result);
       return result;
     } catch (error) {

@@ -69,11 +69,14 @@ export type CallHandler = (call: McpCall) => Promise<CallResult>;
 
 /**
  * One stage of the pipeline, written like a Hono middleware: it may look at the call,
- * refuse it (throw), pass it on (`next()`) and look at or change what comes back.
+ * refuse it (throw), pass it on (`next(call)`) and look at or change what comes back.
  */
-export type Stage = (call: McpCall, next: () => Promise<CallResult>) => Promise<CallResult>;
+export type Stage = (call: McpCall, next: CallHandler) => Promise<CallResult>;
 
-/** Runs `stages` in order around `last` (the stage that answers without a next). */
+/**
+ * Runs `stages` in order around `last` (the stage that answers without a next). Each
+ * stage's `next` is bound here, once: a call allocates no closure per stage.
+ */
 export function compose(stages: Stage[], last: CallHandler): CallHandler {
-  return stages.reduceRight<CallHandler>((next, stage) => (call) => stage(call, () => next(call)), last);
+  return stages.reduceRight<CallHandler>((next, stage) => (call) => stage(call, next), last);
 }

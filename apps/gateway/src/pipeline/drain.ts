@@ -1,5 +1,7 @@
 import { INTERNAL_ERROR, ProtocolError } from '@modelcontextprotocol/server';
-import type { Stage } from './call.ts';
+import type { CallResult, Stage } from './call.ts';
+
+type Reject = (error: Error) => void;
 
 /**
  * The calls in flight in this process, so a shutdown can wait for them: graceful shutdown
@@ -8,44 +10,56 @@ import type { Stage } from './call.ts';
  * still running after the grace period with an error answer rather than a reset.
  */
 export class InFlightCalls {
-  private count = 0;
-  private readonly ending = new AbortController();
+  /** How to end each call in flight early (its promise's reject): a Set, no per-call signal. */
+  private readonly pending = new Set<Reject>();
   private idle?: () => void;
 
   get size() {
-    return this.count;
+    return this.pending.size;
   }
 
-  /** The drain stage: counts each call, and ties it to the shutdown's cancellation. */
+  /** The drain stage: each call is counted until it settles, and can be ended by the shutdown. */
   stage(): Stage {
-    return async (call, next) => {
-      this.count++;
-      const hooks = call.downstream.hooks;
-      call.downstream.hooks = { ...hooks, signal: hooks.signal ? AbortSignal.any([hooks.signal, this.ending.signal]) : this.ending.signal };
-      try {
-        return await next();
-      } catch (error) {
-        // cancelled by the shutdown, not by the client: say so, so it retries elsewhere
-        if (this.ending.signal.aborted && !hooks.signal?.aborted) {
-          throw new ProtocolError(INTERNAL_ERROR, 'the gateway is shutting down; retry the call', { reason: 'shutdown' });
-        }
-        throw error;
-      } finally {
-        if (--this.count === 0) this.idle?.();
-      }
-    };
+    return (call, next) =>
+      new Promise<CallResult>((resolve, reject) => {
+        this.pending.add(reject);
+        next(call).then(
+          (result) => {
+            this.settled(reject);
+            resolve(result);
+          },
+          (error: unknown) => {
+            this.settled(reject);
+            reject(error);
+          },
+        );
+      });
+  }
+
+  private settled(entry: Reject) {
+    this.pending.delete(entry);
+    if (this.pending.size === 0) this.idle?.();
   }
 
   /**
-   * Waits for the calls in flight to finish, up to `graceMs`; then cancels the rest (each
-   * answers with an error) and waits for those answers, briefly. True when all finished in time.
+   * Waits for the calls in flight to finish, up to `graceMs`; then answers the rest with an
+   * error saying the gateway is shutting down (their upstream requests end with the
+   * upstream connections) and gives those answers `answerMs` to be written. True when all
+   * finished in time.
    */
-  async drain(graceMs: number, answerMs = 1000): Promise<boolean> {
-    const finished = () => new Promise<void>((resolve) => (this.count === 0 ? resolve() : (this.idle = resolve)));
+  async drain(graceMs: number, answerMs = 500): Promise<boolean> {
     const timeout = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
-    if ((await Promise.race([finished(), timeout(graceMs)])) !== 'late') return true;
-    this.ending.abort(new Error('the gateway is shutting down'));
-    await Promise.race([finished(), timeout(answerMs)]);
+    const finished = new Promise<void>((resolve) => {
+      if (this.pending.size === 0) resolve();
+      else this.idle = resolve;
+    });
+    if ((await Promise.race([finished, timeout(graceMs)])) !== 'late') return true;
+    const late = new ProtocolError(INTERNAL_ERROR, 'the gateway is shutting down; retry the call', { reason: 'shutdown' });
+    for (const reject of [...this.pending]) {
+      this.settled(reject);
+      reject(late);
+    }
+    await timeout(answerMs);
     return false;
   }
 }

@@ -54,7 +54,7 @@ export class CallFailure extends ProtocolError {
 export function mapErrors(options: { logger: Logger }): Stage {
   return async (call, next) => {
     try {
-      return await next();
+      return await next(call);
     } catch (error) {
       const { outcome, errorCode } = classifyFailure(error);
       const mapped = toProtocolError(error, call.route?.upstreamName);

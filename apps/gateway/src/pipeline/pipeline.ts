@@ -15,7 +15,7 @@ export interface PipelineOptions {
   router: () => VirtualServerRouter;
   logger: Logger;
   /** Connects the server's lazy upstreams before a name is routed. */
-  prepare?: () => Promise<void>;
+  prepare?: () => Promise<void> | undefined;
   /** Counts calls in flight and cancels them at the end of a shutdown's grace period. */
   inFlight?: InFlightCalls;
   /** Where calls are recorded; absent = not audited. */

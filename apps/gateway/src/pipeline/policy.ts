@@ -15,6 +15,6 @@ export function policy(): Stage {
       const unknown = unknownName(call.kind, call.name);
       throw new PolicyDenied(unknown.rpcCode, unknown.message);
     }
-    return next();
+    return next(call);
   };
 }

@@ -36,7 +36,7 @@ export const modernProjection: Projection = (result) => {
  */
 export function project(): Stage {
   return async (call, next) => {
-    const result = await next();
+    const result = await next(call);
     if (isInputRequiredResult(result)) {
       if (call.downstream.inputRequired === 'refuse') throw new ProtocolError(INTERNAL_ERROR, 'the upstream asked for input this client cannot give');
       return downstreamResult(result);

@@ -29,12 +29,13 @@ export function unknownName(kind: McpCall['kind'], name: string): UnknownName {
  * table), once `prepare` has connected the server's lazy upstreams (bounded; a no-op when
  * all are connected).
  */
-export function route(options: { router: () => VirtualServerRouter; prepare?: () => Promise<void> }): Stage {
+export function route(options: { router: () => VirtualServerRouter; prepare?: () => Promise<void> | undefined }): Stage {
   return async (call, next) => {
-    await options.prepare?.();
+    const preparing = options.prepare?.();
+    if (preparing) await preparing;
     const found = resolveRoute(options.router(), call.kind, call.name);
     if (!found) throw unknownName(call.kind, call.name);
     call.route = found;
-    return next();
+    return next(call);
   };
 }

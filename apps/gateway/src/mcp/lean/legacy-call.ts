@@ -38,7 +38,7 @@ export async function serveLegacyLean(post: McpPost, res: ServerResponse, sessio
     const running = session.leanCalls.get(message.params?.requestId as string | number);
     if (!running) return false;
     running.abort(new Error(String(message.params?.reason ?? 'cancelled by the client')));
-    res.writeHead(202).end();
+    res.writeHead(202, post.answerHeaders).end();
     return true;
   }
   const caps = (session.server.getClientCapabilities() ?? {}) as Record<string, unknown>;
@@ -50,7 +50,7 @@ export async function serveLegacyLean(post: McpPost, res: ServerResponse, sessio
   const aborted = new AbortController();
   session.leanCalls.set(id, aborted);
   abortOnClientGone(res, aborted);
-  const reply = new LeanReply(res, { 'mcp-session-id': session.id });
+  const reply = new LeanReply(res, [...post.answerHeaders, 'mcp-session-id', session.id]);
   const threshold = session.state.logLevel ?? 'all';
   const response = await leanResponse(
     pipeline,

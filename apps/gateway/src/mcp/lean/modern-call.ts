@@ -81,7 +81,7 @@ export async function serveModernLean(
 
   const aborted = new AbortController();
   abortOnClientGone(res, aborted);
-  const reply = new LeanReply(res);
+  const reply = new LeanReply(res, post.answerHeaders);
   const threshold = logThreshold(meta, undefined);
   const response = await leanResponse(
     pipeline,

@@ -10,23 +10,23 @@ export function plainJsonPost(header: HeaderReader): boolean {
 /**
  * Where a lean call sends what it has to say, straight to the Node response: progress and
  * log notifications open an event stream on first use; the answer is one JSON body with a
- * length (cheaper at both ends), or the stream's last event. The entry has already set
- * the headers every answer carries.
+ * length (cheaper at both ends), or the stream's last event; always with the headers
+ * every answer carries.
  */
 export class LeanReply {
   private streaming = false;
 
   constructor(
     private readonly res: ServerResponse,
-    /** Headers of this endpoint's answers (a 2025-era session's `Mcp-Session-Id`). */
-    private readonly headers: Record<string, string> = {},
+    /** Headers of every answer, and this endpoint's (a 2025-era session's `Mcp-Session-Id`), as a flat list. */
+    private readonly headers: string[],
   ) {}
 
   /** A notification before the answer. */
   send(payload: unknown): void {
     if (!this.streaming) {
       this.streaming = true;
-      this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...this.headers });
+      this.res.writeHead(200, [...this.headers, 'content-type', 'text/event-stream', 'cache-control', 'no-cache']);
     }
     this.res.write(`event: message\ndata: ${JSON.stringify(payload)}\n\n`);
   }
@@ -34,7 +34,7 @@ export class LeanReply {
   end(payload: unknown): void {
     const data = JSON.stringify(payload);
     if (this.streaming) this.res.end(`event: message\ndata: ${data}\n\n`);
-    else this.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...this.headers }).end(data);
+    else this.res.writeHead(200, [...this.headers, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(data))]).end(data);
   }
 }
 
