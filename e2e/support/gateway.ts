@@ -1,10 +1,10 @@
+import { freePort } from '@switchboard/core/upstream/test-upstreams';
 /**
  * The whole gateway as `index.ts` runs it (embedded PGlite in a temp data dir, a real
  * socket on a free port), configured through its admin API like an operator would.
  */
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -49,17 +49,6 @@ export interface E2eOptions {
   logRequests?: boolean;
 }
 
-/**
- * A loopback port free right now, for servers whose public URL must be known before they
- * listen (the gateway's OAuth issuer, the OpenID provider's issuer).
- */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startE2eGateway(env: Record<string, string> = {}, options: E2eOptions = {}): Promise<E2eGateway> {
   const tmp = await mkdtemp(join(tmpdir(), 'switchboard-e2e-'));
@@ -166,3 +155,6 @@ export async function gatewayOverHttpFixture(cleanup: Cleanup, serverId: string,
   cleanup.add(() => fx.stop());
   return openGateway(cleanup, serverId, { fx: { type: 'http', url: fx.url } }, {}, options);
 }
+
+/** A loopback port nothing listens on (where a server will listen: the gateway's OAuth issuer, the OpenID provider's issuer). */
+export { freePort };

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '@switchboard/core/upstream/test-upstreams';
 import type { Catalog } from '@switchboard/core/upstream/types';
 import { backends } from '@switchboard/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,15 +6,6 @@ import { saveCatalog } from '../services/upstream-catalogs.ts';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const catalog: Catalog = { tools: [], resources: [], resourceTemplates: [], prompts: [], capabilities: {}, serverInfo: null, instructions: null };
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.each(backends)('upstream catalog API on %s', (backend) => {
   let gw: TestGateway;
@@ -35,7 +26,7 @@ describe.each(backends)('upstream catalog API on %s', (backend) => {
   });
 
   it('says why an upstream could not be reached (ECONNREFUSED), not just "fetch failed"', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}/mcp`;
+    const url = `http://127.0.0.1:${await freePort()}/mcp`;
     const tested = await json(gw.api('POST', '/api/v1/upstreams/test', { name: 'down', transport: 'streamable-http', url }));
     expect(tested.ok).toBe(false);
     expect(tested.error).toMatch(/ECONNREFUSED/);

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const gatewayDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,13 +58,4 @@ export function startGatewayProcess(env: Record<string, string>): Promise<Gatewa
 }
 
 /** A loopback port free right now (for a process that must know its public URL before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '@switchboard/core/upstream/test-upstreams';

@@ -1,15 +1,6 @@
-import { createServer } from 'node:net';
+import { freePort } from './test-upstreams.ts';
 import { describe, expect, it } from 'vitest';
 import { describeError, toUpstreamError, withCause } from './errors.ts';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const fetchError = (url: string) => fetch(url).then(
   () => {
@@ -20,7 +11,7 @@ const fetchError = (url: string) => fetch(url).then(
 
 describe('upstream errors carry their cause', () => {
   it('says ECONNREFUSED, not just "fetch failed", for a port nothing listens on', async () => {
-    const error = await fetchError(`http://127.0.0.1:${await closedPort()}/mcp`);
+    const error = await fetchError(`http://127.0.0.1:${await freePort()}/mcp`);
     expect((error as Error).message).toBe('fetch failed');
     expect(toUpstreamError(error, false).message).toMatch(/^fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
     expect(describeError(error)).toMatch(/ECONNREFUSED/);

@@ -144,12 +144,13 @@ export async function startEverythingHttp(port?: number): Promise<Served> {
   return { url: `http://127.0.0.1:${listenOn}/mcp`, stop: stopper(child) };
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on (free for a server to take, refused to a client). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
-  server.close();
+  await new Promise((resolve) => server.close(resolve));
   return typeof address === 'object' && address ? address.port : 0;
 }
 
