@@ -41,13 +41,18 @@ for (const [name, args] of [
   if (code !== 0) failedSteps++;
 }
 
-// The console's browser tests (e2e/console) drive Debian's Chromium: install it when missing.
-if (!existsSync('/usr/bin/chromium')) {
+// The console's browser tests (e2e/console) drive Debian's Chromium and the scale-out tests
+// a real HAProxy: install them when missing.
+const missing = [
+  ['chromium', existsSync('/usr/bin/chromium')],
+  ['haproxy', ['/usr/sbin/haproxy', '/usr/bin/haproxy'].some((p) => existsSync(p))],
+].flatMap(([name, present]) => (present ? [] : [name]));
+if (missing.length > 0) {
   const t = performance.now();
   process.env.DEBIAN_FRONTEND ??= 'noninteractive';
   const apt = (...args) => (process.getuid?.() === 0 ? run('apt-get', args) : run('sudo', ['apt-get', ...args]));
-  const installed = (await apt('update', '-q')).code === 0 && (await apt('install', '-y', '-q', '--no-install-recommends', 'chromium')).code === 0;
-  console.log(`\nchromium: ${installed ? 'installed' : 'FAILED to install'} (${seconds(t)})\n`);
+  const installed = (await apt('update', '-q')).code === 0 && (await apt('install', '-y', '-q', '--no-install-recommends', ...missing)).code === 0;
+  console.log(`\n${missing.join(', ')}: ${installed ? 'installed' : 'FAILED to install'} (${seconds(t)})\n`);
   if (!installed) failedSteps++;
 }
 

@@ -1,3 +1,4 @@
+import { TrustedProxies } from './http/trusted-proxies.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -36,7 +37,13 @@ const envSchema = z.object({
   SWITCHBOARD_MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   SWITCHBOARD_MAX_SESSIONS_PER_CALLER: z.coerce.number().int().min(1).max(1_000_000).default(200),
   SWITCHBOARD_SESSION_IDLE_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(1800),
-  SWITCHBOARD_TRUSTED_PROXIES: optionalText,
+  SWITCHBOARD_TRUSTED_PROXIES: optionalText.superRefine((value, ctx) => {
+    try {
+      TrustedProxies.parse(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `comma list of IP addresses or CIDR ranges: ${(err as Error).message}` });
+    }
+  }),
   SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   SWITCHBOARD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
@@ -97,7 +104,7 @@ export interface Config {
    */
   sessions: { max: number; perCaller: number; idleMs: number };
   /** Proxies whose X-Forwarded-For is believed (exact addresses); none by default. */
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: TrustedProxies;
   /**
    * A client must send its request headers within `headersMs` and its whole request (body
    * included) within `requestMs`, or its connection is closed with 408 (Node's defaults
@@ -206,7 +213,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
     leanMcp: e.SWITCHBOARD_LEAN_MCP === 'on',
     sessions: { max: e.SWITCHBOARD_MAX_SESSIONS, perCaller: e.SWITCHBOARD_MAX_SESSIONS_PER_CALLER, idleMs: e.SWITCHBOARD_SESSION_IDLE_SECONDS * 1000 },
-    trustedProxies: new Set(e.SWITCHBOARD_TRUSTED_PROXIES?.split(',').map((a) => a.trim()).filter(Boolean) ?? []),
+    trustedProxies: TrustedProxies.parse(e.SWITCHBOARD_TRUSTED_PROXIES),
     replicaCheckIntervalMs: e.SWITCHBOARD_REPLICA_CHECK_MS,
     httpTimeouts: {
       headersMs: Math.min(e.SWITCHBOARD_HEADERS_TIMEOUT_MS, e.SWITCHBOARD_REQUEST_TIMEOUT_MS),

@@ -3,6 +3,8 @@ import { ApiError, apiRequest } from './client.ts';
 
 export interface Readiness {
   ready: boolean;
+  /** Serving, but its database does not answer (sessions already open keep working). */
+  degraded: boolean;
   /** Why the gateway is not ready, when it said so. */
   detail: string | null;
   checkedAt: number;
@@ -10,12 +12,13 @@ export interface Readiness {
 
 async function fetchReadiness(signal: AbortSignal): Promise<Readiness> {
   try {
-    await apiRequest<unknown>('/readyz', { base: '', auth: false, signal });
-    return { ready: true, detail: null, checkedAt: Date.now() };
+    const { status } = await apiRequest<{ status?: string }>('/readyz', { base: '', auth: false, signal });
+    const degraded = status === 'degraded';
+    return { ready: true, degraded, detail: degraded ? 'The database does not answer: open sessions keep working, changes fail until it is back' : null, checkedAt: Date.now() };
   } catch (error) {
-    // 503 is an answer ("not ready", e.g. the database is down), not a failed request.
+    // 503 is an answer ("not ready": the gateway is shutting down), not a failed request.
     if (error instanceof ApiError && error.status === 503) {
-      return { ready: false, detail: error.code === 'http_503' ? null : error.message, checkedAt: Date.now() };
+      return { ready: false, degraded: false, detail: error.code === 'http_503' ? null : error.message, checkedAt: Date.now() };
     }
     throw error;
   }

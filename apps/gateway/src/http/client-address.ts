@@ -4,7 +4,7 @@
  * skipping further trusted proxies. A client can write any X-Forwarded-For it likes, so
  * the header means nothing unless the hop that delivered it is ours.
  */
-export function clientAddress(peer: string | undefined, forwardedFor: string | null, trustedProxies: ReadonlySet<string>): string {
+export function clientAddress(peer: string | undefined, forwardedFor: string | null, trustedProxies: { has(address: string): boolean }): string {
   const socket = normalize(peer ?? 'unknown');
   if (!trustedProxies.has(socket) || !forwardedFor) return socket;
   const hops = forwardedFor.split(',').map((hop) => normalize(hop.trim())).filter(Boolean);

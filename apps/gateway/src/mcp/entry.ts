@@ -1,3 +1,4 @@
+import type { TrustedProxies } from '../http/trusted-proxies.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { clientAddress } from '../http/client-address.ts';
@@ -20,7 +21,7 @@ export interface McpEntryOptions {
   /** The one body limit of MCP POSTs (bytes). */
   maxBodyBytes: number;
   /** Proxies whose X-Forwarded-For names the client (see http/client-address.ts). */
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: TrustedProxies;
   /** True once graceful shutdown began: new requests are turned away (calls in flight finish). */
   draining: () => boolean;
 }

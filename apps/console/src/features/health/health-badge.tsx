@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { healthQueries } from '../../api/health.ts';
 
-/** The gateway's readiness (`/readyz`: it can reach its database), refreshed every 15 s. */
+/** The gateway's readiness (`/readyz`: serving, and whether its database answers), refreshed every 15 s. */
 export function HealthBadge() {
   const { data, error, isPending } = useQuery(healthQueries.ready());
 
@@ -12,6 +12,10 @@ export function HealthBadge() {
     tone = 'bad';
     label = 'Unreachable';
     title = error.message;
+  } else if (!isPending && data.ready && data.degraded) {
+    tone = 'warn';
+    label = 'Database down';
+    title = data.detail ?? '';
   } else if (!isPending && data.ready) {
     tone = 'ok';
     label = 'Ready';
@@ -19,7 +23,7 @@ export function HealthBadge() {
   } else if (!isPending) {
     tone = 'warn';
     label = 'Not ready';
-    title = data.detail ?? 'The gateway is up but not ready (is the database reachable?)';
+    title = data.detail ?? 'The gateway is shutting down';
   }
 
   return (
