@@ -260,9 +260,10 @@ export class FederationRegistry implements FederationView {
   }
 
   private onUpstreamNotification(upstreamId: string, method: string, params: Record<string, unknown> | undefined) {
-    if (method === 'notifications/resources/updated' && typeof params?.uri === 'string') {
+    const upstream = this.upstreams.get(upstreamId);
+    if (method === 'notifications/resources/updated' && typeof params?.uri === 'string' && upstream) {
       for (const spec of this.servers.values()) {
-        if (spec.entries.some((e) => e.upstreamId === upstreamId)) this.runtimes.get(spec.id)?.resourceUpdated(params.uri);
+        if (spec.entries.some((e) => e.upstreamId === upstreamId)) this.runtimes.get(spec.id)?.resourceUpdated(upstream.name, params.uri);
       }
     }
   }

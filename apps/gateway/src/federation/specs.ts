@@ -53,6 +53,7 @@ export async function loadFederationSpecs(db: Database, ring: KeyRing) {
     authMode: s.authMode,
     auditPayloads: s.auditPayloads,
     prefixMode: s.prefixMode,
+    resourceUris: s.resourceUris,
     enabled: s.enabled,
     entries: entryRows
       .filter((e) => e.virtualServerId === s.id)

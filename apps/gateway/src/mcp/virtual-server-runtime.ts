@@ -1,3 +1,4 @@
+import { clientResourceUri } from '@switchboard/core/federation/routing-table';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
@@ -276,8 +277,9 @@ export class VirtualServerRuntime {
     for (const session of this.sessions.values()) if (predicate(session.principal)) void session.server.close();
   }
 
-  /** An upstream said a resource changed: tell the sessions subscribed to it. */
-  resourceUpdated(uri: string) {
+  /** An upstream said one of its resources changed: tell the sessions subscribed to it (by the URI they know). */
+  resourceUpdated(upstreamName: string, upstreamUri: string) {
+    const uri = clientResourceUri(this.router.routingTable, upstreamName, upstreamUri);
     for (const session of this.sessions.values()) {
       if (session.subscriptions.has(uri)) void session.server.sendResourceUpdated({ uri }).catch(() => {});
     }

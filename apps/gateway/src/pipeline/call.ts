@@ -62,6 +62,8 @@ export interface CallRoute {
   item: string;
   /** The tool as the virtual server lists it (for its output schema). */
   tool?: ToolRoute['tool'];
+  /** Set when the server namespaces resource URIs: an upstream URI → the one its clients know. */
+  clientUri?: (uri: string) => string;
 }
 
 export type CallResult = Record<string, unknown>;

@@ -41,8 +41,33 @@ export function project(): Stage {
       if (call.downstream.inputRequired === 'refuse') throw new ProtocolError(INTERNAL_ERROR, 'the upstream asked for input this client cannot give');
       return downstreamResult(result);
     }
-    if (call.kind !== 'tool') return downstreamResult(result);
+    const clientUri = call.route?.clientUri;
+    const answer = clientUri ? withClientUris(result, clientUri) : result;
+    if (call.kind !== 'tool') return downstreamResult(answer);
     const outputSchema = call.route?.tool?.outputSchema as Record<string, unknown> | undefined;
-    return downstreamResult(call.downstream.project(result, outputSchema));
+    return downstreamResult(call.downstream.project(answer, outputSchema));
   };
+}
+
+/**
+ * The URIs in an answer of a server that namespaces them, as its clients know them: a
+ * read's `contents`, a tool result's or prompt message's resource links and embedded
+ * resources — so that a client can read what it was handed, through the gateway.
+ */
+function withClientUris(result: CallResult, clientUri: (uri: string) => string): CallResult {
+  const block = (item: unknown): unknown => {
+    if (!isPlainObject(item)) return item;
+    if (item.type === 'resource_link' && typeof item.uri === 'string') return { ...item, uri: clientUri(item.uri) };
+    if (item.type === 'resource' && isPlainObject(item.resource) && typeof item.resource.uri === 'string') {
+      return { ...item, resource: { ...item.resource, uri: clientUri(item.resource.uri) } };
+    }
+    return item;
+  };
+  const out: CallResult = { ...result };
+  if (Array.isArray(result.contents)) {
+    out.contents = result.contents.map((c) => (isPlainObject(c) && typeof c.uri === 'string' ? { ...c, uri: clientUri(c.uri) } : c));
+  }
+  if (Array.isArray(result.content)) out.content = result.content.map(block);
+  if (Array.isArray(result.messages)) out.messages = result.messages.map((m) => (isPlainObject(m) ? { ...m, content: block(m.content) } : m));
+  return out;
 }

@@ -1,12 +1,18 @@
 import type { VirtualServerRouter } from '@switchboard/core/federation/router';
 import { RPC_INVALID_PARAMS, RPC_RESOURCE_NOT_FOUND } from '@switchboard/core/federation/router';
-import { routeResource } from '@switchboard/core/federation/routing-table';
+import { clientResourceUri, type RoutingTable, routeResource } from '@switchboard/core/federation/routing-table';
 import type { CallRoute, McpCall, Stage } from './call.ts';
 import { UnknownName } from './outcome.ts';
 
 /** Which upstream serves an exposed name, and its own name there; undefined when none does. */
 export function resolveRoute(router: VirtualServerRouter, kind: McpCall['kind'], name: string): CallRoute | undefined {
   const table = router.routingTable;
+  const found = findRoute(table, kind, name);
+  if (found && table.resourceUris === 'namespaced') found.clientUri = (uri) => clientResourceUri(table, found.upstreamName, uri);
+  return found;
+}
+
+function findRoute(table: RoutingTable, kind: McpCall['kind'], name: string): CallRoute | undefined {
   if (kind === 'tool') {
     const route = table.tools.get(name);
     return route && { upstreamId: route.upstreamId, upstreamName: route.upstreamName, item: route.name, tool: route.tool };
@@ -16,7 +22,7 @@ export function resolveRoute(router: VirtualServerRouter, kind: McpCall['kind'],
     return route && { upstreamId: route.upstreamId, upstreamName: route.upstreamName, item: route.name };
   }
   const route = routeResource(table, name);
-  return route && { upstreamId: route.upstreamId, upstreamName: route.upstreamName, item: name };
+  return route && { upstreamId: route.upstreamId, upstreamName: route.upstreamName, item: route.uri };
 }
 
 export function unknownName(kind: McpCall['kind'], name: string): UnknownName {

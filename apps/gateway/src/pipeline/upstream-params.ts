@@ -26,7 +26,7 @@ export function upstreamCapabilities(capabilities: Record<string, unknown>): Rec
 }
 
 /**
- * The call's params as they go upstream, built in one pass: the upstream's own name, the
+ * The call's params as they go upstream, built in one pass: the upstream's own name (or URI), the
  * hop's `_meta` keys dropped, the end client's capabilities (so an upstream asks for input
  * exactly when the person's client can answer) and wanted log level in the 2026-07-28
  * envelope. (`__proto__`, an own key only JSON.parse can make, would set the prototype
@@ -56,7 +56,8 @@ export function upstreamParams(call: McpCall): Record<string, unknown> {
   }
   const forwarded: Record<string, unknown> = {};
   for (const key in params) if (key !== '_meta' && key !== '__proto__') forwarded[key] = params[key];
-  if (call.kind !== 'resource') forwarded.name = call.route!.item;
+  // (a resources/subscribe has no route: the router maps its URI itself)
+  if (call.route) forwarded[call.kind === 'resource' ? 'uri' : 'name'] = call.route.item;
   if (metaKeys > 0) forwarded._meta = forwardedMeta;
   // A legacy client answering a bridged elicitation re-enters with the answers.
   if (downstream.inputResponses !== undefined && !('inputResponses' in forwarded)) forwarded.inputResponses = downstream.inputResponses;

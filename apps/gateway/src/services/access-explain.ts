@@ -51,8 +51,8 @@ export async function explainAccess(ctx: ServiceContext, serverId: string, userR
   };
   for (const [exposed, route] of table.tools) add('tool', exposed, route.upstreamName, route.name);
   for (const [exposed, route] of table.prompts) add('prompt', exposed, route.upstreamName, route.name);
-  for (const [uri, route] of table.resources) add('resource', uri, route.upstreamName, uri);
-  for (const t of table.templates) add('resource', t.template.uriTemplate, t.upstreamName, t.template.uriTemplate);
+  for (const [uri, route] of table.resources) add('resource', uri, route.upstreamName, route.uri);
+  for (const t of table.templates) add('resource', t.template.uriTemplate, t.upstreamName, t.uriTemplate);
 
   const names = await subjectNames(ctx, items.map((i) => i.decision));
   const roleRows = await ctx.db

@@ -67,6 +67,7 @@ export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentI
       resources: singles('resource'),
       prompts: singles('prompt'),
       prefix: s.prefixMode,
+      ...(s.resourceUris === 'namespaced' && { resourceUris: 'namespaced' as const }),
       auth: s.authMode,
       defaultAccess: s.defaultAccess,
       ...(s.auditPayloads && { auditPayloads: true }),

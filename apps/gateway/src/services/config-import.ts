@@ -183,6 +183,7 @@ async function importVirtualServers(
       name,
       description: server.description ?? null,
       prefixMode: server.prefix,
+      resourceUris: server.resourceUris ?? 'original',
       authMode: server.auth,
       defaultAccess: server.defaultAccess,
       auditPayloads: server.auditPayloads ?? false,

@@ -36,16 +36,15 @@ export async function assertExposable(ctx: TxContext, serverId: string): Promise
   }
 
   const table = buildRoutingTable(
-    { id: server.id, name: server.name, prefixMode: server.prefixMode, enabled: server.enabled, entries },
+    { id: server.id, name: server.name, prefixMode: server.prefixMode, resourceUris: server.resourceUris, enabled: server.enabled, entries },
     views,
   );
   const [clash] = table.conflicts;
   if (clash) {
-    throw new AppError(
-      409,
-      'name_conflict',
-      `the ${clash.kind} name "${clash.exposedName}" would be exposed twice: by ${clash.sources[0]} and by ${clash.sources[1]} (rename one, or use prefix "always")`,
-    );
+    const resource = clash.kind === 'resource' || clash.kind === 'resource template';
+    const what = resource ? `${clash.kind} "${clash.exposedName}"` : `${clash.kind} name "${clash.exposedName}"`;
+    const fix = resource ? 'set resourceUris to "namespaced" to expose each under its upstream' : 'rename one, or use prefix "always"';
+    throw new AppError(409, 'name_conflict', `the ${what} would be exposed twice: by ${clash.sources[0]} and by ${clash.sources[1]} (${fix})`);
   }
   const [bad] = table.invalid;
   if (bad) throw badRequest(`entries: ${bad.kind} ${bad.source} would be exposed as "${bad.exposedName}", which ${bad.problem}; rename it`);

@@ -24,6 +24,7 @@ function toDto(ctx: { publicUrl: string }, row: ServerRow, entries: EntryRow[]):
     name: row.name,
     description: row.description,
     prefixMode: row.prefixMode,
+    resourceUris: row.resourceUris,
     authMode: row.authMode,
     defaultAccess: row.defaultAccess,
     enabled: row.enabled,

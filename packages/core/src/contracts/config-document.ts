@@ -4,7 +4,7 @@ import { nearestKey, strictSection } from './config-document-keys.ts';
 import { emailSchema } from './identity.ts';
 import { policyEffectSchema, policyKindSchema, policyPatternSchema } from './policies.ts';
 import { maxMessageBytesSchema, upstreamProtocolSchema } from './upstreams.ts';
-import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchema } from './virtual-servers.ts';
+import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchema, resourceUriModeSchema } from './virtual-servers.ts';
 
 /**
  * The configuration document: `--config` file, `POST /api/v1/import`, `GET /api/v1/export`.
@@ -112,6 +112,8 @@ export const virtualServerConfigSchema = strictSection({
   resources: z.array(singleEntry).default([]),
   prompts: z.array(singleEntry).default([]),
   prefix: prefixModeSchema.default('always'),
+  /** "namespaced": each upstream's resource URIs under `switchboard://{upstream}/`. */
+  resourceUris: resourceUriModeSchema.optional(),
   auth: authModeSchema.default('oauth'),
   defaultAccess: accessDefaultSchema.default('deny'),
   /** Store call arguments and results in the audit trail (redacted, size-capped). */

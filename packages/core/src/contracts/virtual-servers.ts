@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { slugSchema, timestampSchema, uuidSchema } from './common.ts';
 
 export const prefixModeSchema = z.enum(['always', 'never']);
+/** Resource URIs as upstreams list them, or each under `switchboard://{upstream}/` (reversible; no conflicts between upstreams). */
+export const resourceUriModeSchema = z.enum(['original', 'namespaced']);
 export const authModeSchema = z.enum(['oauth', 'none', 'api-key']);
 export const accessDefaultSchema = z.enum(['deny', 'allow']);
 export const entryKindSchema = z.enum(['upstream', 'tool', 'resource', 'prompt']);
@@ -34,6 +36,7 @@ const fields = {
   name: slugSchema,
   description: z.string().max(1000).nullish(),
   prefixMode: prefixModeSchema.default('always'),
+  resourceUris: resourceUriModeSchema.default('original'),
   authMode: authModeSchema.default('oauth'),
   defaultAccess: accessDefaultSchema.default('deny'),
   enabled: z.boolean().default(true),
@@ -53,6 +56,7 @@ export const virtualServerUpdateSchema = z
     name: fields.name,
     description: z.string().max(1000).nullable(),
     prefixMode: prefixModeSchema,
+    resourceUris: resourceUriModeSchema,
     authMode: authModeSchema,
     defaultAccess: accessDefaultSchema,
     enabled: z.boolean(),
@@ -70,6 +74,7 @@ export const virtualServerSchema = z
     name: z.string(),
     description: z.string().nullable(),
     prefixMode: prefixModeSchema,
+    resourceUris: resourceUriModeSchema,
     authMode: authModeSchema,
     defaultAccess: accessDefaultSchema,
     enabled: z.boolean(),

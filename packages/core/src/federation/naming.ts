@@ -22,3 +22,28 @@ export function exposedNameProblem(name: string): string | undefined {
   if (!NAME_RULE.test(name)) return 'may contain only letters, digits, "_", "-" and "."';
   return undefined;
 }
+
+/**
+ * How a virtual server exposes resource URIs: as the upstreams list them ("original": two
+ * upstreams listing one URI is a conflict), or each under its upstream ("namespaced"):
+ *
+ *   switchboard://{upstream}/{the upstream's own URI}
+ *   e.g. test://static/resource/1 of "everything" → switchboard://everything/test://static/resource/1
+ *
+ * The rewrite is reversible (strip the prefix) and applies to templates too, so a URI a
+ * client expands from a namespaced template routes back to the upstream that listed it.
+ */
+export type ResourceUriMode = 'original' | 'namespaced';
+
+const NAMESPACE_SCHEME = 'switchboard://';
+
+export function exposedUri(mode: ResourceUriMode, upstream: string, uri: string): string {
+  return mode === 'namespaced' ? `${NAMESPACE_SCHEME}${upstream}/${uri}` : uri;
+}
+
+/** The upstream's own URI behind an exposed one; undefined when `exposed` is not `upstream`'s. */
+export function upstreamUri(mode: ResourceUriMode, upstream: string, exposed: string): string | undefined {
+  if (mode === 'original') return exposed;
+  const prefix = `${NAMESPACE_SCHEME}${upstream}/`;
+  return exposed.startsWith(prefix) ? exposed.slice(prefix.length) : undefined;
+}

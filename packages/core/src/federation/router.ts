@@ -1,5 +1,5 @@
 import type { ForwardOptions, McpPrompt, McpResource, McpResourceTemplate, McpTool } from '../upstream/types.ts';
-import { type RoutingTable, routeResource, type ToolRoute } from './routing-table.ts';
+import { type RoutingTable, routeResource } from './routing-table.ts';
 
 /** The part of an upstream connection the router uses (the pool's connections satisfy it). */
 export interface UpstreamHandle {
@@ -72,11 +72,11 @@ export class VirtualServerRouter {
   }
 
   listResources(visible: Visibility = everything): McpResource[] {
-    return [...this.table.resources.values()].filter((r) => visible.resource(r.upstreamName, r.resource.uri)).map((r) => r.resource);
+    return [...this.table.resources.values()].filter((r) => visible.resource(r.upstreamName, r.uri)).map((r) => r.resource);
   }
 
   listResourceTemplates(visible: Visibility = everything): McpResourceTemplate[] {
-    return this.table.templates.filter((t) => visible.resource(t.upstreamName, t.template.uriTemplate)).map((t) => t.template);
+    return this.table.templates.filter((t) => visible.resource(t.upstreamName, t.uriTemplate)).map((t) => t.template);
   }
 
   /** The route for an exposed tool name; a hidden tool is reported exactly like an unknown one. */
@@ -94,15 +94,12 @@ export class VirtualServerRouter {
     return this.upstream(upstreamId).request(method, params, options);
   }
 
-  private resourceUpstream(uri: string, visible: Visibility) {
-    const route = routeResource(this.table, uri);
-    if (!route || !visible.resource(route.upstreamName, uri)) throw new RoutingError(RPC_RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
-    return this.upstream(route.upstreamId);
-  }
-
-  /** resources/subscribe: routed by URI (reads go through the gateway's call pipeline). */
+  /** resources/subscribe: routed by URI, which goes upstream as the upstream knows it (reads go through the gateway's call pipeline). */
   resourceRequest(method: string, params: Record<string, unknown>, options: ForwardOptions, visible: Visibility = everything) {
-    return this.resourceUpstream(String(params.uri), visible).request(method, params, options);
+    const uri = String(params.uri);
+    const route = routeResource(this.table, uri);
+    if (!route || !visible.resource(route.upstreamName, route.uri)) throw new RoutingError(RPC_RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+    return this.upstream(route.upstreamId).request(method, { ...params, uri: route.uri }, options);
   }
 
   /** completion/complete: a prompt argument goes to the prompt's upstream, a template's to the template's. */
@@ -115,10 +112,10 @@ export class VirtualServerRouter {
     }
     if (ref.type === 'ref/resource') {
       const template = this.table.templates.find((t) => t.template.uriTemplate === ref.uri);
-      if (!template || !visible.resource(template.upstreamName, String(ref.uri))) {
+      if (!template || !visible.resource(template.upstreamName, template.uriTemplate)) {
         throw new RoutingError(RPC_INVALID_PARAMS, `Unknown resource template: ${ref.uri}`);
       }
-      return this.upstream(template.upstreamId).request('completion/complete', params, options);
+      return this.upstream(template.upstreamId).request('completion/complete', { ...params, ref: { ...ref, uri: template.uriTemplate } }, options);
     }
     throw new RoutingError(RPC_INVALID_PARAMS, 'completion/complete: ref must be a ref/prompt or ref/resource');
   }

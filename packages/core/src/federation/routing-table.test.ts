@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCatalog } from '../upstream/catalog.ts';
 import type { Catalog } from '../upstream/types.ts';
-import { buildRoutingTable, routeResource, templateMatcher, type UpstreamView, type VirtualServerSpec } from './routing-table.ts';
+import { buildRoutingTable, clientResourceUri, routeResource, templateMatcher, type UpstreamView, type VirtualServerSpec } from './routing-table.ts';
 
 const catalog = (over: Partial<Catalog>): Catalog => ({ ...emptyCatalog(), ...over });
 const tool = (name: string, description = `${name} tool`) => ({ name, description, inputSchema: { type: 'object' } });
@@ -59,6 +59,41 @@ describe('buildRoutingTable', () => {
     expect(routeResource(table, 'test://a')?.upstreamId).toBe('u1');
     expect(routeResource(table, 'test://t/42/data')?.upstreamId).toBe('u1');
     expect(routeResource(table, 'test://t/42/other')).toBeUndefined();
+  });
+
+  describe('two upstreams listing the same resource URIs', () => {
+    const twins = new Map<string, UpstreamView>([
+      ['u1', upstreams.get('u1')!],
+      ['u3', { id: 'u3', name: 'mirror', catalog: upstreams.get('u1')!.catalog }],
+    ]);
+    const both = [
+      { upstreamId: 'u1', kind: 'upstream' as const },
+      { upstreamId: 'u3', kind: 'upstream' as const },
+    ];
+
+    it('are a conflict naming both sources when URIs are kept as listed', () => {
+      const table = buildRoutingTable(server({ entries: both }), twins);
+      expect(table.conflicts.filter((c) => c.kind !== 'tool' && c.kind !== 'prompt')).toEqual([
+        { kind: 'resource', exposedName: 'test://a', sources: ['everything:test://a', 'mirror:test://a'] },
+        { kind: 'resource template', exposedName: 'test://t/{id}/data', sources: ['everything:test://t/{id}/data', 'mirror:test://t/{id}/data'] },
+      ]);
+      expect(table.resources.size).toBe(1);
+      expect(table.templates).toHaveLength(1); // listed once, not once per upstream
+    });
+
+    it('are each listed under their upstream when namespaced, and route back to it with the URI it knows', () => {
+      const table = buildRoutingTable(server({ resourceUris: 'namespaced', entries: both }), twins);
+      expect(table.conflicts.filter((c) => c.kind === 'resource' || c.kind === 'resource template')).toEqual([]);
+      expect([...table.resources.keys()].sort()).toEqual(['switchboard://everything/test://a', 'switchboard://mirror/test://a']);
+      expect(table.templates.map((t) => t.template.uriTemplate).sort()).toEqual(['switchboard://everything/test://t/{id}/data', 'switchboard://mirror/test://t/{id}/data']);
+      expect(routeResource(table, 'switchboard://mirror/test://a')).toMatchObject({ upstreamId: 'u3', uri: 'test://a' });
+      expect(routeResource(table, 'switchboard://mirror/test://t/7/data')).toMatchObject({ upstreamId: 'u3', uri: 'test://t/7/data' });
+      expect(routeResource(table, 'switchboard://everything/test://t/7/data')).toMatchObject({ upstreamId: 'u1', uri: 'test://t/7/data' });
+      // the upstream's own URIs are not exposed any more, and nothing routes to an upstream the server lacks
+      expect(routeResource(table, 'test://a')).toBeUndefined();
+      expect(routeResource(table, 'switchboard://docs/test://t/7/data')).toBeUndefined();
+      expect(clientResourceUri(table, 'mirror', 'test://t/7/data')).toBe('switchboard://mirror/test://t/7/data');
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Catalog, McpPrompt, McpResource, McpResourceTemplate, McpTool } from '../upstream/types.ts';
-import { exposedName, exposedNameProblem, type PrefixMode } from './naming.ts';
+import { exposedName, exposedNameProblem, exposedUri, type PrefixMode, type ResourceUriMode, upstreamUri } from './naming.ts';
 
 /** One entry of a virtual server: a whole upstream, or one item of it (maybe renamed). */
 export interface VirtualServerEntrySpec {
@@ -14,6 +14,8 @@ export interface VirtualServerSpec {
   id: string;
   name: string;
   prefixMode: PrefixMode;
+  /** Absent = "original". */
+  resourceUris?: ResourceUriMode;
   enabled: boolean;
   entries: VirtualServerEntrySpec[];
 }
@@ -43,19 +45,25 @@ export interface PromptRoute {
 export interface ResourceRoute {
   upstreamId: string;
   upstreamName: string;
+  /** The URI the upstream knows. */
+  uri: string;
+  /** The resource as this virtual server lists it (exposed URI, description override). */
   resource: McpResource;
 }
 
 export interface TemplateRoute {
   upstreamId: string;
   upstreamName: string;
+  /** The template the upstream knows. */
+  uriTemplate: string;
+  /** The template as this virtual server lists it; `matcher` matches URIs expanded from it. */
   template: McpResourceTemplate;
   matcher: RegExp;
 }
 
-/** Two sources that would be exposed under one name. */
+/** Two sources that would be exposed under one name (or URI, or URI template). */
 export interface NameConflict {
-  kind: 'tool' | 'prompt';
+  kind: 'tool' | 'prompt' | 'resource' | 'resource template';
   exposedName: string;
   sources: [string, string]; // "upstream:name"
 }
@@ -74,6 +82,7 @@ export interface RoutingTable {
   templates: TemplateRoute[];
   conflicts: NameConflict[];
   invalid: InvalidName[];
+  resourceUris: ResourceUriMode;
 }
 
 /** `file:///{path}` → a regex matching concrete URIs (RFC 6570 level-1 variables only). */
@@ -92,7 +101,8 @@ export function templateMatcher(uriTemplate: string): RegExp {
  * upstream lists them. Conflicts keep the first source and are reported.
  */
 export function buildRoutingTable(server: VirtualServerSpec, upstreams: Map<string, UpstreamView>): RoutingTable {
-  const table: RoutingTable = { tools: new Map(), prompts: new Map(), resources: new Map(), templates: [], conflicts: [], invalid: [] };
+  const resourceUris = server.resourceUris ?? 'original';
+  const table: RoutingTable = { tools: new Map(), prompts: new Map(), resources: new Map(), templates: [], conflicts: [], invalid: [], resourceUris };
   const singles = new Set(server.entries.filter((e) => e.kind !== 'upstream').map((e) => `${e.upstreamId}/${e.kind}/${e.name}`));
   const toolSources = new Map<string, string>();
   const promptSources = new Map<string, string>();
@@ -120,13 +130,28 @@ export function buildRoutingTable(server: VirtualServerSpec, upstreams: Map<stri
     table.prompts.set(name, { upstreamId: upstream.id, upstreamName: upstream.name, name: prompt.name, prompt: listed });
   };
   const addTemplate = (upstream: UpstreamView, template: McpResourceTemplate) => {
-    if (table.templates.some((t) => t.upstreamId === upstream.id && t.template.uriTemplate === template.uriTemplate)) return;
-    table.templates.push({ upstreamId: upstream.id, upstreamName: upstream.name, template, matcher: templateMatcher(template.uriTemplate) });
+    const uriTemplate = exposedUri(resourceUris, upstream.name, template.uriTemplate);
+    const existing = table.templates.find((t) => t.template.uriTemplate === uriTemplate);
+    if (existing) {
+      if (existing.upstreamId !== upstream.id) {
+        table.conflicts.push({ kind: 'resource template', exposedName: uriTemplate, sources: [`${existing.upstreamName}:${existing.uriTemplate}`, `${upstream.name}:${template.uriTemplate}`] });
+      }
+      return;
+    }
+    const listed = uriTemplate === template.uriTemplate ? template : { ...template, uriTemplate };
+    table.templates.push({ upstreamId: upstream.id, upstreamName: upstream.name, uriTemplate: template.uriTemplate, template: listed, matcher: templateMatcher(uriTemplate) });
   };
   const addResource = (upstream: UpstreamView, resource: McpResource, entry?: VirtualServerEntrySpec) => {
-    if (table.resources.has(resource.uri)) return; // URIs are global; the first upstream to list one serves it
-    const listed = entry?.description ? { ...resource, description: entry.description } : resource;
-    table.resources.set(resource.uri, { upstreamId: upstream.id, upstreamName: upstream.name, resource: listed });
+    const uri = exposedUri(resourceUris, upstream.name, resource.uri);
+    const existing = table.resources.get(uri);
+    if (existing) {
+      if (existing.upstreamId !== upstream.id) {
+        table.conflicts.push({ kind: 'resource', exposedName: uri, sources: [`${existing.upstreamName}:${existing.uri}`, `${upstream.name}:${resource.uri}`] });
+      }
+      return;
+    }
+    const listed = uri === resource.uri && !entry?.description ? resource : { ...resource, uri, ...(entry?.description ? { description: entry.description } : {}) };
+    table.resources.set(uri, { upstreamId: upstream.id, upstreamName: upstream.name, uri: resource.uri, resource: listed });
   };
 
   // Single entries first, so their renames take precedence.
@@ -157,9 +182,19 @@ export function buildRoutingTable(server: VirtualServerSpec, upstreams: Map<stri
   return table;
 }
 
-/** Which upstream serves a URI: a listed resource, else the first template that matches. */
-export function routeResource(table: RoutingTable, uri: string): { upstreamId: string; upstreamName: string } | undefined {
+/**
+ * Which upstream serves an exposed URI, and the URI it knows: a listed resource, else the
+ * first template that matches.
+ */
+export function routeResource(table: RoutingTable, uri: string): { upstreamId: string; upstreamName: string; uri: string } | undefined {
   const listed = table.resources.get(uri);
   if (listed) return listed;
-  return table.templates.find((t) => t.matcher.test(uri));
+  const template = table.templates.find((t) => t.matcher.test(uri));
+  const own = template && upstreamUri(table.resourceUris, template.upstreamName, uri);
+  return own === undefined ? undefined : { upstreamId: template!.upstreamId, upstreamName: template!.upstreamName, uri: own };
+}
+
+/** The URI a client of this table knows for `upstreamName`'s own `uri` (e.g. in resources/updated). */
+export function clientResourceUri(table: RoutingTable, upstreamName: string, uri: string): string {
+  return exposedUri(table.resourceUris, upstreamName, uri);
 }

@@ -3,6 +3,7 @@ import { createdAt, id, updatedAt } from './columns.ts';
 import { upstreams } from './upstreams.ts';
 
 export const prefixModes = ['always', 'never'] as const;
+export const resourceUriModes = ['original', 'namespaced'] as const;
 export const authModes = ['oauth', 'none', 'api-key'] as const;
 export const accessDefaults = ['deny', 'allow'] as const;
 export const entryKinds = ['upstream', 'tool', 'resource', 'prompt'] as const;
@@ -12,6 +13,8 @@ export const virtualServers = pgTable('virtual_servers', {
   name: text('name').notNull().unique(),
   description: text('description'),
   prefixMode: text('prefix_mode', { enum: prefixModes }).notNull().default('always'),
+  /** Resource URIs as the upstreams list them, or each under `switchboard://{upstream}/` (core/federation/naming.ts). */
+  resourceUris: text('resource_uris', { enum: resourceUriModes }).notNull().default('original'),
   authMode: text('auth_mode', { enum: authModes }).notNull().default('oauth'),
   defaultAccess: text('default_access', { enum: accessDefaults }).notNull().default('deny'),
   enabled: boolean('enabled').notNull().default(true),

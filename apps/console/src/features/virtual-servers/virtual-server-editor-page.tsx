@@ -19,6 +19,7 @@ interface Draft {
   name: string;
   description: string;
   prefixMode: 'always' | 'never';
+  resourceUris: 'original' | 'namespaced';
   authMode: 'oauth' | 'none' | 'api-key';
   defaultAccess: 'deny' | 'allow';
   enabled: boolean;
@@ -30,6 +31,7 @@ const fromServer = (s?: VirtualServer): Draft => ({
   name: s?.name ?? '',
   description: s?.description ?? '',
   prefixMode: s?.prefixMode ?? 'always',
+  resourceUris: s?.resourceUris ?? 'original',
   authMode: s?.authMode ?? 'oauth',
   defaultAccess: s?.defaultAccess ?? 'deny',
   enabled: s?.enabled ?? true,
@@ -43,6 +45,7 @@ const toBody = (d: Draft, kept: VirtualServer['entries']) => ({
   name: d.name.trim(),
   description: d.description.trim() || null,
   prefixMode: d.prefixMode,
+  resourceUris: d.resourceUris,
   authMode: d.authMode,
   defaultAccess: d.defaultAccess,
   enabled: d.enabled,
@@ -107,6 +110,14 @@ function Editor({ server }: { server?: VirtualServer }) {
               <select {...p} value={draft.prefixMode} onChange={(e) => set('prefixMode', e.target.value as Draft['prefixMode'])}>
                 <option value="always">Prefixed: upstream__tool</option>
                 <option value="never">No prefix: the tool's own name</option>
+              </select>
+            )}
+          </Field>
+          <Field label="Resource URIs" hint="Two upstreams listing the same URI are rejected when saving, unless each is namespaced.">
+            {(p) => (
+              <select {...p} value={draft.resourceUris} onChange={(e) => set('resourceUris', e.target.value as Draft['resourceUris'])}>
+                <option value="original">As the upstream lists them</option>
+                <option value="namespaced">Namespaced: switchboard://upstream/uri</option>
               </select>
             )}
           </Field>

@@ -74,6 +74,10 @@ export function VirtualServerPage({ id }: { id: string }) {
                 <dd>{server.prefixMode === 'always' ? 'upstream__tool' : 'the tools’ own names'}</dd>
               </div>
               <div>
+                <dt>Resource URIs</dt>
+                <dd>{server.resourceUris === 'namespaced' ? 'switchboard://upstream/uri' : 'as the upstreams list them'}</dd>
+              </div>
+              <div>
                 <dt>Auth</dt>
                 <dd>{authLabels[server.authMode]}</dd>
               </div>
