@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   everything,
+  fixtureStdio,
   memory,
   misbehaving,
   ROOT,
@@ -28,6 +29,9 @@ function stdioEntry(spec: { command: string; args: string[]; cwd?: string | null
 
 /** `@modelcontextprotocol/server-everything` over stdio (a 2025-era server). */
 export const everythingEntry = (): StdioEntry => stdioEntry(everything());
+
+/** The conformance fixture over stdio (it speaks either era; the gateway picks unless pinned). */
+export const fixtureEntry = (): StdioEntry => stdioEntry(fixtureStdio());
 
 /** `@modelcontextprotocol/server-memory` over stdio, its graph in `file`. */
 export const memoryEntry = (file: string): StdioEntry => stdioEntry(memory('memory', file));

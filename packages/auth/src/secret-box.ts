@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { KEY_ID_PATTERN, keyIdOf, open, parseEnvelope, seal } from './ciphertext.ts';
 import { SecretKeyError } from './errors.ts';
 
@@ -48,6 +48,15 @@ export class KeyRing {
 
   has(id: string): boolean {
     return this.#keys.has(id);
+  }
+
+  /**
+   * A 32-byte key for one purpose (e.g. signing request state), derived from the active
+   * key with HKDF: every replica with the same ring derives the same bytes, and the
+   * purpose label keeps it apart from the encryption key and from other purposes.
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.#keys.get(this.#activeId)!, Buffer.alloc(0), `switchboard/${purpose}`, KEY_BYTES));
   }
 
   encrypt(plaintext: string): string {

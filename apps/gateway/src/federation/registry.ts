@@ -1,3 +1,6 @@
+import { createRequestStateCodec } from '@modelcontextprotocol/server';
+import type { BridgeState, InputBridgeOptions } from '../pipeline/input-bridge.ts';
+import { HeldCalls } from '../pipeline/held-calls.ts';
 import { liveVisibility } from '@switchboard/core/policy/policy-snapshot';
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
 import type { UpstreamConnection } from '@switchboard/core/upstream/connection';
@@ -23,6 +26,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const isEmptyCatalog = (c: Catalog) => c.tools.length + c.resources.length + c.resourceTemplates.length + c.prompts.length === 0;
 /** The longest any request waits for upstreams of its virtual server to connect (see connectUpstreamsOf). */
 const CONNECT_WAIT_MS = 5_000;
+/** How long a held call waits for its client to come back with answers (an elicitation is a person typing). */
+const HELD_CALL_TTL_SECONDS = 300;
+const MAX_HELD_CALLS = 1_000;
 
 export interface RegistryOptions {
   /** The database and key ring (the registry is part of the services' context, built after it). */
@@ -59,6 +65,9 @@ export class FederationRegistry implements FederationView {
   readonly inFlight = new InFlightCalls();
   /** API keys in memory: `api-key` servers admit without a database read. */
   readonly apiKeys = new ApiKeyDirectory();
+  /** Calls held while a 2026-07-28 client answers a 2025-era upstream's questions (pipeline/input-bridge.ts). */
+  readonly held = new HeldCalls({ ttlMs: HELD_CALL_TTL_SECONDS * 1000, max: MAX_HELD_CALLS });
+  private readonly bridge: InputBridgeOptions;
   private upstreams = new Map<string, UpstreamSpec>();
   private servers = new Map<string, GatewayServerSpec>();
   private allServers = new Map<string, GatewayServerSpec>();
@@ -70,6 +79,9 @@ export class FederationRegistry implements FederationView {
   private unlisten?: () => Promise<void>;
 
   constructor(private readonly options: RegistryOptions) {
+    // every replica derives the same sealing key, so an answer may come back to any of them
+    const codec = createRequestStateCodec<BridgeState>({ key: options.ctx.secrets.derive('request-state'), ttlSeconds: HELD_CALL_TTL_SECONDS });
+    this.bridge = { held: this.held, codec };
     this.pool = new UpstreamPool({
       logger: options.logger.child({ component: 'upstreams' }),
       clientInfo: { name: 'switchboard', version: options.version },
@@ -183,6 +195,7 @@ export class FederationRegistry implements FederationView {
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       lean: this.options.leanMcp,
       inFlight: this.inFlight,
+      bridge: this.bridge,
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,
@@ -316,6 +329,7 @@ export class FederationRegistry implements FederationView {
 
   /** Ends every client session and stream (shutdown), keeping upstreams for in-flight calls. */
   async closeSessions() {
+    this.held.close();
     await Promise.allSettled([...this.runtimes.values()].map((r) => r.close()));
   }
 

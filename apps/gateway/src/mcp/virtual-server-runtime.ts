@@ -79,6 +79,7 @@ export class VirtualServerRuntime {
       logger: options.logger,
       prepare: options.prepare,
       inFlight: options.inFlight,
+      bridge: options.bridge,
       audit: options.audit,
     });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };

@@ -6,6 +6,7 @@ import { type CallHandler, compose, type Stage } from './call.ts';
 import type { InFlightCalls } from './drain.ts';
 import { mapErrors } from './errors.ts';
 import { forward } from './forward.ts';
+import { inputBridge, type InputBridgeOptions } from './input-bridge.ts';
 import { policy } from './policy.ts';
 import { project } from './project.ts';
 import { route } from './route.ts';
@@ -20,6 +21,8 @@ export interface PipelineOptions {
   inFlight?: InFlightCalls;
   /** Where calls are recorded; absent = not audited. */
   audit?: { sink: AuditSink; payloads(): boolean };
+  /** Holds calls whose 2025-era upstream asks a 2026-07-28 client something; absent = not bridged. */
+  bridge?: InputBridgeOptions;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface PipelineOptions {
  * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
  * decodes its request into an McpCall and encodes what comes back.
  *
- *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
+ *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ input bridge ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
  *
  * A new stage is one file and one line here.
  */
@@ -39,6 +42,7 @@ export function createCallPipeline(options: PipelineOptions): CallHandler {
     ...(options.inFlight ? [options.inFlight.stage()] : []),
     route({ router: options.router, prepare: options.prepare }),
     policy(),
+    ...(options.bridge ? [inputBridge(options.bridge)] : []),
     project(),
   ];
   return compose(stages, forward({ router: options.router }));
