@@ -1,11 +1,13 @@
 import type { VirtualServerRouter } from '@switchboard/core/federation/router';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
+import type { CallRecorder } from '../metrics/call-recorder.ts';
 import { audit } from './audit.ts';
 import { type CallHandler, compose, type Stage } from './call.ts';
 import type { InFlightCalls } from './drain.ts';
 import { mapErrors } from './errors.ts';
 import { forward } from './forward.ts';
+import { metrics } from './metrics.ts';
 import { policy } from './policy.ts';
 import { project } from './project.ts';
 import { route } from './route.ts';
@@ -20,6 +22,8 @@ export interface PipelineOptions {
   inFlight?: InFlightCalls;
   /** Where calls are recorded; absent = not audited. */
   audit?: { sink: AuditSink; payloads(): boolean };
+  /** This virtual server's call metrics; absent = metrics off (SWITCHBOARD_METRICS=off). */
+  metrics?: CallRecorder;
 }
 
 /**
@@ -28,13 +32,14 @@ export interface PipelineOptions {
  * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
  * decodes its request into an McpCall and encodes what comes back.
  *
- *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
+ *   audit ▸ metrics ▸ map errors ▸ drain ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
  *
  * A new stage is one file and one line here.
  */
 export function createCallPipeline(options: PipelineOptions): CallHandler {
   const stages: Stage[] = [
     ...(options.audit ? [audit({ ...options.audit, virtualServerId: options.virtualServerId })] : []),
+    ...(options.metrics ? [metrics(options.metrics)] : []),
     mapErrors({ logger: options.logger }),
     ...(options.inFlight ? [options.inFlight.stage()] : []),
     route({ router: options.router, prepare: options.prepare }),
