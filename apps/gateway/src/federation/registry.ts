@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
-import { CallRecorder } from '../metrics/call-recorder.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
@@ -187,7 +186,7 @@ export class FederationRegistry implements FederationView {
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       lean: this.options.leanMcp,
       inFlight: this.inFlight,
-      metrics: this.options.metrics && new CallRecorder(this.options.metrics, spec.id),
+      metrics: this.options.metrics?.recorderFor(spec.id),
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,

@@ -1,34 +1,40 @@
 import type { Counter, Histogram } from 'prom-client';
 import type { CallKind, CallRoute } from '../pipeline/call.ts';
 import type { Outcome } from '../pipeline/outcome.ts';
-import { type GatewayMetrics, UNROUTED } from './gateway-metrics.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
 
-/** Outcomes of calls that never reached the upstream (their time is the gateway's, not the upstream's). */
+/** Label placeholders for a call whose name routed nowhere: the name itself is the client's, unbounded. */
+export const UNROUTED = { upstream: '_none', tool: '_unknown' } as const;
+
+/** Outcomes of calls that never reached the upstream: counted, not timed (their time is a refusal's). */
 const REFUSED: ReadonlySet<string> = new Set<Outcome | 'limited'>(['denied', 'limited']);
 
-/** The label-bound children of one (kind, exposed name) on one virtual server. */
+/** One (kind, exposed name)'s series on one virtual server. */
 interface Series {
+  kind: CallKind;
   upstream: string;
+  /** The label values of its counter, without the outcome. */
+  labels: string[];
+  /** The histogram child, bound once (prom-client hashes the labels of every `labels()` call). */
   duration: Histogram.Internal<string>;
-  /** Reached the upstream: its latency family (shared by every series of that upstream). */
-  upstreamDuration: Histogram.Internal<string>;
-  /** One child per outcome seen so far (outcomes are few; new ones — e.g. `limited` — just appear). */
-  outcomes: Map<string, Counter.Internal>;
-  labels(outcome: string): Counter.Internal;
+  /** Calls per outcome so far, and how many of them the counter has been given (at scrape time). */
+  counts: Record<string, number>;
+  flushed: Record<string, number>;
+  counters: Record<string, Counter.Internal>;
 }
 
 /**
  * One virtual server's per-call metrics, as the pipeline's metrics stage records them.
- * prom-client builds a label object and hashes it for every `labels()` call, so the
- * children are made once per (kind, exposed name) and kept: a call costs two map lookups,
- * an observe and an inc. Names are keyed only once they routed (the catalog bounds them);
- * a name that routed nowhere is counted under one placeholder series, since a client
- * could otherwise make up unbounded label values.
+ * The hot path is a map lookup, a plain increment and one histogram observe on a child
+ * bound once: the outcome counters are handed their increments when scraped (the
+ * counters' collect(), see GatewayMetrics), because prom-client validates and hashes the
+ * labels on every inc — measured at about as much again as the observe. Tools are keyed
+ * by exposed name once they routed (the catalog bounds them), resources (URIs: unbounded)
+ * and prompts by upstream; a name that routed nowhere is counted under one placeholder,
+ * since a client could otherwise make up unbounded label values.
  */
 export class CallRecorder {
-  /** Tools by exposed name; resources (URIs: unbounded) and prompts by upstream only. */
   private readonly byKind: Record<CallKind, Map<string, Series>> = { tool: new Map(), resource: new Map(), prompt: new Map() };
-  private readonly upstreams = new Map<string, Histogram.Internal<string>>();
   private readonly policyDenials = new Map<CallKind, Counter.Internal>();
 
   constructor(
@@ -38,10 +44,30 @@ export class CallRecorder {
 
   record(kind: CallKind, name: string, route: CallRoute | undefined, outcome: string, errorCode: string | null, seconds: number): void {
     const series = this.series(kind, name, route);
-    series.duration.observe(seconds);
-    (series.outcomes.get(outcome) ?? series.labels(outcome)).inc();
-    if (route && !REFUSED.has(outcome)) series.upstreamDuration.observe(seconds);
+    series.counts[outcome] = (series.counts[outcome] ?? 0) + 1;
+    if (!REFUSED.has(outcome)) series.duration.observe(seconds);
     if (errorCode === 'policy') this.policyDenial(kind).inc();
+  }
+
+  /** Hands the tool counter (`tool`) or the resource/prompt one (`item`) the calls counted since the last scrape. */
+  flush(which: 'tool' | 'item'): void {
+    const counter = which === 'tool' ? this.metrics.toolCalls : this.metrics.itemRequests;
+    const kinds: CallKind[] = which === 'tool' ? ['tool'] : ['resource', 'prompt'];
+    const give = (series: Series) => {
+      for (const outcome in series.counts) {
+        const delta = series.counts[outcome]! - (series.flushed[outcome] ?? 0);
+        if (delta === 0) continue;
+        series.counters[outcome] ??= counter.labels(...series.labels, outcome);
+        series.counters[outcome].inc(delta);
+        series.flushed[outcome] = series.counts[outcome]!;
+      }
+    };
+    for (const kind of kinds) for (const series of this.byKind[kind].values()) give(series);
+    this.retired = this.retired.filter((series) => {
+      if (!kinds.includes(series.kind)) return true;
+      give(series);
+      return false;
+    });
   }
 
   private series(kind: CallKind, name: string, route: CallRoute | undefined): Series {
@@ -49,48 +75,18 @@ export class CallRecorder {
     const map = this.byKind[kind];
     const key = kind === 'tool' ? (route ? name : UNROUTED.tool) : upstream;
     const known = map.get(key);
-    // (a re-routed name — another upstream now serves it — gets fresh children)
+    // (a re-routed name — another upstream now serves it — starts a new series; the old one keeps its counts)
     if (known && known.upstream === upstream) return known;
-    const made = kind === 'tool' ? this.toolSeries(upstream, route ? name : UNROUTED.tool) : this.itemSeries(kind, upstream);
+    const labels = [this.virtualServer, upstream, kind === 'tool' ? key : kind];
+    const histogram = kind === 'tool' ? this.metrics.toolCallDuration : this.metrics.itemRequestDuration;
+    const made: Series = { kind, upstream, labels, duration: histogram.labels(...labels), counts: {}, flushed: {}, counters: {} };
+    if (known) this.retired.push(known);
     map.set(key, made);
     return made;
   }
 
-  private toolSeries(upstream: string, tool: string): Series {
-    const { toolCalls, toolCallDuration } = this.metrics;
-    const vs = this.virtualServer;
-    return this.seriesOf(upstream, toolCallDuration.labels(vs, upstream, tool), (outcome) => toolCalls.labels(vs, upstream, tool, outcome));
-  }
-
-  private itemSeries(kind: CallKind, upstream: string): Series {
-    const { itemRequests, itemRequestDuration } = this.metrics;
-    const vs = this.virtualServer;
-    return this.seriesOf(upstream, itemRequestDuration.labels(vs, upstream, kind), (outcome) => itemRequests.labels(vs, upstream, kind, outcome));
-  }
-
-  private seriesOf(upstream: string, duration: Histogram.Internal<string>, counter: (outcome: string) => Counter.Internal): Series {
-    const outcomes = new Map<string, Counter.Internal>();
-    return {
-      upstream,
-      duration,
-      upstreamDuration: this.upstreamDuration(upstream),
-      outcomes,
-      labels(outcome) {
-        const child = counter(outcome);
-        outcomes.set(outcome, child);
-        return child;
-      },
-    };
-  }
-
-  private upstreamDuration(upstream: string) {
-    let child = this.upstreams.get(upstream);
-    if (!child) {
-      child = this.metrics.upstreamCallDuration.labels(upstream);
-      this.upstreams.set(upstream, child);
-    }
-    return child;
-  }
+  /** Series replaced by a re-route, kept until their last counts are flushed. */
+  private retired: Series[] = [];
 
   private policyDenial(kind: CallKind) {
     let child = this.policyDenials.get(kind);

@@ -1,6 +1,7 @@
 import type { CallStats, LatencyPercentiles, ToolCallStats, UpstreamCallStats } from '@switchboard/core/contracts/call-stats';
 import type { MetricValueWithName } from 'prom-client';
-import { type GatewayMetrics, UNROUTED } from './gateway-metrics.ts';
+import { UNROUTED } from './call-recorder.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
 import { type Buckets, histogramQuantile } from './histogram-quantile.ts';
 
 /** The outcomes the error rate counts: the same as the audit trail's (services/audit-stats.ts). */
@@ -30,19 +31,19 @@ function countsBy(values: Values, by: (labels: Labels) => string | undefined): M
   return out;
 }
 
-/** A histogram's `_bucket` samples grouped into one bucket list per `by` of their labels. */
+/** Histograms' `_bucket` samples summed per `by` of their labels (series of one key add up, as `sum by` does). */
 function bucketsBy(values: Values, by: (labels: Labels) => string | undefined): Map<string, Buckets> {
-  const out = new Map<string, Array<{ le: number; count: number }>>();
+  const out = new Map<string, Map<number, number>>();
   for (const { labels, value, metricName } of values) {
     if (!metricName?.endsWith('_bucket')) continue;
     const k = by(labels);
     if (k === undefined) continue;
     const le = labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(labels.le);
-    const list = out.get(k) ?? [];
-    list.push({ le, count: value });
-    out.set(k, list);
+    const buckets = out.get(k) ?? new Map<number, number>();
+    buckets.set(le, (buckets.get(le) ?? 0) + value);
+    out.set(k, buckets);
   }
-  return out;
+  return new Map([...out].map(([k, buckets]) => [k, [...buckets].map(([le, count]) => ({ le, count }))]));
 }
 
 function percentiles(buckets: Buckets | undefined): LatencyPercentiles {
@@ -61,11 +62,11 @@ const withRate = (c: Counts) => ({ ...c, errorRate: c.calls === 0 ? 0 : c.errors
  * errors, refusals, error rate and p50/p95/p99 latency since this process started.
  */
 export async function callStats(metrics: GatewayMetrics): Promise<CallStats> {
-  const [toolCalls, toolDuration, itemRequests, upstreamDuration] = await Promise.all([
+  const [toolCalls, toolDuration, itemRequests, itemDuration] = await Promise.all([
     metrics.toolCalls.get(),
     metrics.toolCallDuration.get(),
     metrics.itemRequests.get(),
-    metrics.upstreamCallDuration.get(),
+    metrics.itemRequestDuration.get(),
   ]);
   const toolKey = (l: Labels) => (l.tool === UNROUTED.tool ? undefined : key(l.virtual_server, l.upstream, l.tool));
   const upstreamKey = (l: Labels) => (l.upstream === UNROUTED.upstream ? undefined : String(l.upstream));
@@ -77,7 +78,8 @@ export async function callStats(metrics: GatewayMetrics): Promise<CallStats> {
   });
 
   const upstreamCounts = countsBy([...toolCalls.values, ...itemRequests.values], upstreamKey);
-  const upstreamBuckets = bucketsBy(upstreamDuration.values, upstreamKey);
+  // an upstream's latency: its tools', resources' and prompts' histograms added up
+  const upstreamBuckets = bucketsBy([...toolDuration.values, ...itemDuration.values], upstreamKey);
   const upstreams: UpstreamCallStats[] = [...upstreamCounts].map(([upstream, counts]) => ({
     upstream,
     ...withRate(counts),

@@ -36,4 +36,26 @@ describe('GatewayMetrics', () => {
       expect(parseExposition(body).value('switchboard_oauth_events_total', { event: 'token_issued' })).toBe(1);
     }
   });
+
+  it('hands the counters each call once, at scrape time, even across a re-route of the name', async () => {
+    const metrics = new GatewayMetrics();
+    const recorder = metrics.recorderFor('vs');
+    const route = (upstreamName: string) => ({ upstreamId: upstreamName, upstreamName, item: 'search' });
+    const count = async (upstream: string, outcome: string) =>
+      parseExposition((await metrics.scrape(false)).body).value('switchboard_tool_calls_total', { virtual_server: 'vs', upstream, tool: 'search', outcome });
+    recorder.record('tool', 'search', route('a'), 'ok', null, 0.01);
+    recorder.record('tool', 'search', route('a'), 'ok', null, 0.01);
+    expect(await count('a', 'ok')).toBe(2);
+    expect(await count('a', 'ok')).toBe(2);
+    recorder.record('tool', 'search', route('a'), 'tool_error', null, 0.01);
+    // the name now routes to another upstream (unprefixed naming, catalogs changed)
+    recorder.record('tool', 'search', route('b'), 'ok', null, 0.01);
+    expect(await count('a', 'ok')).toBe(2);
+    expect(await count('a', 'tool_error')).toBe(1);
+    expect(await count('b', 'ok')).toBe(1);
+    // the runtime of a server is rebuilt (disabled and enabled): its recorder, and counts, stay
+    expect(metrics.recorderFor('vs')).toBe(recorder);
+    const parsed = parseExposition((await metrics.scrape(false)).body);
+    expect(parsed.value('switchboard_tool_call_duration_seconds_count', { tool: 'search' })).toBe(4);
+  });
 });

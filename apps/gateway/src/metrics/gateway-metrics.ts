@@ -1,3 +1,4 @@
+import { CallRecorder } from './call-recorder.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Metric, type OpenMetricsContentType, Registry } from 'prom-client';
 
 /**
@@ -18,9 +19,6 @@ export interface OAuthEventSink {
   oauthEvent(event: OAuthEvent): void;
 }
 
-/** Label placeholders for a call whose name routed nowhere: the name itself is the client's, unbounded. */
-export const UNROUTED = { upstream: '_none', tool: '_unknown' } as const;
-
 /**
  * The process's metrics: every family, registered in a Registry of its own (not
  * prom-client's global one, so two gateways in one test process do not collide), and a
@@ -37,15 +35,22 @@ export class GatewayMetrics implements OAuthEventSink {
   /** When this process began counting: the stats API's "since". */
   readonly since = new Date();
 
+  /** Each virtual server's recorder, kept across its runtime being rebuilt (their counts outlive it). */
+  private readonly recorders = new Map<string, CallRecorder>();
+
   readonly toolCalls = new Counter({
     name: 'switchboard_tool_calls_total',
     help: 'tools/call requests by virtual server (id), upstream, exposed tool name and outcome',
     labelNames: ['virtual_server', 'upstream', 'tool', 'outcome'] as const,
     registers: this.registers,
+    // counted on the hot path in plain numbers, handed over when scraped (call-recorder.ts)
+    collect: () => {
+      for (const recorder of this.recorders.values()) recorder.flush('tool');
+    },
   });
   readonly toolCallDuration = new Histogram({
     name: 'switchboard_tool_call_duration_seconds',
-    help: 'Time to answer a tools/call through the gateway (every outcome), by virtual server, upstream and tool',
+    help: 'Time to answer a tools/call that was sent to the upstream (refusals are counted, not timed), by virtual server, upstream and tool',
     labelNames: ['virtual_server', 'upstream', 'tool'] as const,
     buckets: DURATION_BUCKETS,
     registers: this.registers,
@@ -55,18 +60,14 @@ export class GatewayMetrics implements OAuthEventSink {
     help: 'resources/read (kind=resource) and prompts/get (kind=prompt) requests by virtual server, upstream and outcome',
     labelNames: ['virtual_server', 'upstream', 'kind', 'outcome'] as const,
     registers: this.registers,
+    collect: () => {
+      for (const recorder of this.recorders.values()) recorder.flush('item');
+    },
   });
   readonly itemRequestDuration = new Histogram({
     name: 'switchboard_resource_prompt_request_duration_seconds',
-    help: 'Time to answer a resources/read or prompts/get through the gateway',
+    help: 'Time to answer a resources/read or prompts/get that was sent to the upstream',
     labelNames: ['virtual_server', 'upstream', 'kind'] as const,
-    buckets: DURATION_BUCKETS,
-    registers: this.registers,
-  });
-  readonly upstreamCallDuration = new Histogram({
-    name: 'switchboard_upstream_call_duration_seconds',
-    help: 'Time of calls that were sent to the upstream (tools, resources, prompts; refusals excluded), by upstream',
-    labelNames: ['upstream'] as const,
     buckets: DURATION_BUCKETS,
     registers: this.registers,
   });
@@ -115,6 +116,16 @@ export class GatewayMetrics implements OAuthEventSink {
 
   counter<T extends string>(config: ConstructorParameters<typeof Counter<T>>[0]): Counter<T> {
     return new Counter<T>({ ...config, registers: this.registers });
+  }
+
+  /** The per-call metrics of one virtual server (its pipeline's metrics stage records there). */
+  recorderFor(virtualServerId: string): CallRecorder {
+    let recorder = this.recorders.get(virtualServerId);
+    if (!recorder) {
+      recorder = new CallRecorder(this, virtualServerId);
+      this.recorders.set(virtualServerId, recorder);
+    }
+    return recorder;
   }
 
   /** One refused call: for the rate-limit stage (and the DCR/login limits) to call. */
