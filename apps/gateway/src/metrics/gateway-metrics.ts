@@ -23,10 +23,9 @@ export interface OAuthEventSink {
  * The process's metrics: every family, registered in a Registry of its own (not
  * prom-client's global one, so two gateways in one test process do not collide), and a
  * second registry holding the same metric objects for OpenMetrics scrapes (a registry's
- * format is fixed when it is made; switching it per scrape would race concurrent scrapes).
- * Families whose value is state (upstreams, sessions, queues) are read at scrape time by
- * collect() callbacks (live-gauges.ts); those counted on the hot path take label-bound
- * children cached by the caller (call-recorder.ts).
+ * format is its own; see renderOpenMetrics for the one catch). Families whose value is
+ * state (upstreams, sessions, queues) are read at scrape time by collect() callbacks
+ * (live-gauges.ts); per-call ones are recorded by call-recorder.ts on children bound once.
  */
 export class GatewayMetrics implements OAuthEventSink {
   readonly registry = new Registry();
