@@ -198,12 +198,25 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
       signal: AbortSignal.timeout(30_000),
     });
     if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+    // Connect the echo upstream before the priming session: on a busy machine its start
+    // outlasts the 5 s a request waits for an upstream with no known tools.
+    await connectUpstreams(base, token);
     const url = `${base}/servers/${id}/mcp`;
     const headers = ctx.gatewayProfile === 'full' ? { authorization: `Bearer ${await benchAccessToken(base, url)}` } : undefined;
     return { url, tool: 'echo__echo', pid: child.pid, headers, stop };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+async function connectUpstreams(base: string, token: string) {
+  const headers = { authorization: `Bearer ${token}` };
+  const list = (await (await fetch(`${base}/api/v1/upstreams`, { headers, signal: AbortSignal.timeout(30_000) })).json()) as { items: Array<{ id: string }> };
+  for (const { id } of list.items) {
+    const res = await fetch(`${base}/api/v1/upstreams/${id}/refresh`, { method: 'POST', headers, signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new Error(`upstream ${id} did not connect: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+    await res.text();
   }
 }
 

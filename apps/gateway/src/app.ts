@@ -11,6 +11,7 @@ import { answerHeaders } from './http/response-headers.ts';
 import { adminApi } from './routes/admin-api.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsEndpoint, metricsNotHere } from './metrics/exposition.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 
 export interface AppOptions {
@@ -33,6 +34,7 @@ export function createApp(deps: Deps, options: AppOptions) {
   for (const path of ['/api/*', '/oauth/*', '/login', '/consent']) app.use(path, limitBody);
   for (const path of ['/api/*', '/oauth/*', '/login', '/consent']) app.use(path, databaseGate(database.health));
   app.route('/', healthRoutes(database, logger, options.isShuttingDown ?? (() => false)));
+  app.route('/', metricsRoute(deps));
   app.route(
     '/api/v1',
     adminApi({
@@ -51,4 +53,11 @@ export function createApp(deps: Deps, options: AppOptions) {
   app.route('/', consoleRoutes(config.consoleDir));
   app.onError(createErrorHandler(logger));
   return app;
+}
+
+/** `/metrics` on the main port: the exposition, or a 404 saying why not (never the console's HTML). */
+function metricsRoute({ metrics, config }: Deps) {
+  if (!metrics) return metricsNotHere('metrics are off (SWITCHBOARD_METRICS=off)');
+  if (config.metrics.port !== undefined) return metricsNotHere('metrics are served on their own port (SWITCHBOARD_METRICS_PORT)');
+  return metricsEndpoint({ metrics, token: config.metrics.token });
 }

@@ -49,6 +49,9 @@ const envSchema = z.object({
   SWITCHBOARD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   SWITCHBOARD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   SWITCHBOARD_REPLICA_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  SWITCHBOARD_METRICS: z.enum(['on', 'off']).default('on'),
+  SWITCHBOARD_METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), port.optional()),
+  SWITCHBOARD_METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SWITCHBOARD_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   SWITCHBOARD_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
@@ -114,6 +117,12 @@ export interface Config {
   /** With Postgres: how often a replica checks the configuration version for a change it did not hear of. */
   replicaCheckIntervalMs: number;
   logLevel: (typeof logLevels)[number];
+  /**
+   * Prometheus metrics: `GET /metrics` on the main port, or only on `port` (bound to the
+   * same host) when set; behind `Authorization: Bearer <token>` when `token` is set.
+   * Off: no metric is kept (the call pipeline has no metrics stage) and `/metrics` is 404.
+   */
+  metrics: { enabled: boolean; port?: number; token?: string };
   oauth: OAuthConfig;
   /** The environment stdio upstreams start from (a safe subset of the gateway's), under each one's own `env`. */
   upstreamBaseEnv: Record<string, string>;
@@ -220,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       requestMs: e.SWITCHBOARD_REQUEST_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
+    metrics: { enabled: e.SWITCHBOARD_METRICS === 'on', port: e.SWITCHBOARD_METRICS_PORT, token: e.SWITCHBOARD_METRICS_TOKEN },
     upstreamBaseEnv: safeBaseEnv(env),
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,
@@ -241,7 +251,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
 }
 
 /** The gateway's own secrets are never available to `${VAR}` in imported documents. */
-const PRIVATE_VARIABLES = ['DATABASE_URL', 'SWITCHBOARD_CONFIG', 'SWITCHBOARD_SECRET_KEYS', 'SWITCHBOARD_ACTIVE_SECRET_KEY', 'SWITCHBOARD_ADMIN_TOKEN'];
+const PRIVATE_VARIABLES = ['DATABASE_URL', 'SWITCHBOARD_CONFIG', 'SWITCHBOARD_SECRET_KEYS', 'SWITCHBOARD_ACTIVE_SECRET_KEY', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_METRICS_TOKEN'];
 
 export function substitutionEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !PRIVATE_VARIABLES.includes(name)));

@@ -9,6 +9,8 @@ import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { startReplicaSync } from './federation/replica-sync.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
+import { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import { federationSources, observeLiveState } from './metrics/live-gauges.ts';
 import { RevocationLedger } from './oauth/revocations.ts';
 import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
 import { BOOTSTRAP_LOCK_KEY, type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
@@ -33,6 +35,8 @@ export interface Deps {
   replicaSync?: { stop(): Promise<void> };
   /** Who may use an MCP endpoint: the one admission of every MCP request. */
   admit: Admit;
+  /** Prometheus metrics (their own registry); absent when SWITCHBOARD_METRICS=off. */
+  metrics?: GatewayMetrics;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -55,7 +59,12 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     if (keys.created) logger.info({ activeKeyId: keys.ring.activeId }, 'created a new secret key file in the data directory');
     await assertKeysPresent(database.db, keys.ring);
     const storage = { db: database.db, secrets: keys.ring };
-    const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
+    const metrics = config.metrics.enabled ? new GatewayMetrics() : undefined;
+    const audit = new AuditWriter({
+      db: database.db,
+      logger: logger.child({ component: 'audit' }),
+      onBatchWritten: metrics && ((seconds) => metrics.auditBatchDuration.observe(seconds)),
+    });
     const registry = new FederationRegistry({
       ctx: storage,
       logger,
@@ -65,11 +74,13 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       pool: { maxIsolatedSessions: config.maxIsolatedSessions, baseEnv: config.upstreamBaseEnv },
       leanMcp: config.leanMcp,
       sessions: config.sessions,
+      metrics,
     });
+    if (metrics) observeLiveState(metrics, { ...federationSources(registry), audit: () => audit.stats(), database });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
     await revocations.start(database);
-    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations };
+    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations, metrics };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
     await registry.followReplicas();
@@ -80,6 +91,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       revocations,
       onUsersChanged: () => void registry.configChanged(),
       knownUser: (id) => registry.access.current.user(id),
+      events: metrics,
     });
     const admit = createAdmission({ ctx, registry, allowedHosts: config.allowedHosts, bearer: oauth.verifier });
     const auditRetention = startAuditRetention({ ctx, logger, days: config.auditRetentionDays });
@@ -88,7 +100,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

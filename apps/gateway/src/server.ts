@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDeps, type Deps, type DepsOverrides } from './deps.ts';
 import { createMcpEntry } from './mcp/entry.ts';
+import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.ts';
 import { mintInitialAdminToken } from './services/admin-bootstrap.ts';
 import { ConfigFileWatcher } from './services/config-file.ts';
 
@@ -14,6 +15,8 @@ export interface RunningGateway {
   configFile?: ConfigFileWatcher;
   app: ReturnType<typeof createApp>;
   url: string;
+  /** The metrics server's own address, when SWITCHBOARD_METRICS_PORT is set. */
+  metricsUrl?: string;
   /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
   stop(): Promise<void>;
 }
@@ -69,6 +72,15 @@ export async function startGateway(
     throw error;
   });
   const { port } = server.address() as AddressInfo;
+  let metricsServer: MetricsServer | undefined;
+  if (deps.metrics && config.metrics.port !== undefined) {
+    metricsServer = await startMetricsServer({ metrics: deps.metrics, token: config.metrics.token, port: config.metrics.port, host: config.host }).catch(async (error) => {
+      server.close();
+      configFile?.close();
+      await closeDeps(deps);
+      throw error;
+    });
+  }
   // Only now, listening with the config applied: a start that failed earlier left no token unseen.
   if (deps.bootstrap.kind === 'pending') deps.bootstrap = await mintInitialAdminToken(deps.database, deps.ctx);
   let stopping: Promise<void> | undefined;
@@ -77,6 +89,7 @@ export async function startGateway(
     configFile,
     app,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    metricsUrl: metricsServer?.url,
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;
@@ -89,6 +102,7 @@ export async function startGateway(
         await deps.registry.inFlight.drain(Math.max(0, config.shutdownTimeoutMs - 1500));
         await deps.registry.closeSessions();
         await closed;
+        await metricsServer?.close();
         await closeDeps(deps);
       })();
       return stopping;

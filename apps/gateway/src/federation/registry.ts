@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
@@ -41,6 +42,8 @@ export interface RegistryOptions {
   pool?: ConstructorParameters<typeof UpstreamPool>[0];
   /** Where tools/call, resources/read and prompts/get are recorded; absent = not audited. */
   audit?: AuditSink & { flush?(): Promise<void> };
+  /** The process's metrics: each virtual server's pipeline records its calls there; absent = metrics off. */
+  metrics?: GatewayMetrics;
   /** Hot tools/call take the lean adapter (default) or the SDK's (see Config.leanMcp). */
   leanMcp?: boolean;
   /** Session caps and idle time of every virtual server (see Config.sessions). */
@@ -195,7 +198,11 @@ export class FederationRegistry implements FederationView {
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       lean: this.options.leanMcp,
       inFlight: this.inFlight,
+<<<<<<< HEAD
       bridge: this.bridge,
+=======
+      metrics: this.options.metrics?.recorderFor(spec.id),
+>>>>>>> metrics
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,
@@ -288,6 +295,17 @@ export class FederationRegistry implements FederationView {
   /** Open 2025-era MCP sessions (Streamable HTTP and SSE) per running virtual server, in this process. */
   openSessions(): Array<{ virtualServerId: string; sessions: number }> {
     return [...this.runtimes].map(([virtualServerId, runtime]) => ({ virtualServerId, sessions: runtime.sessionCount }));
+  }
+
+  /** Open 2025-era sessions of every running virtual server in this process, by transport. */
+  sessionsByTransport(): { streamable: number; sse: number } {
+    const total = { streamable: 0, sse: 0 };
+    for (const runtime of this.runtimes.values()) {
+      const counts = runtime.sessionsByTransport();
+      total.streamable += counts.streamable;
+      total.sse += counts.sse;
+    }
+    return total;
   }
 
   async flushAudit(): Promise<void> {

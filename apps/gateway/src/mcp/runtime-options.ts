@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   table: RoutingTable;
   /** Where calls are recorded; absent = not audited. */
   audit?: PipelineOptions['audit'];
+  /** This server's call metrics; absent = metrics off. */
+  metrics?: PipelineOptions['metrics'];
   /** The process's in-flight calls (graceful shutdown drains them). */
   inFlight?: PipelineOptions['inFlight'];
   /** Held calls of modern clients answering 2025-era upstreams' questions. */

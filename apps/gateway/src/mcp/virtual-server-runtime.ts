@@ -81,6 +81,7 @@ export class VirtualServerRuntime {
       inFlight: options.inFlight,
       bridge: options.bridge,
       audit: options.audit,
+      metrics: options.metrics,
     });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });
@@ -118,6 +119,13 @@ export class VirtualServerRuntime {
 
   get sessionCount() {
     return this.sessions.size;
+  }
+
+  /** Open sessions by transport (Streamable HTTP, HTTP+SSE), for the sessions gauge at scrape time. */
+  sessionsByTransport(): { streamable: number; sse: number } {
+    let sse = 0;
+    for (const session of this.sessions.values()) if (session.kind === 'sse') sse += 1;
+    return { streamable: this.sessions.size - sse, sse };
   }
 
   /**

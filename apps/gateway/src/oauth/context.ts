@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { OAuthConfig } from '../config.ts';
+import type { OAuthEventSink } from '../metrics/gateway-metrics.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { ClientLookupOptions } from './clients.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
@@ -15,4 +16,6 @@ export interface OAuthContext {
   logger: Logger;
   /** Called after a login created or changed a user or their roles (policies must see it). */
   onUsersChanged?: () => void;
+  /** Counts registrations, logins and token grants (metrics); absent: not counted. */
+  events?: OAuthEventSink;
 }

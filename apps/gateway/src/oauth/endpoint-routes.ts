@@ -41,6 +41,12 @@ export function endpointRoutes(oauth: OAuthContext) {
     throw error;
   });
 
+  app.post('/oauth/token', async (c, next) => {
+    // every refused grant is counted, whichever check refused it (the handler throws, onError answers)
+    await next();
+    if (c.res.status >= 400) oauth.events?.oauthEvent('token_failed');
+  });
+
   app.post('/oauth/token', async (c) => {
     const form = await formFields(c);
     if (!form.grant_type) throw invalidRequest('grant_type is required (send application/x-www-form-urlencoded)');
@@ -54,6 +60,7 @@ export function endpointRoutes(oauth: OAuthContext) {
     } else {
       throw new OAuthError('unsupported_grant_type', 'supported grant types: authorization_code, refresh_token');
     }
+    oauth.events?.oauthEvent(form.grant_type === 'refresh_token' ? 'token_refreshed' : 'token_issued');
     touchClient(oauth.ctx, client.id).catch((err) => oauth.logger.warn({ err }, 'could not record client use'));
     c.header('Cache-Control', 'no-store');
     c.header('Pragma', 'no-cache');
@@ -82,7 +89,9 @@ export function endpointRoutes(oauth: OAuthContext) {
     const parsed = clientRegistrationSchema.safeParse(body);
     if (!parsed.success) throw new OAuthError(registrationErrorCode(parsed.error), describeRegistrationError(parsed.error));
     c.header('Cache-Control', 'no-store');
-    return c.json(await registerClient(oauth.ctx, parsed.data), 201);
+    const registered = await registerClient(oauth.ctx, parsed.data);
+    oauth.events?.oauthEvent('client_registered');
+    return c.json(registered, 201);
   });
 
   return app;

@@ -51,6 +51,7 @@ export function loginRoutes(oauth: OAuthContext) {
       return again('Your sign-in form expired. Please try again.', 401);
     }
     const result = await verifyLocalLogin(oauth.ctx, form.email ?? '', form.password ?? '');
+    oauth.events?.oauthEvent(result.ok ? 'login' : 'login_failed');
     if (!result.ok) {
       if (result.reason === 'locked') return again(`Too many failed attempts. Try again in ${result.retryAfterSeconds} seconds.`, 429);
       return again('Wrong email or password.', 401);

@@ -109,9 +109,11 @@ export function oidcLoginRoutes(oauth: OAuthContext) {
       }
     } catch (err) {
       oauth.logger.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code }, provider: row.slug }, 'identity provider login failed');
+      oauth.events?.oauthEvent('login_failed');
       return failed(`${row.displayName} did not complete the sign-in. Please start again.`);
     }
     const result = await provisionUser(oauth.ctx, row, claims);
+    oauth.events?.oauthEvent(result.ok ? 'login' : 'login_failed');
     if (!result.ok) return failed(result.message);
     oauth.onUsersChanged?.();
     if (pending.purpose === 'console') {

@@ -2,6 +2,7 @@ import type { SafeFetchOptions } from '@switchboard/auth/oauth/safe-fetch';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { OAuthEventSink } from '../metrics/gateway-metrics.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { BearerVerifier } from './bearer.ts';
 import type { OAuthContext } from './context.ts';
@@ -25,6 +26,8 @@ export interface OAuthSetupOptions {
   revocations?: RevocationLedger;
   /** The in-memory view of a person (disabled or deleted: their tokens stop working). */
   knownUser?: (userId: string) => { disabled: boolean } | undefined;
+  /** Counts registrations, logins and token grants (the metrics); absent: not counted. */
+  events?: OAuthEventSink;
 }
 
 export async function createOAuth(
@@ -49,6 +52,7 @@ export async function createOAuth(
     clientLookup: { cimdFetch: options.cimdFetch },
     logger: logger.child({ component: 'oauth' }),
     onUsersChanged: options.onUsersChanged,
+    events: options.events,
   };
   // The process's ledger (deps.ts puts it in the services' context); a runtime made without
   // one (a test playing a second replica) loads and follows its own.

@@ -17,6 +17,7 @@ import { policyRoutes } from './policies.ts';
 import { roleRoutes } from './roles.ts';
 import { secretRoutes } from './secrets.ts';
 import { sessionRoutes } from './sessions.ts';
+import { statsRoutes } from './stats.ts';
 import { upstreamRuntimeRoutes } from './upstream-runtime.ts';
 import { upstreamRoutes } from './upstreams.ts';
 import { userRoutes } from './users.ts';
@@ -69,6 +70,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/oauth-consents', oauthConsentRoutes(ctx));
   api.route('/secrets', secretRoutes(ctx));
   api.route('/sessions', sessionRoutes(ctx));
+  api.route('/stats', statsRoutes(ctx));
   api.route('/audit-events', auditEventRoutes(ctx));
   api.route('/', configDocumentRoutes(ctx, substitutionEnv));
   api.route('/', dependentRoutes(ctx));

@@ -15,6 +15,8 @@ import { socketFetch } from './socket-fetch.ts';
 export interface TestGateway {
   /** Where the gateway listens (loopback, a free port). */
   url: string;
+  /** The metrics server's own address, when SWITCHBOARD_METRICS_PORT is set. */
+  metricsUrl?: string;
   ctx: ServiceContext;
   database: DatabaseHandle;
   registry: FederationRegistry;
@@ -53,6 +55,7 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
   const fetch = socketFetch(gateway.url);
   return {
     url: gateway.url,
+    metricsUrl: gateway.metricsUrl,
     ctx: deps.ctx,
     database: deps.database,
     registry: deps.registry,

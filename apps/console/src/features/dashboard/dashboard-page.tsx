@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { auditQueries } from '../../api/audit-events.ts';
+import { callStatsQueries } from '../../api/call-stats.ts';
+import { ApiError } from '../../api/client.ts';
 import { mcpSessionQueries } from '../../api/mcp-sessions.ts';
 import { upstreamQueries } from '../../api/upstreams.ts';
 import { virtualServerQueries } from '../../api/virtual-servers.ts';
@@ -11,6 +13,7 @@ import { Link, withQuery } from '../../lib/router.tsx';
 import { OutcomePill } from '../audit/outcome-pill.tsx';
 import { StatusPill } from '../upstreams/status-pill.tsx';
 import { CallsChart } from './calls-chart.tsx';
+import { LatencyTables } from './latency-tables.tsx';
 
 function Stat({ label, value, tone, sub }: { label: string; value: string | number; tone?: 'ok' | 'bad' | 'warn'; sub?: string }) {
   return (
@@ -144,12 +147,32 @@ function Traffic() {
   );
 }
 
+/** From the gateway's metrics (this process), where "Last hour" above comes from the audit trail (every replica). */
+function Latency() {
+  const query = useQuery(callStatsQueries.current());
+  const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
+  const serverName = (id: string) => servers.data?.items.find((s) => s.id === id)?.name ?? `${id.slice(0, 8)}…`;
+  const off = query.error instanceof ApiError && query.error.code === 'metrics_disabled';
+  return (
+    <Panel title="Latency and errors" description="Per tool and per upstream since this gateway process started; with replicas, the one that answered.">
+      {off ? (
+        <div className="state empty">Metrics are off on this gateway (SWITCHBOARD_METRICS=off).</div>
+      ) : (
+        <QueryState query={query} noun="call statistics">
+          {(stats) => <LatencyTables stats={stats} serverName={serverName} />}
+        </QueryState>
+      )}
+    </Panel>
+  );
+}
+
 export function DashboardPage() {
   return (
     <div className="stack">
       <PageHeader title="Dashboard" description="Health and traffic at a glance." />
       <UpstreamHealth />
       <Traffic />
+      <Latency />
     </div>
   );
 }
