@@ -17,7 +17,8 @@ export interface ListingSources {
 /**
  * Connects the upstreams that are not connected (connect-on-use is the default), waiting at
  * most `waitMs`, and says how each one's items are known: live, from the stored catalog,
- * or unknown — so a preview marks what it could not list instead of leaving it out.
+ * still connecting, or unknown — so a preview marks what it could not list instead of
+ * leaving it out.
  */
 export async function listUpstreams(ids: Iterable<string>, sources: ListingSources): Promise<AccessUpstream[]> {
   const listed = await Promise.all(
@@ -28,9 +29,11 @@ export async function listUpstreams(ids: Iterable<string>, sources: ListingSourc
       if (!spec.enabled) return { name: spec.name, state: 'disabled', detail: null };
       if (!connection.connected) await Promise.race([connection.ensureConnected().catch(() => {}), sleep(sources.waitMs)]);
       if (connection.connected) return { name: spec.name, state: 'live', detail: null };
-      const detail = connection.status().lastError;
-      if (hasItems(sources.stored(id))) return { name: spec.name, state: 'stored', detail };
-      return { name: spec.name, state: 'unknown', detail: detail ?? `still connecting after ${Math.round(sources.waitMs / 1000)} s` };
+      const status = connection.status();
+      if (hasItems(sources.stored(id))) return { name: spec.name, state: 'stored', detail: status.lastError };
+      // (a first start, e.g. `npx` fetching a package, can outlast the wait: the caller asks again)
+      if (status.state === 'starting') return { name: spec.name, state: 'connecting', detail: null };
+      return { name: spec.name, state: 'unknown', detail: status.lastError ?? status.state };
     }),
   );
   return listed.filter((u) => u !== undefined).sort((a, b) => a.name.localeCompare(b.name));

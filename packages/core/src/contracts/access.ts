@@ -37,12 +37,13 @@ export type AccessItem = z.infer<typeof accessItemSchema>;
 
 /**
  * How the items of one upstream of the server are known: `live` (connected and listed now),
- * `stored` (not reachable now; what it listed when last connected), `unknown` (never listed
- * and could not be listed now: its items are missing from the answer), `disabled`.
+ * `stored` (not reachable now; what it listed when last connected), `connecting` (never
+ * listed, still starting: ask again shortly), `unknown` (never listed and it could not be
+ * listed now). The items of `connecting` and `unknown` upstreams are missing from the answer.
  */
 export const accessUpstreamSchema = z.object({
   name: z.string(),
-  state: z.enum(['live', 'stored', 'unknown', 'disabled']),
+  state: z.enum(['live', 'stored', 'connecting', 'unknown', 'disabled']),
   /** Why it is not live: the connection error, when there is one. */
   detail: z.string().nullable(),
 });

@@ -49,11 +49,18 @@ const columns: Array<Column<AccessItem>> = [
  */
 function UpstreamCaveats({ upstreams }: { upstreams: AccessUpstream[] }) {
   const unknown = upstreams.filter((u) => u.state === 'unknown');
+  const connecting = upstreams.filter((u) => u.state === 'connecting');
   const stored = upstreams.filter((u) => u.state === 'stored');
   const disabled = upstreams.filter((u) => u.state === 'disabled');
-  if (unknown.length + stored.length + disabled.length === 0) return null;
+  if (unknown.length + connecting.length + stored.length + disabled.length === 0) return null;
   return (
     <div className="stack-sm">
+      {connecting.length > 0 && (
+        <div className="callout" role="status" aria-label="Connecting upstreams">
+          <span className="spinner" aria-hidden="true" /> Still connecting, not counted yet: {connecting.map((u) => u.name).join(', ')}. This
+          preview updates as soon as {connecting.length === 1 ? 'it is' : 'they are'} listed.
+        </div>
+      )}
       {unknown.length > 0 && (
         <div className="callout warn" role="note" aria-label="Unknown upstreams">
           <strong>
@@ -83,15 +90,21 @@ function UpstreamCaveats({ upstreams }: { upstreams: AccessUpstream[] }) {
   );
 }
 
+const CONNECTING_POLL_MS = 3000;
+
 /** "As Alice on server dev: these tools, because of these rules." */
 export function AccessPreview({ serverId, serverName, user }: { serverId: string; serverName: string; user: string }) {
-  const query = useQuery(accessQueries.explain(serverId, user));
+  const query = useQuery({
+    ...accessQueries.explain(serverId, user),
+    // Upstreams still starting (a first `npx` can take a while): ask again until they are listed.
+    refetchInterval: (q) => (q.state.data?.upstreams.some((u) => u.state === 'connecting') ? CONNECTING_POLL_MS : false),
+  });
   // The gateway connects the server's upstreams before it answers: that may take seconds.
   return (
     <QueryState query={query} noun="the access preview (connecting the server's upstreams)">
       {(explanation) => {
         const allowed = explanation.items.filter((i) => i.allowed);
-        const unknown = explanation.upstreams.filter((u) => u.state === 'unknown').length;
+        const unknown = explanation.upstreams.filter((u) => u.state === 'unknown' || u.state === 'connecting').length;
         return (
           <section className="access-preview" aria-label="Access preview">
             <p className="summary">
@@ -100,7 +113,7 @@ export function AccessPreview({ serverId, serverName, user }: { serverId: string
                 <>
                   {' '}
                   <span className="pill bad">
-                    + {unknown} upstream{unknown === 1 ? '' : 's'} unknown
+                    + {unknown} upstream{unknown === 1 ? '' : 's'} not counted
                   </span>
                 </>
               )}
