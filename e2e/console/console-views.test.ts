@@ -24,7 +24,8 @@ describe('console views (issue 18) in Chromium', () => {
     const consoleDir = await buildConsole();
     fx = await startHttpFixture();
     cleanup.add(() => fx.stop());
-    gw = await startE2eGateway({ SWITCHBOARD_CONSOLE_DIR: consoleDir });
+    // (#10 registers 55 clients through DCR at once)
+    gw = await startE2eGateway({ SWITCHBOARD_CONSOLE_DIR: consoleDir, SWITCHBOARD_DCR_RATE_LIMIT: '200' });
     cleanup.add(() => gw.stop());
     b = await openBrowser(gw.url);
     cleanup.add(() => b.close());
@@ -136,5 +137,56 @@ describe('console views (issue 18) in Chromium', () => {
     await row.locator('.error-detail').getByText('This tool intentionally returns an error for testing').waitFor();
     expect(await row.getByText(/^\d+(\.\d)? m?s$/).count()).toBe(1); // the duration, beside the outcome
     await b.screenshot('issue18-06-audit-search-client-tool-error-detail');
+  });
+
+  it('#10 a role’s rules and the OAuth clients page with the cursor, searched on the server', async () => {
+    const { page } = b;
+    // 55 rules for one role, 55 clients registered through Dynamic Client Registration: more than a page of each.
+    const role = await gw.api('POST', '/api/v1/roles', { name: 'many-rules' });
+    for (let i = 0; i < 55; i++) {
+      const pattern = `tool-${String(i).padStart(2, '0')}:*`;
+      const created = await gw.api('POST', '/api/v1/policies', { subjectType: 'role', subjectId: role.body.id, effect: 'allow', kind: 'tool', pattern });
+      expect(created.status).toBe(201);
+    }
+    for (let i = 0; i < 55; i++) {
+      const res = await fetch(`${gw.url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: `Agent ${String(i).padStart(2, '0')}`, redirect_uris: ['http://127.0.0.1:7777/callback'], token_endpoint_auth_method: 'none' }),
+      });
+      expect(res.status).toBe(201);
+    }
+
+    await page.getByRole('link', { name: 'Roles' }).click();
+    await page.getByRole('button', { name: '▸ many-rules' }).click();
+    const pager = page.getByRole('navigation', { name: 'Pages of rules of role many-rules' });
+    await pager.getByText('Page 1').waitFor();
+    // (the rule rows, not the examples of the pattern help below them)
+    const rules = page.locator('.allowlist tbody tr', { has: page.getByRole('button', { name: /^Remove rule / }) });
+    expect(await rules.count()).toBe(50);
+    const firstPage = await rules.allTextContents();
+    await pager.getByRole('button', { name: 'Next →' }).click();
+    await pager.getByText('Page 2').waitFor();
+    await expect.poll(() => rules.count()).toBe(5);
+    expect((await rules.allTextContents()).some((r) => firstPage.includes(r))).toBe(false);
+    await pager.getByRole('button', { name: '← Previous' }).click();
+    await expect.poll(() => rules.allTextContents()).toEqual(firstPage); // a stable order
+    await page.getByLabel('Search rules of role many-rules').fill('tool-54');
+    await expect.poll(() => rules.allTextContents()).toEqual([expect.stringContaining('tool-54:*')]);
+    await b.screenshot('issue18-10-role-rules-paged-and-searched');
+
+    await page.getByRole('link', { name: 'OAuth clients' }).click();
+    const panel = (title: string) => page.locator('.panel', { has: page.getByRole('heading', { name: title }) });
+    const clients = panel('Registered clients').locator('table tbody tr');
+    const clientPager = page.getByRole('navigation', { name: 'Pages of OAuth clients' });
+    await clientPager.getByText('Page 1').waitFor();
+    expect(await clients.count()).toBe(50);
+    await clientPager.getByRole('button', { name: 'Next →' }).click();
+    await clientPager.getByText('Page 2').waitFor();
+    await page.getByLabel('Search clients').fill('agent 54');
+    await page.getByRole('heading', { name: 'Clients matching “agent 54”' }).waitFor();
+    const matches = panel('Clients matching “agent 54”').locator('table tbody tr');
+    await expect.poll(() => matches.allTextContents()).toEqual([expect.stringContaining('Agent 54')]);
+    await b.screenshot('issue18-10-oauth-clients-searched');
   });
 });
