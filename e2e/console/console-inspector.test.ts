@@ -4,13 +4,14 @@
  * progress, and the raw JSON-RPC exchange — run as a chosen person, through their access
  * policy. Each test saves a screenshot named after the point.
  */
-import { fixtureStdio, waitFor } from '@switchboard/core/upstream/test-upstreams';
+import { fixtureStdio, misbehaving, waitFor } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, Cleanup, type E2eGateway, startE2eGateway } from '../support/gateway.ts';
 import { checkEachTest, type ConsoleBrowser, openBrowser } from './browser.ts';
 import { buildConsole } from './build-console.ts';
 
 const fixture = fixtureStdio();
+const slow = misbehaving();
 const ALICE = 'alice@example.com';
 
 describe('console playground as an inspector (issue 18 #12) in Chromium', () => {
@@ -24,9 +25,12 @@ describe('console playground as an inspector (issue 18 #12) in Chromium', () => 
     gw = await startE2eGateway({ SWITCHBOARD_CONSOLE_DIR: consoleDir });
     cleanup.add(() => gw.stop());
     await gw.importConfig({
-      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { inspect: { upstreams: ['fx'], defaultAccess: 'deny' } },
-      users: { [ALICE]: { allowed_tools: ['fx:test_tool_with_progress'] } },
+      mcpServers: {
+        fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd },
+        slow: { command: slow.command, args: slow.args, cwd: slow.cwd },
+      },
+      virtualServers: { inspect: { upstreams: ['fx', 'slow'], defaultAccess: 'deny' } },
+      users: { [ALICE]: { allowed_tools: ['fx:test_tool_with_progress', 'slow:slow_echo'] } },
       policies: [
         { subject: `user:${ALICE}`, kind: 'prompt', pattern: 'fx:test_prompt_with_arguments' },
         { subject: `user:${ALICE}`, kind: 'resource', pattern: 'fx:test://*' },
@@ -37,7 +41,12 @@ describe('console playground as an inspector (issue 18 #12) in Chromium', () => 
     await waitFor(
       async () => (await gw.api('GET', `/api/v1/virtual-servers/${serverId}/playground/catalog?asUser=${ALICE}`)).body?.prompts?.length > 0,
       'the fixture listed',
-      60_000,
+      90_000,
+    );
+    await waitFor(
+      async () => (await gw.api('GET', `/api/v1/virtual-servers/${serverId}/playground/tools?asUser=${ALICE}`)).body?.items?.length === 2,
+      'both fixtures listed',
+      90_000,
     );
     b = await openBrowser(gw.url);
     cleanup.add(() => b.close());
@@ -101,5 +110,25 @@ describe('console playground as an inspector (issue 18 #12) in Chromium', () => 
     const result = page.getByRole('status', { name: 'Call result' });
     await result.getByText('Progress: 0 → 50 → 100 of 100 · Completed step 100 of 100').waitFor();
     await b.screenshot('issue18-12-playground-tool-progress');
+  });
+
+  it('#12 shows a long call’s progress live, and cancels it upstream', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: /slow__slow_echo/ }).click();
+    await page.getByLabel('text *').fill('stop me');
+    await page.getByLabel('ms', { exact: true }).fill('60000');
+    await page.getByLabel('steps', { exact: true }).fill('60');
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    const running = page.getByRole('status', { name: 'Running call' });
+    // Progress arrives while the call runs (one step a second): the bar moves before any answer.
+    await running.getByText(/^Progress: 1 → 2( → \d+)* of 60 · stop me$/).waitFor({ timeout: 30_000 });
+    expect(Number(await running.getByRole('progressbar', { name: 'Progress' }).getAttribute('value'))).toBeGreaterThanOrEqual(2);
+    await b.screenshot('issue18-12-playground-live-progress');
+    await running.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('status').getByText(/^Cancelled: the upstream was told to stop/).waitFor();
+    await b.screenshot('issue18-12-playground-cancelled');
+    await expect
+      .poll(async () => (await gw.api('GET', '/api/v1/audit-events?tool=slow_echo')).body.items.map((e: { errorCode: string | null }) => e.errorCode), { timeout: 15_000 })
+      .toEqual(['cancelled']);
   });
 });

@@ -1,10 +1,11 @@
-import { fixtureStdio, waitFor } from '@switchboard/core/upstream/test-upstreams';
+import { fixtureStdio, misbehaving, waitFor } from '@switchboard/core/upstream/test-upstreams';
 import { auditEvents } from '@switchboard/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const fixture = fixtureStdio();
+const slow = misbehaving();
 const SERVER_ID = '3d9b6a20-7e41-4c5f-9a2b-8e1f0c6d4a51';
 const ALICE = 'alice@example.com';
 
@@ -21,9 +22,12 @@ describe('playground inspector', () => {
   beforeAll(async () => {
     gw = await createTestGateway('pglite');
     const res = await gw.api('POST', '/api/v1/import', {
-      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { inspect: { id: SERVER_ID, upstreams: ['fx'], defaultAccess: 'deny' } },
-      users: { [ALICE]: { allowed_tools: ['fx:test_tool_with_progress'] } },
+      mcpServers: {
+        fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd },
+        slow: { command: slow.command, args: slow.args, cwd: slow.cwd },
+      },
+      virtualServers: { inspect: { id: SERVER_ID, upstreams: ['fx', 'slow'], defaultAccess: 'deny' } },
+      users: { [ALICE]: { allowed_tools: ['fx:test_tool_with_progress', 'slow:slow_echo'] } },
       policies: [
         { subject: `user:${ALICE}`, kind: 'prompt', pattern: 'fx:test_prompt_with_arguments' },
         { subject: `user:${ALICE}`, kind: 'resource', pattern: 'fx:test://*' },
@@ -31,7 +35,12 @@ describe('playground inspector', () => {
     });
     expect(res.status).toBe(200);
     // (the stdio fixture may take longer to start than one request waits on this busy machine)
-    await waitFor(async () => (await json(gw.api('GET', `${base}/catalog?asUser=${ALICE}`))).prompts?.length > 0, 'the fixture listed');
+    await waitFor(async () => (await json(gw.api('GET', `${base}/catalog?asUser=${ALICE}`))).prompts?.length > 0, 'the fixture listed', 90_000);
+    await waitFor(
+      async () => (await json(gw.api('GET', `${base}/tools?asUser=${ALICE}`))).items?.some((t: { name: string }) => t.name === 'slow__slow_echo'),
+      'the slow fixture listed',
+      90_000,
+    );
   });
   afterAll(() => gw.close());
 
@@ -92,5 +101,63 @@ describe('playground inspector', () => {
     const methods = answer.exchange.map((m: { message: { method?: string } }) => m.message.method ?? 'response');
     expect(methods).toEqual(['tools/call', 'notifications/progress', 'notifications/progress', 'notifications/progress', 'response']);
     expect(answer.exchange.slice(1, 4).map((m: { message: { params: { progress: number } } }) => m.message.params.progress)).toEqual([0, 50, 100]);
+  });
+
+  /** POSTs a tool call asking for the live stream; yields each server-sent event as it arrives. */
+  async function* liveCall(body: unknown, signal?: AbortSignal) {
+    const res = await gw.fetch(`https://gw.example.com${base}/tools/call`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify(body),
+      signal,
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    let buffer = '';
+    for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
+      buffer += chunk;
+      const blocks = buffer.split('\n\n');
+      buffer = blocks.pop()!;
+      for (const block of blocks) {
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) yield { event, data: JSON.parse(data) };
+      }
+    }
+  }
+
+  it('streams each progress notification as it happens, then the answer', async () => {
+    const events: Array<{ event: string; data: { message?: { method?: string } } }> = [];
+    for await (const e of liveCall({ name: 'slow__slow_echo', arguments: { text: 'hi', ms: 300, steps: 3 }, ...asAlice })) events.push(e);
+    expect(events.map((e) => e.data.message?.method ?? e.event)).toEqual([
+      'tools/call',
+      'notifications/progress',
+      'notifications/progress',
+      'notifications/progress',
+      'message', // the response
+      'answer',
+    ]);
+    expect(events.at(-1)!.data).toMatchObject({ outcome: 'ok', result: { content: [{ type: 'text', text: 'hi' }] } });
+  });
+
+  it('cancels the call upstream when the person closes the request, and audits it as cancelled', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const seen: string[] = [];
+    try {
+      for await (const e of liveCall({ name: 'slow__slow_echo', arguments: { text: 'stop me', ms: 60_000, steps: 60 }, ...asAlice }, controller.signal)) {
+        seen.push(e.data.message?.method ?? e.event);
+        if (e.data.message?.method === 'notifications/progress') controller.abort();
+      }
+    } catch {
+      // reading a stream whose request was aborted fails: expected (checked below)
+    }
+    expect(controller.signal.aborted).toBe(true);
+    expect(seen).toEqual(['tools/call', 'notifications/progress']);
+    await waitFor(async () => {
+      await gw.audit.flush();
+      const rows = await gw.database.db.select().from(auditEvents).where(eq(auditEvents.exposedName, 'slow__slow_echo'));
+      return rows.some((r) => r.errorCode === 'cancelled');
+    }, 'the cancelled call in the audit trail');
+    expect(Date.now() - started).toBeLessThan(30_000); // long before the tool's own minute
   });
 });

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { errorBodySchema } from '@switchboard/core/contracts/common';
 import {
   playgroundAnswerSchema,
@@ -11,6 +12,7 @@ import {
   playgroundRequestSchema,
   playgroundToolsSchema,
 } from '@switchboard/core/contracts/playground';
+import { AppError } from '../errors.ts';
 import { errorResponses, idParams, jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
@@ -57,10 +59,29 @@ export function playgroundRoutes(ctx: ServiceContext) {
       path: '/{id}/playground/tools/call',
       tags,
       summary: 'Call one tool of a virtual server as yourself or asUser, through the same access policy and audit as MCP clients',
+      description:
+        'With `Accept: text/event-stream` the answer streams: a `message` event for each JSON-RPC message as it happens (progress, logs), then `answer`. Closing the request cancels the call.',
       request: { params: idParams, body: { ...jsonResponse(playgroundCallSchema, 'The tool and its arguments'), required: true } },
       responses: { 200: jsonResponse(playgroundAnswerSchema, 'How the call went, and the JSON-RPC exchange'), ...errorResponses, ...unavailable },
     }),
-    async (c) => c.json(await callPlaygroundTool(ctx, c.req.valid('param').id, c.req.valid('json'), callerOf(c)), 200),
+    async (c) => {
+      const [id, call, caller, signal] = [c.req.valid('param').id, c.req.valid('json'), callerOf(c), c.req.raw.signal];
+      // Closing the request cancels the call (the upstream is sent notifications/cancelled).
+      if (!c.req.header('accept')?.includes('text/event-stream')) return c.json(await callPlaygroundTool(ctx, id, call, caller, { signal }), 200);
+      // Live: each message (progress, logs) as an `message` event while the tool runs, then the `answer`.
+      return streamSSE(
+        c,
+        async (stream) => {
+          const write = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
+          const answer = await callPlaygroundTool(ctx, id, call, caller, { signal, onMessage: (message) => void write('message', message) });
+          await write('answer', answer);
+        },
+        async (error, stream) => {
+          const body = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the call failed' };
+          await stream.writeSSE({ event: 'error', data: JSON.stringify({ error: body }) }).catch(() => {});
+        },
+      ) as never;
+    },
   );
   app.openapi(
     createRoute({

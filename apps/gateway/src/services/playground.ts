@@ -82,15 +82,26 @@ export interface PlaygroundAsk {
  * carries the exchange as the client would see it on the wire: request, progress and log
  * notifications, response.
  */
-export async function askPlayground(ctx: ServiceContext, serverId: string, ask: PlaygroundAsk, caller: PlaygroundCaller): Promise<PlaygroundAnswer> {
+export async function askPlayground(
+  ctx: ServiceContext,
+  serverId: string,
+  ask: PlaygroundAsk,
+  caller: PlaygroundCaller,
+  /** `signal`: the person cancelled (the upstream is sent notifications/cancelled); `onMessage`: each message as it happens. */
+  live: { signal?: AbortSignal; onMessage?: (message: PlaygroundMessage) => void } = {},
+): Promise<PlaygroundAnswer> {
   const runtime = await runtimeOf(ctx, serverId);
   const { principal, actor } = await principalFor(ctx, caller, ask.asUser);
   const person: CallerContext = { ...runtime.callerOf(principal), actor };
   const params: Record<string, unknown> =
     ask.kind === 'resource' ? { uri: ask.name } : { name: ask.name, arguments: ask.arguments ?? {}, _meta: { progressToken: REQUEST_ID } };
-  const exchange: PlaygroundMessage[] = [{ direction: 'sent', message: { jsonrpc: '2.0', id: REQUEST_ID, method: METHODS[ask.kind], params } }];
-  const received = (method: string, notification: Record<string, unknown>) =>
-    exchange.push({ direction: 'received', message: { jsonrpc: '2.0', method, params: notification } });
+  const exchange: PlaygroundMessage[] = [];
+  const add = (message: PlaygroundMessage) => {
+    exchange.push(message);
+    live.onMessage?.(message);
+  };
+  add({ direction: 'sent', message: { jsonrpc: '2.0', id: REQUEST_ID, method: METHODS[ask.kind], params } });
+  const received = (method: string, notification: Record<string, unknown>) => add({ direction: 'received', message: { jsonrpc: '2.0', method, params: notification } });
   const started = performance.now();
   const durationMs = () => Math.round(performance.now() - started);
   // the console shows the audit log next: the call is in it by the time the answer is
@@ -107,19 +118,20 @@ export async function askPlayground(ctx: ServiceContext, serverId: string, ask: 
         inputRequired: 'refuse',
         project: modernProjection,
         hooks: {
+          signal: live.signal,
           onProgress: (progress) => received('notifications/progress', { progressToken: REQUEST_ID, ...progress }),
           onLog: (log) => received('notifications/message', log),
         },
         timeoutMs: ask.timeoutMs,
       },
     });
-    exchange.push({ direction: 'received', message: { jsonrpc: '2.0', id: REQUEST_ID, result } });
+    add({ direction: 'received', message: { jsonrpc: '2.0', id: REQUEST_ID, result } });
     const answer = { outcome: outcomeOf(ask.kind, result), durationMs: durationMs(), result, error: null, exchange };
     await recorded();
     return answer;
   } catch (error) {
     if (!(error instanceof CallFailure)) throw error;
-    exchange.push({
+    add({
       direction: 'received',
       message: { jsonrpc: '2.0', id: REQUEST_ID, error: { code: error.code, message: error.message, ...(error.data !== undefined && { data: error.data }) } },
     });
@@ -131,8 +143,13 @@ export async function askPlayground(ctx: ServiceContext, serverId: string, ask: 
 }
 
 /** One tool call (see askPlayground). */
-export const callPlaygroundTool = (ctx: ServiceContext, serverId: string, call: PlaygroundCall, caller: PlaygroundCaller) =>
-  askPlayground(ctx, serverId, { kind: 'tool', ...call }, caller);
+export const callPlaygroundTool = (
+  ctx: ServiceContext,
+  serverId: string,
+  call: PlaygroundCall,
+  caller: PlaygroundCaller,
+  live?: Parameters<typeof askPlayground>[4],
+) => askPlayground(ctx, serverId, { kind: 'tool', ...call }, caller, live);
 
 function deniedMessage(name: string, userId: string | null, actor: string | undefined): string {
   const who = actor ? 'this person has' : userId ? 'you have' : 'this token acts for no person and has';
