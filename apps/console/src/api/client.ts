@@ -37,7 +37,7 @@ export interface RequestOptions {
 
 export const SESSION_ENDED = 'Your session ended: the gateway no longer accepts this sign-in. Sign in again.';
 
-function buildUrl(base: string, path: string, query: RequestOptions['query']): string {
+export function buildUrl(base: string, path: string, query: RequestOptions['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null) params.set(key, String(value));
@@ -46,7 +46,7 @@ function buildUrl(base: string, path: string, query: RequestOptions['query']): s
   return `${base}${path}${search ? `?${search}` : ''}`;
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -54,13 +54,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-function errorFromBody(status: number, statusText: string, body: unknown): ApiError {
+export function errorFromBody(status: number, statusText: string, body: unknown): ApiError {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
     return new ApiError(status, error.code, error.message);
   }
   const reason = statusText ? ` ${statusText}` : '';
   return new ApiError(status, `http_${status}`, `The gateway answered HTTP ${status}${reason}.`);
+}
+
+/** The credential every request carries: the admin token, or for changes the session's CSRF token. */
+export function credentialHeaders(method: string, auth = true, store: TokenStore = tokenStore): Headers {
+  const headers = new Headers();
+  const { token, csrfToken } = store.getState();
+  if (auth && token) headers.set('Authorization', `Bearer ${token}`);
+  // The session cookie goes along by itself (same origin); changes also need its CSRF token.
+  if (!token && csrfToken && method !== 'GET') headers.set('X-CSRF-Token', csrfToken);
+  return headers;
 }
 
 /** The one way the console talks to the gateway. Resolves to the parsed JSON body. */
@@ -70,11 +80,9 @@ export async function apiRequest<T>(
   store: TokenStore = tokenStore,
 ): Promise<T> {
   const { method = 'GET', body, query, signal, base = API_BASE, auth = true } = options;
-  const headers = new Headers({ Accept: 'application/json' });
+  const headers = credentialHeaders(method, auth, store);
+  headers.set('Accept', 'application/json');
   const { token, csrfToken } = store.getState();
-  if (auth && token) headers.set('Authorization', `Bearer ${token}`);
-  // The session cookie goes along by itself (same origin); changes also need its CSRF token.
-  if (!token && csrfToken && method !== 'GET') headers.set('X-CSRF-Token', csrfToken);
   if (body !== undefined) headers.set('Content-Type', 'application/json');
 
   let response: Response;

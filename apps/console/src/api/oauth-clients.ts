@@ -7,10 +7,11 @@ import { useInvalidatingMutation } from './mutations.ts';
 /** Clients of the authorization server (registered by DCR or identified by CIMD): read and revoke. */
 export const oauthClientQueries = {
   all: () => ['oauth-clients'] as const,
-  list: () =>
+  /** A page of clients; `q` searches the name and client id on the server. */
+  list: (params: { q?: string; cursor?: string; limit?: number } = {}) =>
     queryOptions({
-      queryKey: [...oauthClientQueries.all(), 'list'] as const,
-      queryFn: ({ signal }) => apiRequest<Page<OAuthClient>>('/oauth-clients', { query: { limit: 200 }, signal }),
+      queryKey: [...oauthClientQueries.all(), 'list', params] as const,
+      queryFn: ({ signal }) => apiRequest<Page<OAuthClient>>('/oauth-clients', { query: { limit: 200, ...params }, signal }),
     }),
 };
 

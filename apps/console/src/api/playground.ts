@@ -1,7 +1,18 @@
-import type { PlaygroundCall, PlaygroundCallResult, PlaygroundTools } from '@switchboard/core/contracts/playground';
-import { queryOptions } from '@tanstack/react-query';
-import { apiRequest } from './client.ts';
+import type {
+  PlaygroundAnswer,
+  PlaygroundCall,
+  PlaygroundCatalog,
+  PlaygroundComplete,
+  PlaygroundCompletion,
+  PlaygroundMessage,
+  PlaygroundRequest,
+  PlaygroundTools,
+} from '@switchboard/core/contracts/playground';
+import { queryOptions, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { auditQueries } from './audit-events.ts';
+import { ApiError, apiRequest } from './client.ts';
+import { postEventStream } from './event-stream.ts';
 import { useInvalidatingMutation } from './mutations.ts';
 
 const path = (id: string) => `/virtual-servers/${encodeURIComponent(id)}/playground`;
@@ -17,11 +28,71 @@ export const playgroundQueries = {
       // access rules may have changed anywhere (another admin, the API): ask again each time
       staleTime: 0,
     }),
+  /** The resources, resource templates and prompts `asUser` may read and get there. */
+  catalog: (virtualServerId: string, asUser?: string) =>
+    queryOptions({
+      queryKey: [...playgroundQueries.all(), 'catalog', virtualServerId, asUser ?? ''] as const,
+      queryFn: ({ signal }) => apiRequest<PlaygroundCatalog>(`${path(virtualServerId)}/catalog`, { signal, query: { asUser: asUser || undefined } }),
+      enabled: Boolean(virtualServerId),
+      staleTime: 0,
+    }),
+  /** Suggestions for one prompt argument or template variable, as the person types. */
+  complete: (virtualServerId: string, request: PlaygroundComplete) =>
+    queryOptions({
+      queryKey: [...playgroundQueries.all(), 'complete', virtualServerId, request] as const,
+      queryFn: ({ signal }) => apiRequest<PlaygroundCompletion>(`${path(virtualServerId)}/complete`, { method: 'POST', body: request, signal }),
+      staleTime: 30_000,
+    }),
 };
 
-/** A call lands in the audit log, so that is refetched. */
-export const useCallTool = (virtualServerId: string) =>
+/**
+ * A tool call whose messages (progress, logs) arrive while it runs, and that can be
+ * cancelled (closing the request cancels it upstream). The call lands in the audit log,
+ * so that is refetched.
+ */
+export function useLiveToolCall(virtualServerId: string) {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<{ pending: boolean; messages: PlaygroundMessage[]; answer?: PlaygroundAnswer; error?: Error; cancelled?: boolean }>({
+    pending: false,
+    messages: [],
+  });
+  const running = useRef<AbortController | null>(null);
+  useEffect(() => () => running.current?.abort(), []);
+
+  async function run(call: PlaygroundCall) {
+    const controller = new AbortController();
+    running.current = controller;
+    setState({ pending: true, messages: [] });
+    try {
+      let answer: PlaygroundAnswer | undefined;
+      await postEventStream(
+        `${path(virtualServerId)}/tools/call`,
+        call,
+        (event, data) => {
+          if (event === 'message') setState((s) => ({ ...s, messages: [...s.messages, data as PlaygroundMessage] }));
+          else if (event === 'answer') answer = data as PlaygroundAnswer;
+          else if (event === 'error') {
+            const { code, message } = (data as { error: { code: string; message: string } }).error;
+            throw new ApiError(500, code, message);
+          }
+        },
+        controller.signal,
+      );
+      setState((s) => ({ ...s, pending: false, answer, error: answer ? undefined : new Error('The gateway ended the call without an answer.') }));
+    } catch (error) {
+      setState((s) => ({ ...s, pending: false, cancelled: controller.signal.aborted, error: controller.signal.aborted ? undefined : (error as Error) }));
+    } finally {
+      running.current = null;
+      void queryClient.invalidateQueries({ queryKey: auditQueries.all() });
+    }
+  }
+
+  return { ...state, run, cancel: () => running.current?.abort() };
+}
+
+/** Reads a resource or gets a prompt (audited like a tool call). */
+export const useAskPlayground = (virtualServerId: string) =>
   useInvalidatingMutation(
-    (call: PlaygroundCall) => apiRequest<PlaygroundCallResult>(`${path(virtualServerId)}/tools/call`, { method: 'POST', body: call }),
+    (request: PlaygroundRequest) => apiRequest<PlaygroundAnswer>(`${path(virtualServerId)}/request`, { method: 'POST', body: request }),
     [auditQueries.all()],
   );

@@ -8,6 +8,10 @@ import { useInvalidatingMutation } from './mutations.ts';
 export interface PolicyFilter {
   subjectId?: string;
   virtualServerId?: string;
+  /** Searched on the server: part of the pattern, or of the subject's email or role name. */
+  q?: string;
+  cursor?: string;
+  limit?: number;
 }
 
 const path = (id: string) => `/policies/${encodeURIComponent(id)}`;

@@ -20,6 +20,7 @@ import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
 import { type AccessChange, AccessControl } from './access-control.ts';
 import { ApiKeyDirectory } from './api-keys.ts';
 import { bumpConfigVersion } from './replica-sync.ts';
+import { listUpstreams } from './upstream-listing.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
 const CONFIG_CHANNEL = 'switchboard_config';
@@ -318,11 +319,23 @@ export class FederationRegistry implements FederationView {
     return this.runtimes.get(serverId);
   }
 
-  /** What an access explanation reads: the server's routing table (disabled servers too) and the policy snapshot. */
-  accessState(serverId: string) {
+  /**
+   * What an access explanation reads: the server's upstreams connected first (bounded) and
+   * how each one's items are known, its routing table (disabled servers too) and the policy snapshot.
+   */
+  async accessState(serverId: string) {
     const spec = this.allServers.get(serverId);
     if (!spec) return undefined;
-    return { table: this.runtimes.get(serverId)?.router.routingTable ?? this.tableFor(spec), policy: this.access.current };
+    const upstreams = await listUpstreams(
+      spec.entries.map((e) => e.upstreamId),
+      {
+        upstream: (id) => this.upstreams.get(id),
+        connection: (id) => this.pool.get(id),
+        stored: (id) => this.storedCatalogs.get(id),
+        waitMs: this.options.connectWaitMs ?? CONNECT_WAIT_MS,
+      },
+    );
+    return { table: this.tableFor(spec), policy: this.access.current, upstreams };
   }
 
   /** The auth mode of an enabled virtual server (kept in memory: no database read per request). */

@@ -4,6 +4,7 @@ import { bearerToken } from '../http/admin-auth.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import { apiKeyChallenge, oauthChallenge } from '../oauth/challenge.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { apiTokenClientId } from '../services/audit-clients.ts';
 import { rpcErrorResponse } from './errors.ts';
 import { anonymous, type Principal } from './principal.ts';
 import type { VirtualServerRuntime } from './virtual-server-runtime.ts';
@@ -66,7 +67,8 @@ export function createAdmission({ ctx, registry, allowedHosts, bearer }: Admissi
       if (!token || (token.userId && !registry.access.current.userActive(token.userId))) {
         return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);
       }
-      return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: null };
+      // (the audit trail names the key by this id: see audit-clients.ts)
+      return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: apiTokenClientId(token.id) };
     }
     const verified = await bearer.verify(serverId, presented);
     if ('kind' in verified) return verified;

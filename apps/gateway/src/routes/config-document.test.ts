@@ -1,4 +1,6 @@
+import { upstreams } from '@switchboard/db/schema';
 import { backends } from '@switchboard/db/testing/test-database';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
@@ -136,6 +138,45 @@ describe.each(backends)('configuration document on %s', (backend) => {
     const bad = await gw.api('POST', '/api/v1/import?dryRun=true', { virtualServers: { x: { upstreams: ['nope'] } } });
     expect(bad.status).toBe(400);
     expect((await gw.api('POST', '/api/v1/import?dryRun=maybe', preview)).status).toBe(400);
+  });
+
+  it('re-importing an export with its ${VAR} placeholders unset keeps the stored secrets, and says which', async () => {
+    const exported = await json(gw.api('GET', '/api/v1/export'));
+    expect(exported.mcpServers.docs.headers).toEqual({ Authorization: '${DOCS_AUTHORIZATION}' });
+    const stored = async () => {
+      const [row] = await gw.database.db.select().from(upstreams).where(eq(upstreams.name, 'docs'));
+      return gw.ctx.secrets.decrypt(row!.headers.Authorization!);
+    };
+    const kept = [{ upstream: 'docs', secret: 'headers.Authorization', variable: 'DOCS_AUTHORIZATION' }];
+    const preview = await json(gw.api('POST', '/api/v1/import?dryRun=true', exported));
+    expect(preview.keptSecrets).toEqual(kept);
+    const res = await gw.api('POST', '/api/v1/import', exported);
+    expect(res.status).toBe(200);
+    const summary = await json(res);
+    expect(summary.keptSecrets).toEqual(kept);
+    expect(summary.upstreams.updated).toBe(3);
+    expect(await stored()).toBe('Bearer docs-token-value');
+    expect(await json(gw.api('GET', '/api/v1/export'))).toEqual(exported);
+
+    // A value that is set replaces the stored one; a secret left out of the document is removed.
+    const changed = { mcpServers: { ...exported.mcpServers, docs: { ...exported.mcpServers.docs, headers: { Authorization: 'Bearer ${DOCS_TOKEN}x' } } } };
+    expect((await json(gw.api('POST', '/api/v1/import', changed))).keptSecrets).toEqual([]);
+    expect(await stored()).toBe('Bearer docs-token-valuex');
+
+    // Nothing stored to keep: a new upstream, or a secret the stored one does not have, is refused whole.
+    const fresh = await gw.api('POST', '/api/v1/import', { mcpServers: { fresh: { type: 'http', url: 'https://x.example.com/mcp', bearerToken: '${FRESH_TOKEN}' } } });
+    expect(fresh.status).toBe(400);
+    expect((await json(fresh)).error).toEqual({
+      code: 'invalid_config',
+      message: 'mcpServers.fresh.bearerToken: environment variable FRESH_TOKEN is not set and the gateway stores no value to keep (set it, or use ${FRESH_TOKEN:-default})',
+    });
+    const newKey = { mcpServers: { docs: { ...exported.mcpServers.docs, headers: { Authorization: '${DOCS_AUTHORIZATION}', 'X-Tenant': '${DOCS_TENANT}' } } } };
+    const refused = await gw.api('POST', '/api/v1/import', newKey);
+    expect((await json(refused)).error.message).toMatch(/^mcpServers\.docs\.headers\.X-Tenant: environment variable DOCS_TENANT is not set/);
+    expect(await stored()).toBe('Bearer docs-token-valuex');
+    // Outside secrets an unset variable is still an error.
+    const url = await gw.api('POST', '/api/v1/import', { mcpServers: { docs: { type: 'http', url: '${DOCS_URL}' } } });
+    expect((await json(url)).error.message).toMatch(/^mcpServers\.docs\.url: environment variable DOCS_URL is not set/);
   });
 
   it('replace mode removes upstreams and virtual servers the document does not name', async () => {

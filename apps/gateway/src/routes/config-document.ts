@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/env.ts';
 import { describeZodError, validationHook } from '../http/validation.ts';
 import { exportConfig } from '../services/config-export.ts';
 import { importConfig } from '../services/config-import.ts';
+import { setAsideUnsetSecrets } from '../services/config-import-kept-secrets.ts';
 import { commandWarnings } from '../services/config-import-warnings.ts';
 import type { ServiceContext } from '../services/context.ts';
 
@@ -24,10 +25,16 @@ const looseDocument = z
  * What is accepted but deserves a look comes back as warnings: `mcpServers` keys that are
  * ignored, and stdio commands that this host cannot start (looked up on `env.PATH`).
  */
-export async function parseConfigDocument(raw: unknown, env: Record<string, string | undefined>) {
+export async function parseConfigDocument(
+  raw: unknown,
+  env: Record<string, string | undefined>,
+  /** `keepStoredSecrets`: secrets whose variable is unset are set aside, not an error (the API import). */
+  options: { keepStoredSecrets?: boolean } = {},
+) {
+  const { raw: rest, unset } = options.keepStoredSecrets ? setAsideUnsetSecrets(raw, env) : { raw, unset: [] };
   let substituted: unknown;
   try {
-    substituted = substituteEnv(raw, env);
+    substituted = substituteEnv(rest, env);
   } catch (error) {
     if (error instanceof EnvSubstitutionError) throw badRequest(error.message, 'invalid_config');
     throw error;
@@ -35,7 +42,7 @@ export async function parseConfigDocument(raw: unknown, env: Record<string, stri
   const parsed = configDocumentSchema.safeParse(substituted);
   if (!parsed.success) throw badRequest(describeZodError(parsed.error), 'invalid_config');
   const warnings = [...mcpServerKeyWarnings(substituted), ...(await commandWarnings(parsed.data, env.PATH))];
-  return { doc: parsed.data, warnings };
+  return { doc: parsed.data, warnings, unsetSecrets: unset };
 }
 
 export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Record<string, string | undefined>) {
@@ -48,7 +55,7 @@ export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Recor
       tags: ['config'],
       summary: 'Apply a configuration document (all or nothing)',
       description:
-        'Claude-style `mcpServers` plus `virtualServers`, `users`, `roles`, `policies`. Objects are matched by name. `mode=replace` also deletes upstreams and virtual servers the document does not name. `dryRun=true` answers the same summary without applying anything.',
+        'Claude-style `mcpServers` plus `virtualServers`, `users`, `roles`, `policies`. Objects are matched by name. `mode=replace` also deletes upstreams and virtual servers the document does not name. `dryRun=true` answers the same summary without applying anything. A secret of an `mcpServers` entry (env value, header, bearerToken) whose `${VAR}` is not set keeps the value the gateway stores (listed in `keptSecrets`), so an export re-imports as it is.',
       request: {
         query: z.object({
           mode: z.enum(['merge', 'replace']).default('merge'),
@@ -63,9 +70,9 @@ export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Recor
       responses: { 200: jsonResponse(importSummarySchema, 'What changed'), ...errorResponses },
     }),
     async (c) => {
-      const { doc, warnings } = await parseConfigDocument(c.req.valid('json'), substitutionEnv);
+      const { doc, warnings, unsetSecrets } = await parseConfigDocument(c.req.valid('json'), substitutionEnv, { keepStoredSecrets: true });
       const { mode, dryRun } = c.req.valid('query');
-      return c.json(await importConfig(ctx, doc, mode, { dryRun: dryRun === 'true', warnings }), 200);
+      return c.json(await importConfig(ctx, doc, mode, { dryRun: dryRun === 'true', warnings, unsetSecrets }), 200);
     },
   );
   app.openapi(

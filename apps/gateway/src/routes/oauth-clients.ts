@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { errorBodySchema, pageOf, pageQuerySchema } from '@switchboard/core/contracts/common';
 import { oauthClientSchema } from '@switchboard/core/contracts/oauth-clients';
-import { errorResponses, idParams, jsonResponse } from '../http/crud.ts';
+import { errorResponses, idParams, jsonResponse, searchQuery } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -20,7 +20,7 @@ export function oauthClientRoutes(ctx: ServiceContext) {
       path: '/',
       tags: ['oauth-clients'],
       summary: 'List OAuth clients',
-      request: { query: pageQuerySchema },
+      request: { query: pageQuerySchema.extend(searchQuery.shape) },
       responses: { 200: jsonResponse(pageOf(oauthClientSchema), 'A page of OAuth clients'), ...errorResponses },
     }),
     async (c) => c.json(await listOAuthClients(ctx, c.req.valid('query')), 200),

@@ -1,12 +1,24 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { errorBodySchema } from '@switchboard/core/contracts/common';
-import { playgroundCallResultSchema, playgroundCallSchema, playgroundListQuerySchema, playgroundToolsSchema } from '@switchboard/core/contracts/playground';
+import {
+  playgroundAnswerSchema,
+  playgroundCallSchema,
+  playgroundCatalogSchema,
+  playgroundCompleteSchema,
+  playgroundCompletionSchema,
+  playgroundListQuerySchema,
+  playgroundRequestSchema,
+  playgroundToolsSchema,
+} from '@switchboard/core/contracts/playground';
+import { AppError } from '../errors.ts';
 import { errorResponses, idParams, jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { callPlaygroundTool, listPlaygroundTools, type PlaygroundCaller } from '../services/playground.ts';
+import { askPlayground, callPlaygroundTool, listPlaygroundTools, type PlaygroundCaller } from '../services/playground.ts';
+import { playgroundCatalog, playgroundComplete } from '../services/playground-inspector.ts';
 
 const tags = ['virtual-servers'];
 const unavailable = {
@@ -23,7 +35,11 @@ function callerOf(c: Context<AppEnv>): PlaygroundCaller {
   return { userId: token?.userId ?? null, label: `api-token:${token?.id ?? 'unknown'}` };
 }
 
-/** `/virtual-servers/{id}/playground`: try a virtual server's tools as yourself (or, to debug access, as another person). */
+/**
+ * `/virtual-servers/{id}/playground`: inspect a virtual server as yourself (or, to debug
+ * access, as another person): its tools, resources and prompts, each request through the
+ * one pipeline, with the JSON-RPC exchange as a client would see it.
+ */
 export function playgroundRoutes(ctx: ServiceContext) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.openapi(
@@ -43,10 +59,62 @@ export function playgroundRoutes(ctx: ServiceContext) {
       path: '/{id}/playground/tools/call',
       tags,
       summary: 'Call one tool of a virtual server as yourself or asUser, through the same access policy and audit as MCP clients',
+      description:
+        'With `Accept: text/event-stream` the answer streams: a `message` event for each JSON-RPC message as it happens (progress, logs), then `answer`. Closing the request cancels the call.',
       request: { params: idParams, body: { ...jsonResponse(playgroundCallSchema, 'The tool and its arguments'), required: true } },
-      responses: { 200: jsonResponse(playgroundCallResultSchema, 'How the call went'), ...errorResponses, ...unavailable },
+      responses: { 200: jsonResponse(playgroundAnswerSchema, 'How the call went, and the JSON-RPC exchange'), ...errorResponses, ...unavailable },
     }),
-    async (c) => c.json(await callPlaygroundTool(ctx, c.req.valid('param').id, c.req.valid('json'), callerOf(c)), 200),
+    async (c) => {
+      const [id, call, caller, signal] = [c.req.valid('param').id, c.req.valid('json'), callerOf(c), c.req.raw.signal];
+      // Closing the request cancels the call (the upstream is sent notifications/cancelled).
+      if (!c.req.header('accept')?.includes('text/event-stream')) return c.json(await callPlaygroundTool(ctx, id, call, caller, { signal }), 200);
+      // Live: each message (progress, logs) as an `message` event while the tool runs, then the `answer`.
+      return streamSSE(
+        c,
+        async (stream) => {
+          const write = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
+          const answer = await callPlaygroundTool(ctx, id, call, caller, { signal, onMessage: (message) => void write('message', message) });
+          await write('answer', answer);
+        },
+        async (error, stream) => {
+          const body = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the call failed' };
+          await stream.writeSSE({ event: 'error', data: JSON.stringify({ error: body }) }).catch(() => {});
+        },
+      ) as never;
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/playground/catalog',
+      tags,
+      summary: 'The resources, resource templates and prompts a virtual server lists to you (or to ?asUser=)',
+      request: { params: idParams, query: playgroundListQuerySchema },
+      responses: { 200: jsonResponse(playgroundCatalogSchema, 'What may be read and got'), ...errorResponses, ...unavailable },
+    }),
+    async (c) => c.json(await playgroundCatalog(ctx, c.req.valid('param').id, callerOf(c), c.req.valid('query').asUser), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/playground/request',
+      tags,
+      summary: 'Read a resource or get a prompt as yourself or asUser, through the same access policy and audit as MCP clients',
+      request: { params: idParams, body: { ...jsonResponse(playgroundRequestSchema, 'The resource URI or prompt, and its arguments'), required: true } },
+      responses: { 200: jsonResponse(playgroundAnswerSchema, 'How it went, and the JSON-RPC exchange'), ...errorResponses, ...unavailable },
+    }),
+    async (c) => c.json(await askPlayground(ctx, c.req.valid('param').id, c.req.valid('json'), callerOf(c)), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/playground/complete',
+      tags,
+      summary: 'Completions for a prompt argument or a resource template variable, as yourself or asUser',
+      request: { params: idParams, body: { ...jsonResponse(playgroundCompleteSchema, 'What to complete'), required: true } },
+      responses: { 200: jsonResponse(playgroundCompletionSchema, 'The suggested values'), ...errorResponses, ...unavailable },
+    }),
+    async (c) => c.json(await playgroundComplete(ctx, c.req.valid('param').id, c.req.valid('json'), callerOf(c)), 200),
   );
   return app;
 }

@@ -5,7 +5,7 @@ import {
   policySubjectTypeSchema,
   policyUpdateSchema,
 } from '@switchboard/core/contracts/policies';
-import { crudRoutes } from '../http/crud.ts';
+import { crudRoutes, searchQuery } from '../http/crud.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { createPolicy, deletePolicy, getPolicy, listPolicies, updatePolicy } from '../services/policies.ts';
 
@@ -15,7 +15,7 @@ export const policyRoutes = (ctx: ServiceContext) =>
     tag: 'policies',
     noun: 'policy',
     schemas: { item: policySchema, create: policyCreateSchema, update: policyUpdateSchema },
-    extraListQuery: z.object({
+    extraListQuery: searchQuery.extend({
       subjectType: policySubjectTypeSchema.optional(),
       subjectId: z.uuid().optional(),
       virtualServerId: z.uuid().optional(),

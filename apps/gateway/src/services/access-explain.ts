@@ -31,7 +31,8 @@ async function subjectNames(ctx: ServiceContext, decisions: Decision[]) {
 /**
  * "Why can't Alice see `deploy`?": every tool, prompt, resource and resource template the
  * virtual server exposes right now, each with the decision the live evaluator makes for
- * the user — the same snapshot and the same function the MCP endpoints use.
+ * the user — the same snapshot and the same function the MCP endpoints use. Upstreams not
+ * connected yet are connected first; the answer says which ones it could not list.
  */
 export async function explainAccess(ctx: ServiceContext, serverId: string, userRef: string): Promise<AccessExplanation> {
   const [server] = await ctx.db
@@ -40,9 +41,9 @@ export async function explainAccess(ctx: ServiceContext, serverId: string, userR
     .where(eq(virtualServers.id, serverId));
   if (!server) throw notFound('virtual server', serverId);
   const user = await findUser(ctx, userRef);
-  const state = ctx.federation?.accessState?.(serverId);
+  const state = await ctx.federation?.accessState?.(serverId);
   if (!state) throw new AppError(503, 'not_loaded', 'the virtual server is not loaded yet; try again shortly');
-  const { table, policy } = state;
+  const { table, policy, upstreams } = state;
 
   const items: Array<Omit<AccessItem, 'rule'> & { decision: Decision }> = [];
   const add = (kind: AccessItem['kind'], exposedName: string, upstream: string, name: string) => {
@@ -65,6 +66,7 @@ export async function explainAccess(ctx: ServiceContext, serverId: string, userR
     virtualServerId: serverId,
     defaultAccess: server.defaultAccess,
     user: { ...user, roles: roleRows.map((r) => r.name) },
+    upstreams,
     items: items.map(({ decision, ...item }) => ({
       ...item,
       rule: decision.rule && {

@@ -3,7 +3,9 @@ import type { Page } from '@switchboard/core/contracts/common';
 import { auditEvents } from '@switchboard/db/schema';
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { badRequest } from '../errors.ts';
+import { clientWhere, withClientNames } from './audit-clients.ts';
 import type { ServiceContext } from './context.ts';
+import { searchWhere } from './pagination.ts';
 
 type AuditRow = typeof auditEvents.$inferSelect;
 
@@ -15,6 +17,7 @@ export const toAuditDto = (row: AuditRow): AuditEvent => ({
   userId: row.userId,
   userEmail: row.userEmail,
   clientId: row.clientId,
+  clientName: null, // looked up per page (withClientNames)
   actor: row.actor,
   virtualServerId: row.virtualServerId,
   kind: row.kind,
@@ -34,7 +37,8 @@ export function auditWhere(filter: AuditFilter): SQL | undefined {
   return and(
     user ? (UUID.test(user) ? eq(auditEvents.userId, user.toLowerCase()) : eq(auditEvents.userEmail, user.toLowerCase())) : undefined,
     filter.virtualServer ? eq(auditEvents.virtualServerId, filter.virtualServer) : undefined,
-    filter.tool ? eq(auditEvents.exposedName, filter.tool) : undefined,
+    filter.tool ? searchWhere(filter.tool, auditEvents.exposedName) : undefined,
+    filter.client ? clientWhere(filter.client) : undefined,
     filter.kind ? eq(auditEvents.kind, filter.kind) : undefined,
     filter.outcome ? eq(auditEvents.outcome, filter.outcome) : undefined,
     filter.from ? gte(auditEvents.occurredAt, new Date(filter.from)) : undefined,
@@ -63,7 +67,7 @@ export async function listAuditEvents(ctx: ServiceContext, query: AuditListQuery
     .limit(query.limit + 1);
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
-  return { items: page.map(toAuditDto), nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq) : null };
+  return { items: await withClientNames(ctx, page.map(toAuditDto)), nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq) : null };
 }
 
 /**

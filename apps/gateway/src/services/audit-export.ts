@@ -1,6 +1,7 @@
 import type { AuditEvent, AuditExportQuery } from '@switchboard/core/contracts/audit-events';
 import { auditEvents } from '@switchboard/db/schema';
 import { and, asc, gt } from 'drizzle-orm';
+import { withClientNames } from './audit-clients.ts';
 import type { ServiceContext } from './context.ts';
 import { auditWhere, toAuditDto } from './audit-events.ts';
 
@@ -10,6 +11,7 @@ const CSV_COLUMNS = [
   'userId',
   'userEmail',
   'clientId',
+  'clientName',
   'actor',
   'virtualServerId',
   'kind',
@@ -50,7 +52,7 @@ export async function* exportAuditEvents(ctx: ServiceContext, query: AuditExport
       .orderBy(asc(auditEvents.seq))
       .limit(pageSize);
     if (rows.length === 0) return;
-    yield rows.map((row) => line(toAuditDto(row))).join('');
+    yield (await withClientNames(ctx, rows.map(toAuditDto))).map(line).join('');
     after = rows.at(-1)!.seq;
     if (rows.length < pageSize) return;
   }

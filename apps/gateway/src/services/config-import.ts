@@ -7,6 +7,7 @@ import { and, eq, isNull, notInArray } from 'drizzle-orm';
 import { badRequest } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { importExtraPolicies } from './config-import-policies.ts';
+import { keepStoredSecrets, type UnsetSecret } from './config-import-kept-secrets.ts';
 import { createRole, updateRole } from './roles.ts';
 import { createUpstream, upstreamValues } from './upstreams.ts';
 import { createUser, updateUser } from './users.ts';
@@ -64,8 +65,11 @@ export async function importConfig(
   ctx: ServiceContext,
   doc: ConfigDocument,
   mode: ImportMode,
-  /** `warnings`: what parsing the document found worth a look (they travel in the answer). */
-  options: { dryRun?: boolean; warnings?: string[] } = {},
+  /**
+   * `warnings`: what parsing the document found worth a look (they travel in the answer).
+   * `unsetSecrets`: secrets whose variable is unset, to keep from what is stored.
+   */
+  options: { dryRun?: boolean; warnings?: string[]; unsetSecrets?: UnsetSecret[] } = {},
 ): Promise<ImportSummary> {
   // A dry run is the real import, rolled back: the preview cannot drift from what applying does.
   return ctx.db.transaction(async (db) => {
@@ -79,9 +83,10 @@ export async function importConfig(
       dryRun: options.dryRun === true,
       changes: [],
       warnings: options.warnings ?? [],
+      keptSecrets: [],
     };
     const roleIds = await importRoles(tx, doc, summary);
-    const upstreamIds = await importUpstreams(tx, doc, summary);
+    const upstreamIds = await importUpstreams(tx, doc, summary, options.unsetSecrets ?? []);
     const serverIds = await importVirtualServers(tx, doc, upstreamIds, summary);
     const userIds = await importUsers(tx, doc, summary);
     for (const [name, role] of Object.entries(doc.roles)) {
@@ -129,16 +134,20 @@ async function importRoles(tx: TxContext, doc: ConfigDocument, summary: ImportSu
   return ids;
 }
 
-async function importUpstreams(tx: TxContext, doc: ConfigDocument, summary: ImportSummary) {
+async function importUpstreams(tx: TxContext, doc: ConfigDocument, summary: ImportSummary, unsetSecrets: UnsetSecret[]) {
   const ids = new Map<string, string>();
   for (const [name, server] of Object.entries(doc.mcpServers)) {
     const input = upstreamInput(name, server);
-    const [existing] = await tx.db.select({ id: upstreams.id }).from(upstreams).where(eq(upstreams.name, name));
+    const [existing] = await tx.db.select().from(upstreams).where(eq(upstreams.name, name));
+    const unset = unsetSecrets.filter((u) => u.upstream === name);
     if (existing) {
-      // The document is the whole definition: secrets not listed are removed.
-      await tx.db.update(upstreams).set(upstreamValues(tx, input)).where(eq(upstreams.id, existing.id));
+      // The document is the whole definition: secrets not listed are removed, unset ones kept.
+      const values = upstreamValues(tx, input);
+      summary.keptSecrets.push(...keepStoredSecrets(values, existing, unset));
+      await tx.db.update(upstreams).set(values).where(eq(upstreams.id, existing.id));
       ids.set(name, existing.id);
     } else {
+      keepStoredSecrets({ env: {}, headers: {}, bearerToken: null }, undefined, unset); // throws: nothing to keep
       ids.set(name, (await createUpstream(tx, input)).id);
     }
     summary.upstreams[existing ? 'updated' : 'created']++;

@@ -1,4 +1,5 @@
 import type { KeyRing } from '@switchboard/auth/secret-box';
+import type { AccessUpstream } from '@switchboard/core/contracts/access';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
 import type { PolicySnapshot } from '@switchboard/core/policy/policy-snapshot';
 import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
@@ -20,8 +21,11 @@ export interface FederationView {
   runtimeFor?(serverId: string): Promise<VirtualServerRuntime | undefined>;
   /** Open MCP sessions per running virtual server, in this process. */
   openSessions?(): Array<{ virtualServerId: string; sessions: number }>;
-  /** A virtual server's routing table (enabled or not) and the live policy snapshot; undefined when unknown. */
-  accessState?(serverId: string): { table: RoutingTable; policy: PolicySnapshot } | undefined;
+  /**
+   * A virtual server's routing table (enabled or not), its upstreams connected first and how
+   * each one's items are known, and the live policy snapshot; undefined when unknown.
+   */
+  accessState?(serverId: string): Promise<{ table: RoutingTable; policy: PolicySnapshot; upstreams: AccessUpstream[] } | undefined>;
 }
 
 /** What services need from the outside world; built once in deps.ts. */

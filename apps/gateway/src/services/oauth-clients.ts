@@ -4,7 +4,7 @@ import { oauthClients, oauthConsents, oauthRefreshTokens } from '@switchboard/db
 import { and, countDistinct, eq, inArray, isNull } from 'drizzle-orm';
 import { notFound } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { fetchPage, toPage } from './pagination.ts';
+import { fetchPage, searchWhere, toPage } from './pagination.ts';
 
 type ClientRow = typeof oauthClients.$inferSelect;
 
@@ -32,8 +32,9 @@ async function consentCounts(ctx: TxContext, clientIds: string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.clientId, Number(r.users)]));
 }
 
-export async function listOAuthClients(ctx: ServiceContext, query: PageQuery) {
-  const rows = await fetchPage(ctx.db, oauthClients, query);
+/** `q` matches the client's name or its `client_id` (a CIMD client's id is its URL). */
+export async function listOAuthClients(ctx: ServiceContext, query: PageQuery & { q?: string }) {
+  const rows = await fetchPage(ctx.db, oauthClients, query, searchWhere(query.q, oauthClients.clientName, oauthClients.clientId));
   const counts = await consentCounts(ctx, rows.map((r) => r.id));
   return toPage(rows, query, (row) => toDto(row, counts.get(row.id) ?? 0));
 }

@@ -1,9 +1,9 @@
-import type { PlaygroundCall, PlaygroundCallResult, PlaygroundTool } from '@switchboard/core/contracts/playground';
+import type { PlaygroundAnswer, PlaygroundCall, PlaygroundMessage, PlaygroundTool } from '@switchboard/core/contracts/playground';
 import { users, virtualServers } from '@switchboard/db/schema';
 import { eq, or } from 'drizzle-orm';
 import { AppError, notFound } from '../errors.ts';
 import type { Principal } from '../mcp/principal.ts';
-import type { CallerContext } from '../pipeline/call.ts';
+import type { CallerContext, CallKind } from '../pipeline/call.ts';
 import { CallFailure } from '../pipeline/errors.ts';
 import { outcomeOf } from '../pipeline/outcome.ts';
 import { modernProjection } from '../pipeline/project.ts';
@@ -21,7 +21,7 @@ export const PLAYGROUND_CLIENT_ID = 'switchboard-console';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function runtimeOf(ctx: ServiceContext, serverId: string) {
+export async function runtimeOf(ctx: ServiceContext, serverId: string) {
   const [server] = await ctx.db.select({ enabled: virtualServers.enabled }).from(virtualServers).where(eq(virtualServers.id, serverId));
   if (!server) throw notFound('virtual server', serverId);
   if (!server.enabled) throw new AppError(409, 'server_disabled', 'this virtual server is disabled; enable it to try its tools');
@@ -31,7 +31,7 @@ async function runtimeOf(ctx: ServiceContext, serverId: string) {
 }
 
 /** The person the playground acts as: the one at the console, or (`asUser`) the person named. */
-async function principalFor(ctx: ServiceContext, caller: PlaygroundCaller, asUser: string | undefined): Promise<{ principal: Principal; actor?: string }> {
+export async function principalFor(ctx: ServiceContext, caller: PlaygroundCaller, asUser: string | undefined): Promise<{ principal: Principal; actor?: string }> {
   if (asUser === undefined) {
     return { principal: { key: `console:${caller.userId ?? 'token'}`, kind: 'console', userId: caller.userId, clientId: PLAYGROUND_CLIENT_ID } };
   }
@@ -61,41 +61,95 @@ export async function listPlaygroundTools(ctx: ServiceContext, serverId: string,
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+const METHODS = { tool: 'tools/call', resource: 'resources/read', prompt: 'prompts/get' } as const;
+const REQUEST_ID = 1;
+
+/** What the playground asks: a tool with its arguments, a resource by URI, a prompt with its arguments. */
+export interface PlaygroundAsk {
+  kind: CallKind;
+  name: string;
+  arguments?: Record<string, unknown>;
+  timeoutMs?: number;
+  asUser?: string;
+}
+
 /**
- * Calls one tool as a client of the virtual server would: through its call pipeline, as
- * the person at the console (or the person an administrator chose), so their access
- * policy applies and the audit trail records it like any MCP call (with the
- * administrator as `actor` when acting as someone else). A refusal, a tool error and an
- * unreachable upstream are answers, not failures.
+ * Calls one tool, reads one resource or gets one prompt as a client of the virtual server
+ * would: through its call pipeline, as the person at the console (or the person an
+ * administrator chose), so their access policy applies and the audit trail records it
+ * like any MCP call (with the administrator as `actor` when acting as someone else). A
+ * refusal, a tool error and an unreachable upstream are answers, not failures. The answer
+ * carries the exchange as the client would see it on the wire: request, progress and log
+ * notifications, response.
  */
-export async function callPlaygroundTool(ctx: ServiceContext, serverId: string, call: PlaygroundCall, caller: PlaygroundCaller): Promise<PlaygroundCallResult> {
+export async function askPlayground(
+  ctx: ServiceContext,
+  serverId: string,
+  ask: PlaygroundAsk,
+  caller: PlaygroundCaller,
+  /** `signal`: the person cancelled (the upstream is sent notifications/cancelled); `onMessage`: each message as it happens. */
+  live: { signal?: AbortSignal; onMessage?: (message: PlaygroundMessage) => void } = {},
+): Promise<PlaygroundAnswer> {
   const runtime = await runtimeOf(ctx, serverId);
-  const { principal, actor } = await principalFor(ctx, caller, call.asUser);
+  const { principal, actor } = await principalFor(ctx, caller, ask.asUser);
   const person: CallerContext = { ...runtime.callerOf(principal), actor };
+  const params: Record<string, unknown> =
+    ask.kind === 'resource' ? { uri: ask.name } : { name: ask.name, arguments: ask.arguments ?? {}, _meta: { progressToken: REQUEST_ID } };
+  const exchange: PlaygroundMessage[] = [];
+  const add = (message: PlaygroundMessage) => {
+    exchange.push(message);
+    live.onMessage?.(message);
+  };
+  add({ direction: 'sent', message: { jsonrpc: '2.0', id: REQUEST_ID, method: METHODS[ask.kind], params } });
+  const received = (method: string, notification: Record<string, unknown>) => add({ direction: 'received', message: { jsonrpc: '2.0', method, params: notification } });
   const started = performance.now();
   const durationMs = () => Math.round(performance.now() - started);
   // the console shows the audit log next: the call is in it by the time the answer is
   const recorded = () => ctx.federation?.flushAudit?.();
   try {
     const result = await runtime.call({
-      kind: 'tool',
-      name: call.name,
-      params: { name: call.name, arguments: call.arguments ?? {} },
+      kind: ask.kind,
+      name: ask.name,
+      params,
       era: 'modern',
       caller: person,
-      downstream: { logThreshold: 'none', inputRequired: 'refuse', project: modernProjection, hooks: {}, timeoutMs: call.timeoutMs },
+      downstream: {
+        logThreshold: 'debug',
+        inputRequired: 'refuse',
+        project: modernProjection,
+        hooks: {
+          signal: live.signal,
+          onProgress: (progress) => received('notifications/progress', { progressToken: REQUEST_ID, ...progress }),
+          onLog: (log) => received('notifications/message', log),
+        },
+        timeoutMs: ask.timeoutMs,
+      },
     });
-    const answer = { outcome: outcomeOf('tool', result), durationMs: durationMs(), result, error: null };
+    add({ direction: 'received', message: { jsonrpc: '2.0', id: REQUEST_ID, result } });
+    const answer = { outcome: outcomeOf(ask.kind, result), durationMs: durationMs(), result, error: null, exchange };
     await recorded();
     return answer;
   } catch (error) {
     if (!(error instanceof CallFailure)) throw error;
-    const message = error.outcome === 'denied' ? deniedMessage(call.name, principal.userId, actor) : error.message;
-    const answer = { outcome: error.outcome, durationMs: durationMs(), result: null, error: { code: error.errorCode, message } };
+    add({
+      direction: 'received',
+      message: { jsonrpc: '2.0', id: REQUEST_ID, error: { code: error.code, message: error.message, ...(error.data !== undefined && { data: error.data }) } },
+    });
+    const message = error.outcome === 'denied' ? deniedMessage(ask.name, principal.userId, actor) : error.message;
+    const answer = { outcome: error.outcome, durationMs: durationMs(), result: null, error: { code: error.errorCode, message }, exchange };
     await recorded();
     return answer;
   }
 }
+
+/** One tool call (see askPlayground). */
+export const callPlaygroundTool = (
+  ctx: ServiceContext,
+  serverId: string,
+  call: PlaygroundCall,
+  caller: PlaygroundCaller,
+  live?: Parameters<typeof askPlayground>[4],
+) => askPlayground(ctx, serverId, { kind: 'tool', ...call }, caller, live);
 
 function deniedMessage(name: string, userId: string | null, actor: string | undefined): string {
   const who = actor ? 'this person has' : userId ? 'you have' : 'this token acts for no person and has';

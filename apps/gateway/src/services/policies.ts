@@ -1,10 +1,10 @@
 import type { PageQuery } from '@switchboard/core/contracts/common';
 import type { Policy, PolicyCreate, PolicyUpdate } from '@switchboard/core/contracts/policies';
 import { policies, roles, users } from '@switchboard/db/schema';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { badRequest, isForeignKeyViolation, notFound } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
-import { fetchPage, toPage } from './pagination.ts';
+import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
 
 type PolicyRow = typeof policies.$inferSelect;
@@ -22,9 +22,22 @@ const toDto = (row: PolicyRow): Policy => ({
 });
 
 export interface PolicyFilter {
+  /** Part of the pattern, or of the subject's email or role name. */
+  q?: string;
   subjectType?: 'user' | 'role';
   subjectId?: string;
   virtualServerId?: string;
+}
+
+/** Rules whose pattern, or whose subject's email or role name, contains `q`. */
+function searchPolicies(q: string | undefined): SQL | undefined {
+  const byPattern = searchWhere(q, policies.pattern);
+  if (!byPattern) return undefined;
+  const subjects = or(
+    and(eq(policies.subjectType, 'user'), inArray(policies.subjectId, sql`(select ${users.id} from ${users} where ${searchWhere(q, users.email, users.name)})`)),
+    and(eq(policies.subjectType, 'role'), inArray(policies.subjectId, sql`(select ${roles.id} from ${roles} where ${searchWhere(q, roles.name)})`)),
+  );
+  return or(byPattern, subjects);
 }
 
 export async function listPolicies(ctx: ServiceContext, query: PageQuery & PolicyFilter) {
@@ -36,6 +49,7 @@ export async function listPolicies(ctx: ServiceContext, query: PageQuery & Polic
       query.subjectType ? eq(policies.subjectType, query.subjectType) : undefined,
       query.subjectId ? eq(policies.subjectId, query.subjectId) : undefined,
       query.virtualServerId ? eq(policies.virtualServerId, query.virtualServerId) : undefined,
+      searchPolicies(query.q),
     ),
   );
   return toPage(rows, query, toDto);

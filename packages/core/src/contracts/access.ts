@@ -35,12 +35,28 @@ export const accessItemSchema = z.object({
 });
 export type AccessItem = z.infer<typeof accessItemSchema>;
 
+/**
+ * How the items of one upstream of the server are known: `live` (connected and listed now),
+ * `stored` (not reachable now; what it listed when last connected), `connecting` (never
+ * listed, still starting: ask again shortly), `unknown` (never listed and it could not be
+ * listed now). The items of `connecting` and `unknown` upstreams are missing from the answer.
+ */
+export const accessUpstreamSchema = z.object({
+  name: z.string(),
+  state: z.enum(['live', 'stored', 'connecting', 'unknown', 'disabled']),
+  /** Why it is not live: the connection error, when there is one. */
+  detail: z.string().nullable(),
+});
+export type AccessUpstream = z.infer<typeof accessUpstreamSchema>;
+
 export const accessExplanationSchema = z
   .object({
     virtualServerId: uuidSchema,
     defaultAccess: z.enum(['deny', 'allow']),
     user: z.object({ id: uuidSchema, email: z.string(), disabled: z.boolean(), roles: z.array(z.string()) }),
     items: z.array(accessItemSchema),
+    /** Each upstream of the server and how its items are known (connected first, before answering). */
+    upstreams: z.array(accessUpstreamSchema),
   })
   .meta({ id: 'AccessExplanation' });
 export type AccessExplanation = z.infer<typeof accessExplanationSchema>;

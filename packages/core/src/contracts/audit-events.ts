@@ -12,7 +12,10 @@ export const auditEventSchema = z
     occurredAt: timestampSchema,
     userId: uuidSchema.nullable(),
     userEmail: z.string().nullable(),
+    /** The OAuth `client_id`, `api-token:<id>` for an API key, or `switchboard-console` (the playground). */
     clientId: z.string().nullable(),
+    /** The client's name as known now (OAuth client name, "API key <name>", "Console playground"); null when unknown. */
+    clientName: z.string().nullable(),
     /** Who really made the call when it was made as someone else (an admin trying tools "as user X" in the console). */
     actor: z.string().nullable(),
     virtualServerId: uuidSchema,
@@ -38,8 +41,10 @@ export const auditFilterSchema = z.object({
   /** A user id or email. */
   user: z.string().min(1).max(320).optional(),
   virtualServer: uuidSchema.optional(),
-  /** The exposed tool, prompt or resource name, exactly. */
+  /** Part of the exposed tool, prompt or resource name (case-insensitive). */
   tool: z.string().min(1).max(1024).optional(),
+  /** Part of the client's name (OAuth client name, API key name) or id (case-insensitive). */
+  client: z.string().min(1).max(320).optional(),
   kind: auditKindSchema.optional(),
   outcome: auditOutcomeSchema.optional(),
   /** Inclusive lower and exclusive upper bound on `occurredAt`. */

@@ -11,6 +11,14 @@ export const importChangeSchema = z.object({
 });
 export type ImportChange = z.infer<typeof importChangeSchema>;
 
+/** A secret whose `${VAR}` was not set on import: the value the gateway already stored was kept. */
+export const keptSecretSchema = z.object({
+  upstream: z.string(),
+  secret: z.string().describe('`env.NAME`, `headers.NAME` or `bearerToken`'),
+  variable: z.string().describe('The variable that was not set'),
+});
+export type KeptSecret = z.infer<typeof keptSecretSchema>;
+
 /** What `POST /api/v1/import` answers: counts by kind, and each named object it touched. */
 export const importSummarySchema = z
   .object({
@@ -23,6 +31,9 @@ export const importSummarySchema = z
     changes: z.array(importChangeSchema).describe('Each named object created, updated or deleted'),
     /** Applied anyway, but worth a look: ignored `mcpServers` keys, commands not found on this host. */
     warnings: z.array(z.string()),
+    keptSecrets: z
+      .array(keptSecretSchema)
+      .describe('Secrets whose ${VAR} was not set: the stored value was kept (re-importing an export)'),
   })
   .meta({ id: 'ImportSummary' });
 export type ImportSummary = z.infer<typeof importSummarySchema>;

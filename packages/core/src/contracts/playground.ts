@@ -52,3 +52,72 @@ export const playgroundCallResultSchema = z
   })
   .meta({ id: 'PlaygroundCallResult' });
 export type PlaygroundCallResult = z.infer<typeof playgroundCallResultSchema>;
+
+/**
+ * One JSON-RPC message of a playground request as an MCP client of the virtual server would
+ * see it: the request it sends, the notifications (progress, logs) it receives while the
+ * request runs, and the response.
+ */
+export const playgroundMessageSchema = z.object({
+  direction: z.enum(['sent', 'received']),
+  message: z.record(z.string(), z.unknown()),
+});
+export type PlaygroundMessage = z.infer<typeof playgroundMessageSchema>;
+
+/** A playground answer, with the raw exchange (the inspector's "JSON-RPC" view). */
+export const playgroundAnswerSchema = playgroundCallResultSchema
+  .extend({ exchange: z.array(playgroundMessageSchema) })
+  .meta({ id: 'PlaygroundAnswer' });
+export type PlaygroundAnswer = z.infer<typeof playgroundAnswerSchema>;
+
+/** Read a resource (by URI, a template filled in) or get a prompt (with its arguments), as a client would. */
+export const playgroundRequestSchema = z
+  .object({
+    kind: z.enum(['resource', 'prompt']),
+    /** The resource URI, or the prompt's exposed name. */
+    name: z.string().min(1).max(2048),
+    /** A prompt's arguments (strings, as MCP defines them). */
+    arguments: z.record(z.string(), z.string()).default({}),
+    timeoutMs: z.number().int().min(100).max(300_000).optional(),
+    asUser: z.string().min(1).max(320).optional(),
+  })
+  .strict()
+  .meta({ id: 'PlaygroundRequest' });
+export type PlaygroundRequest = z.input<typeof playgroundRequestSchema>;
+
+/** What the person may read and get there: resources, resource templates and prompts, as an MCP client lists them. */
+export const playgroundCatalogSchema = z
+  .object({
+    resources: z.array(z.looseObject({ uri: z.string(), name: z.string(), description: z.string().optional(), mimeType: z.string().optional() })),
+    resourceTemplates: z.array(z.looseObject({ uriTemplate: z.string(), name: z.string(), description: z.string().optional() })),
+    prompts: z.array(
+      z.looseObject({
+        name: z.string(),
+        description: z.string().optional(),
+        arguments: z.array(z.looseObject({ name: z.string(), description: z.string().optional(), required: z.boolean().optional() })).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'PlaygroundCatalog' });
+export type PlaygroundCatalog = z.infer<typeof playgroundCatalogSchema>;
+
+/** `completion/complete` for a prompt argument or a resource template variable, as a client would ask it. */
+export const playgroundCompleteSchema = z
+  .object({
+    ref: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('ref/prompt'), name: z.string().min(1).max(128) }),
+      z.object({ type: z.literal('ref/resource'), uri: z.string().min(1).max(2048) }),
+    ]),
+    argument: z.object({ name: z.string().min(1).max(128), value: z.string().max(1024) }),
+    /** Values of the other arguments already filled in. */
+    context: z.object({ arguments: z.record(z.string(), z.string()) }).optional(),
+    asUser: z.string().min(1).max(320).optional(),
+  })
+  .strict()
+  .meta({ id: 'PlaygroundComplete' });
+export type PlaygroundComplete = z.input<typeof playgroundCompleteSchema>;
+
+export const playgroundCompletionSchema = z
+  .object({ values: z.array(z.string()), hasMore: z.boolean(), error: z.string().nullable() })
+  .meta({ id: 'PlaygroundCompletion' });
+export type PlaygroundCompletion = z.infer<typeof playgroundCompletionSchema>;

@@ -1,15 +1,20 @@
 import { type Policy, policyCreateSchema } from '@switchboard/core/contracts/policies';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { policyQueries, useCreatePolicy, useDeletePolicy } from '../../api/policies.ts';
 import { virtualServerQueries } from '../../api/virtual-servers.ts';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
 import type { Column } from '../../components/data-table.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { MutationError } from '../../components/query-state.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
+import { useListSearch } from '../../lib/use-list-search.ts';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 import { PatternHelp } from './pattern-help.tsx';
+
+const RULES_PER_PAGE = 50;
 
 interface AllowlistEditorProps {
   subjectType: 'user' | 'role';
@@ -20,7 +25,10 @@ interface AllowlistEditorProps {
 
 /** The allow/deny rules of one user or role: list, add (validated with the policy contract), remove. */
 export function AllowlistEditor({ subjectType, subjectId, subjectLabel }: AllowlistEditorProps) {
-  const rules = useQuery(policyQueries.list({ subjectId }));
+  const list = useListSearch();
+  const rules = useQuery({ ...policyQueries.list({ subjectId, limit: RULES_PER_PAGE, ...list.params }), placeholderData: keepPreviousData });
+  // Most subjects have a handful of rules: the search appears once they fill more than a page.
+  const searchable = Boolean(list.search || list.pages.page > 1 || rules.data?.nextCursor);
   const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
   const create = useCreatePolicy();
   const remove = useDeletePolicy();
@@ -60,7 +68,14 @@ export function AllowlistEditor({ subjectType, subjectId, subjectLabel }: Allowl
 
   return (
     <div className="allowlist">
-      <ResourceTable query={rules} noun="rules" empty={<>No rules for {subjectLabel} yet: without one, each server's default applies.</>} columns={columns} />
+      {searchable && <ListSearch label={`Search rules of ${subjectLabel}`} value={list.search} onChange={list.setSearch} placeholder="Part of a pattern" />}
+      <ResourceTable
+        query={rules}
+        noun="rules"
+        empty={list.q ? <>No rule matches “{list.q}”.</> : <>No rules for {subjectLabel} yet: without one, each server's default applies.</>}
+        columns={columns}
+      />
+      <Pager page={list.pages.page} nextCursor={rules.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun={`rules of ${subjectLabel}`} />
       <form className="rule-form" onSubmit={add} noValidate>
         <select aria-label="Effect" value={effect} onChange={(e) => setEffect(e.target.value as 'allow' | 'deny')}>
           <option value="allow">Allow</option>

@@ -16,6 +16,7 @@ const toLocal = (iso?: string) => {
 /** The audit log's filters; applied together when the form is submitted. */
 export function AuditFilters({ value, servers, onApply }: { value: AuditFilter; servers: VirtualServer[]; onApply: (f: AuditFilter) => void }) {
   const [user, setUser] = useState(value.user ?? '');
+  const [client, setClient] = useState(value.client ?? '');
   const [server, setServer] = useState(value.virtualServer ?? '');
   const [tool, setTool] = useState(value.tool ?? '');
   const [outcome, setOutcome] = useState(value.outcome ?? '');
@@ -26,6 +27,7 @@ export function AuditFilters({ value, servers, onApply }: { value: AuditFilter; 
     event.preventDefault();
     onApply({
       user: user.trim() || undefined,
+      client: client.trim() || undefined,
       virtualServer: server || undefined,
       tool: tool.trim() || undefined,
       outcome: (outcome || undefined) as AuditFilter['outcome'],
@@ -41,6 +43,10 @@ export function AuditFilters({ value, servers, onApply }: { value: AuditFilter; 
         <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="email or id" />
       </label>
       <label>
+        Client
+        <input value={client} onChange={(e) => setClient(e.target.value)} placeholder="part of its name, e.g. Claude" />
+      </label>
+      <label>
         Virtual server
         <select value={server} onChange={(e) => setServer(e.target.value)}>
           <option value="">Any</option>
@@ -49,7 +55,7 @@ export function AuditFilters({ value, servers, onApply }: { value: AuditFilter; 
       </label>
       <label>
         Tool
-        <input value={tool} onChange={(e) => setTool(e.target.value)} placeholder="exact exposed name" className="mono" />
+        <input value={tool} onChange={(e) => setTool(e.target.value)} placeholder="part of the name" className="mono" />
       </label>
       <label>
         Outcome

@@ -10,6 +10,7 @@ import { MutationError, QueryState } from '../../components/query-state.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
 import { AuditFilters } from './audit-filters.tsx';
+import { errorDetail, formatDuration } from './error-detail.ts';
 import { OutcomePill } from './outcome-pill.tsx';
 
 function Call({ event: e }: { event: AuditEvent }) {
@@ -30,7 +31,7 @@ function Call({ event: e }: { event: AuditEvent }) {
   );
 }
 
-const FILTER_KEYS = ['user', 'virtualServer', 'tool', 'outcome', 'from', 'to'] as const;
+const FILTER_KEYS = ['user', 'client', 'virtualServer', 'tool', 'outcome', 'from', 'to'] as const;
 const PAGE_SIZE = 50;
 const LIVE_INTERVAL_MS = 3000;
 
@@ -56,7 +57,11 @@ export function AuditPage() {
       cell: (e) => (
         <>
           {e.userEmail ?? <span className="muted">{e.userId ? `${e.userId.slice(0, 8)}…` : 'anonymous'}</span>}
-          {e.clientId && <div className="muted small truncate">{e.clientId}</div>}
+          {e.clientId && (
+            <div className="muted small truncate" title={e.clientId}>
+              {e.clientName ?? e.clientId}
+            </div>
+          )}
         </>
       ),
     },
@@ -64,14 +69,17 @@ export function AuditPage() {
     { header: 'Call', cell: (e) => <Call event={e} /> },
     {
       header: 'Outcome',
-      cell: (e) => (
-        <>
-          <OutcomePill outcome={e.outcome} />
-          {e.errorCode && <div className="muted small">{e.errorCode}</div>}
-        </>
-      ),
+      cell: (e) => {
+        const detail = errorDetail(e);
+        return (
+          <>
+            <OutcomePill outcome={e.outcome} /> <span className="small nowrap">{formatDuration(e.durationMs)}</span>
+            {detail && <div className="small error-detail">{detail}</div>}
+            {e.errorCode && <code className="muted small">{e.errorCode}</code>}
+          </>
+        );
+      },
     },
-    { header: 'Duration', className: 'small nowrap', cell: (e) => `${e.durationMs} ms` },
   ];
 
   const apply = (next: AuditFilter) => {

@@ -1,13 +1,16 @@
 import type { OAuthClient, OAuthConsent } from '@switchboard/core/contracts/oauth-clients';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { oauthClientQueries, oauthConsentQueries, useDeleteOAuthConsent, useRevokeOAuthClient } from '../../api/oauth-clients.ts';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
 import type { Column } from '../../components/data-table.tsx';
+import { ListSearch } from '../../components/list-search.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
+import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError } from '../../components/query-state.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
+import { useListSearch } from '../../lib/use-list-search.ts';
 
 const clientColumns: Array<Column<OAuthClient>> = [
   {
@@ -26,7 +29,8 @@ const clientColumns: Array<Column<OAuthClient>> = [
 ];
 
 function Clients() {
-  const query = useQuery(oauthClientQueries.list());
+  const list = useListSearch();
+  const query = useQuery({ ...oauthClientQueries.list({ limit: 50, ...list.params }), placeholderData: keepPreviousData });
   const revoke = useRevokeOAuthClient();
   const status: Column<OAuthClient> = {
     header: 'Status',
@@ -49,17 +53,26 @@ function Clients() {
       ),
   };
   return (
-    <Panel title="Registered clients" count={query.data?.items.length} description="MCP clients that registered themselves (Dynamic Client Registration) or identify by a metadata document URL.">
+    <Panel
+      title={list.q ? `Clients matching “${list.q}”` : 'Registered clients'}
+      description="MCP clients that registered themselves (Dynamic Client Registration) or identify by a metadata document URL."
+    >
+      <ListSearch label="Search clients" value={list.search} onChange={list.setSearch} placeholder="Part of a name or client id" />
       <ResourceTable
         query={query}
         noun="OAuth clients"
         empty={
-          <>
-            <strong>No clients yet.</strong> They appear when an MCP client first connects to an OAuth virtual server.
-          </>
+          list.q ? (
+            <>No client matches “{list.q}”.</>
+          ) : (
+            <>
+              <strong>No clients yet.</strong> They appear when an MCP client first connects to an OAuth virtual server.
+            </>
+          )
         }
         columns={[...clientColumns, status]}
       />
+      <Pager page={list.pages.page} nextCursor={query.data?.nextCursor} onNext={list.pages.next} onPrevious={list.pages.previous} noun="OAuth clients" />
       <MutationError error={revoke.error} />
     </Panel>
   );

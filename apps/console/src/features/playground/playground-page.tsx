@@ -8,7 +8,14 @@ import { QueryState } from '../../components/query-state.tsx';
 import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
 import { UserPicker } from '../access/user-picker.tsx';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
+import { InspectorPanels } from './inspector-panels.tsx';
 import { ToolForm } from './tool-form.tsx';
+
+const VIEWS = [
+  { id: 'tools', label: 'Tools' },
+  { id: 'resources', label: 'Resources' },
+  { id: 'prompts', label: 'Prompts' },
+] as const;
 
 /**
  * Call a tool of a virtual server as yourself — or, to debug someone's access, as another
@@ -22,10 +29,20 @@ export function PlaygroundPage() {
   const serverId = search.get('server') ?? enabled[0]?.id ?? '';
   const toolName = search.get('tool') ?? '';
   const asUser = search.get('as') ?? '';
-  const tools = useQuery(playgroundQueries.tools(serverId, asUser));
+  const view = (VIEWS.find((v) => v.id === search.get('view')) ?? VIEWS[0]).id;
+  const tools = useQuery({ ...playgroundQueries.tools(serverId, asUser), enabled: Boolean(serverId) && view === 'tools' });
   const [filter, setFilter] = useState('');
-  const go = (next: { server?: string; tool?: string; as?: string }) =>
-    navigate(withQuery('/playground', { server: next.server ?? serverId, as: (next.as ?? asUser) || undefined, tool: next.tool }), { replace: true });
+  const go = (next: { server?: string; tool?: string; as?: string; view?: string; item?: string }) =>
+    navigate(
+      withQuery('/playground', {
+        server: next.server ?? serverId,
+        as: (next.as ?? asUser) || undefined,
+        view: (next.view ?? view) === 'tools' ? undefined : (next.view ?? view),
+        tool: next.tool,
+        item: next.item,
+      }),
+      { replace: true },
+    );
   const selected = tools.data?.items.find((t) => t.name === toolName);
   const shown = (tools.data?.items ?? []).filter((t) => `${t.name} ${t.description ?? ''}`.toLowerCase().includes(filter.toLowerCase()));
 
@@ -33,7 +50,7 @@ export function PlaygroundPage() {
     <div className="stack">
       <PageHeader
         title="Playground"
-        description="Call a tool of a virtual server as yourself, or as another person to debug their access, with a form built from its input schema. Their access policy applies and calls are recorded in the audit log."
+        description="Inspect a virtual server as yourself, or as another person to debug their access: call its tools (forms built from their input schemas), read its resources and get its prompts, with the raw JSON-RPC exchange. Their access policy applies and every call is recorded in the audit log."
         actions={
           <div className="toolbar">
             <UserPicker key={asUser} label="Run as" value={asUser} onChange={(email) => go({ as: email })} />
@@ -52,10 +69,22 @@ export function PlaygroundPage() {
           </div>
         }
       />
+      {serverId && (
+        <fieldset className="segmented">
+          <legend className="sr-only">Inspect</legend>
+          {VIEWS.map((v) => (
+            <button key={v.id} type="button" className={`button small${v.id === view ? ' primary' : ''}`} aria-pressed={v.id === view} onClick={() => go({ view: v.id })}>
+              {v.label}
+            </button>
+          ))}
+        </fieldset>
+      )}
       {!serverId ? (
         <div className="panel state empty">
           <strong>No enabled virtual servers.</strong> Create one first.
         </div>
+      ) : view !== 'tools' ? (
+        <InspectorPanels serverId={serverId} view={view} selected={search.get('item') ?? ''} asUser={asUser || undefined} onSelect={(item) => go({ item })} />
       ) : (
         <div className="playground">
           <Panel title="Tools" count={tools.data?.items.length}>

@@ -1,4 +1,5 @@
-import type { PlaygroundCallResult } from '@switchboard/core/contracts/playground';
+import type { PlaygroundAnswer } from '@switchboard/core/contracts/playground';
+import { ExchangeView, progressLine } from './exchange-view.tsx';
 
 type Block = Record<string, unknown> & { type?: string };
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -34,8 +35,36 @@ function ContentBlock({ block }: { block: Block }) {
   }
 }
 
-/** A playground call's result: every content block rendered (text, images, audio, resources), structured output, errors. */
-export function ResultView({ result }: { result: PlaygroundCallResult }) {
+/** A resource's contents (resources/read): text shown, binary described. */
+function ResourceContents({ contents }: { contents: Block[] }) {
+  return contents.map((c, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: contents are an ordered list without ids
+    <ContentBlock key={i} block={{ type: 'resource', resource: c }} />
+  ));
+}
+
+/** A prompt's messages (prompts/get), each with its role. */
+function PromptMessages({ messages }: { messages: Array<{ role?: string; content?: Block }> }) {
+  return (
+    <ol className="prompt-messages" aria-label="Prompt messages">
+      {messages.map((m, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: messages are an ordered list without ids
+        <li key={i}>
+          <div className="schema-label">{m.role}</div>
+          <ContentBlock block={m.content ?? {}} />
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * A playground answer: a tool's content blocks (text, images, audio, resources) and
+ * structured output, a prompt's messages or a resource's contents; errors; the progress
+ * reported; and the raw JSON-RPC exchange.
+ */
+export function ResultView({ result }: { result: PlaygroundAnswer }) {
+  const progress = progressLine(result.exchange);
   if (result.error) {
     return (
       <div className="result failed" role="status" aria-label="Call result">
@@ -45,28 +74,35 @@ export function ResultView({ result }: { result: PlaygroundCallResult }) {
         <p>
           {result.error.message} <code className="error-code">{result.error.code}</code>
         </p>
+        <ExchangeView exchange={result.exchange} />
       </div>
     );
   }
   const body = result.result ?? {};
   const content = Array.isArray(body.content) ? (body.content as Block[]) : [];
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: string; content?: Block }>) : null;
+  const contents = Array.isArray(body.contents) ? (body.contents as Block[]) : null;
   const isError = result.outcome === 'tool_error';
   return (
     <div className={`result ${isError ? 'tool-error' : 'ok'}`} role="status" aria-label="Call result">
       <div className="result-head">
         <span className={`pill ${isError ? 'warn' : 'on'}`}>{isError ? 'tool error' : 'ok'}</span> <span className="muted small">{result.durationMs} ms</span>
       </div>
+      {progress && <p className="small progress-line">Progress: {progress}</p>}
       {content.map((block, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: content blocks are an ordered list without ids
         <ContentBlock key={i} block={block} />
       ))}
+      {messages && <PromptMessages messages={messages} />}
+      {contents && <ResourceContents contents={contents} />}
       {body.structuredContent !== undefined && (
         <div>
           <div className="schema-label">structuredContent</div>
           <pre className="result-text">{JSON.stringify(body.structuredContent, null, 2)}</pre>
         </div>
       )}
-      {content.length === 0 && body.structuredContent === undefined && <pre className="result-text">{JSON.stringify(body, null, 2)}</pre>}
+      {content.length === 0 && !messages && !contents && body.structuredContent === undefined && <pre className="result-text">{JSON.stringify(body, null, 2)}</pre>}
+      <ExchangeView exchange={result.exchange} />
     </div>
   );
 }

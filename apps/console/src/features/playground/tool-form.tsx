@@ -1,8 +1,9 @@
-import type { PlaygroundTool } from '@switchboard/core/contracts/playground';
+import type { PlaygroundMessage, PlaygroundTool } from '@switchboard/core/contracts/playground';
 import { type FormEvent, useMemo, useState } from 'react';
-import { useCallTool } from '../../api/playground.ts';
+import { useLiveToolCall } from '../../api/playground.ts';
 import { Field } from '../../components/field.tsx';
 import { MutationError } from '../../components/query-state.tsx';
+import { progressLine } from './exchange-view.tsx';
 import { ResultView } from './result-view.tsx';
 import { argumentsFrom, fieldsOf, type SchemaField } from './schema-fields.ts';
 
@@ -31,13 +32,35 @@ function Input({ field, value, onChange, props }: { field: SchemaField; value: s
   }
 }
 
+/** The latest progress notification of a running call, if any. */
+function lastProgress(messages: PlaygroundMessage[]) {
+  const last = messages.findLast((m) => m.message.method === 'notifications/progress');
+  return last?.message.params as { progress: number; total?: number } | undefined;
+}
+
+/** A call in flight: what it reported so far, and the way to stop it. */
+function Running({ name, progress, line, onCancel }: { name: string; progress?: { progress: number; total?: number }; line: string | null; onCancel: () => void }) {
+  return (
+    <div className="callout stack-sm" role="status" aria-label="Running call">
+      <div className="row">
+        <span className="spinner" aria-hidden="true" /> Calling {name}…
+        <button type="button" className="button small danger" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      {progress && <progress aria-label="Progress" value={progress.progress} max={progress.total ?? undefined} />}
+      {line && <p className="small progress-line">Progress: {line}</p>}
+    </div>
+  );
+}
+
 /** A form generated from the tool's input schema (or raw JSON), the call, and its result. */
 export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: PlaygroundTool; asUser?: string }) {
   const fields = useMemo(() => fieldsOf(tool.inputSchema), [tool]);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.initial])));
   const [raw, setRaw] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const call = useCallTool(serverId);
+  const call = useLiveToolCall(serverId);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -45,7 +68,7 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
       try {
         const args = JSON.parse(raw || '{}');
         setErrors({});
-        call.mutate({ name: tool.name, arguments: args, asUser });
+        void call.run({ name: tool.name, arguments: args, asUser });
       } catch {
         setErrors({ '(json)': 'The arguments must be a JSON object' });
       }
@@ -53,7 +76,7 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
     }
     const result = argumentsFrom(fields, values);
     setErrors(result.ok ? {} : result.errors);
-    if (result.ok) call.mutate({ name: tool.name, arguments: result.args, asUser });
+    if (result.ok) void call.run({ name: tool.name, arguments: result.args, asUser });
   }
 
   return (
@@ -96,18 +119,19 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
           >
             {raw === null ? 'Edit as JSON' : 'Use the form'}
           </button>
-          <button type="submit" className="button primary" disabled={call.isPending}>
-            {call.isPending ? 'Running…' : 'Run tool'}
+          <button type="submit" className="button primary" disabled={call.pending}>
+            {call.pending ? 'Running…' : 'Run tool'}
           </button>
         </div>
       </form>
-      {call.isPending && (
-        <div className="callout" role="status">
-          <span className="spinner" aria-hidden="true" /> Calling {tool.name}…
+      {call.pending && <Running name={tool.name} progress={lastProgress(call.messages)} line={progressLine(call.messages)} onCancel={call.cancel} />}
+      {call.cancelled && (
+        <div className="callout warn" role="status">
+          Cancelled: the upstream was told to stop (<code>notifications/cancelled</code>); the audit log records it.
         </div>
       )}
-      <MutationError error={call.error} />
-      {call.data && !call.isPending && <ResultView result={call.data} />}
+      <MutationError error={call.error ?? null} />
+      {call.answer && !call.pending && <ResultView result={call.answer} />}
     </div>
   );
 }

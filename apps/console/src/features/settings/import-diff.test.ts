@@ -13,6 +13,7 @@ describe('import diff', () => {
       policies: counts,
       dryRun: true,
       warnings: [],
+      keptSecrets: [],
       changes: [
         { kind: 'upstream', name: 'legacy', action: 'deleted' },
         { kind: 'upstream', name: 'docs', action: 'deleted' },

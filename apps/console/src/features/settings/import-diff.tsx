@@ -53,6 +53,19 @@ export function ImportDiff({ summary }: { summary: ImportSummary }) {
           </ul>
         </div>
       ))}
+      {summary.keptSecrets.length > 0 && (
+        <section className="kept-secrets" aria-label="Secrets kept">
+          <h3>Secrets kept</h3>
+          <p className="muted small">Their variable is not set, so the value the gateway already stores stays.</p>
+          <ul>
+            {summary.keptSecrets.map((k) => (
+              <li key={`${k.upstream}:${k.secret}`} className="diff-kept">
+                <strong>{k.upstream}</strong> <code>{k.secret}</code> (<code>{`\${${k.variable}}`}</code> not set)
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {(rules.created > 0 || rules.deleted > 0) && (
         <p className="muted small">
           Access rules: {rules.created} written, {rules.deleted} replaced.
