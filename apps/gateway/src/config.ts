@@ -54,6 +54,11 @@ const envSchema = z.object({
   SWITCHBOARD_EXTERNAL_EMAIL_CLAIM: z.string().min(1).default('email'),
   /** Set by npm to the directory `npm start` / `npm run` was invoked from (scripts run in the workspace). */
   INIT_CWD: optionalText,
+  // OpenTelemetry: read here only to decide whether tracing is on; the SDK reads all OTEL_* itself
+  OTEL_SDK_DISABLED: optionalText,
+  OTEL_TRACES_EXPORTER: optionalText,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText,
   SWITCHBOARD_EXTERNAL_CLOCK_TOLERANCE: z.coerce.number().int().min(0).max(300).default(5),
 });
 
@@ -107,6 +112,12 @@ export interface Config {
   /** With Postgres: how often a replica checks the configuration version for a change it did not hear of. */
   replicaCheckIntervalMs: number;
   logLevel: (typeof logLevels)[number];
+  /**
+   * Traces are exported (OpenTelemetry, OTLP over HTTP): on when an OTLP endpoint is set
+   * (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), unless
+   * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none. Off, no span is ever created.
+   */
+  tracing: boolean;
   oauth: OAuthConfig;
   /** The environment stdio upstreams start from (a safe subset of the gateway's), under each one's own `env`. */
   upstreamBaseEnv: Record<string, string>;
@@ -213,6 +224,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       requestMs: e.SWITCHBOARD_REQUEST_TIMEOUT_MS,
     },
     logLevel: e.LOG_LEVEL,
+    tracing:
+      (e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined &&
+      e.OTEL_SDK_DISABLED?.toLowerCase() !== 'true' &&
+      e.OTEL_TRACES_EXPORTER?.toLowerCase() !== 'none',
     upstreamBaseEnv: safeBaseEnv(env),
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { migrateDatabase } from '@switchboard/db/migrate';
+import { trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { AuditWriter } from './audit/audit-writer.ts';
@@ -33,6 +34,8 @@ export interface Deps {
   replicaSync?: { stop(): Promise<void> };
   /** Who may use an MCP endpoint: the one admission of every MCP request. */
   admit: Admit;
+  /** Set when tracing is on (Config.tracing): MCP requests and pipeline stages get spans. */
+  tracer?: Tracer;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -55,6 +58,8 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     if (keys.created) logger.info({ activeKeyId: keys.ring.activeId }, 'created a new secret key file in the data directory');
     await assertKeysPresent(database.db, keys.ring);
     const storage = { db: database.db, secrets: keys.ring };
+    // The SDK (tracing/sdk.ts) was started by the process entry before this; without it the API's tracer records nothing.
+    const tracer = config.tracing ? trace.getTracer('switchboard', packageJson.version) : undefined;
     const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
     const registry = new FederationRegistry({
       ctx: storage,
@@ -65,6 +70,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       pool: { maxIsolatedSessions: config.maxIsolatedSessions, baseEnv: config.upstreamBaseEnv },
       leanMcp: config.leanMcp,
       sessions: config.sessions,
+      tracer,
     });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
@@ -88,7 +94,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, tracer };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;
