@@ -123,7 +123,7 @@ describe('tracing switched by the OTEL_* environment', () => {
     }
   });
 
-  it('takes the caller\'s trace from _meta too, and marks a refused call on the request's span', async () => {
+  it('takes the caller\'s trace from _meta too, and marks a refused call on the request span', async () => {
     const gw = await startGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
     try {
       const metaTrace = '0af7651916cd43dd8448eb211c80319c';
