@@ -67,8 +67,11 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
         return undefined;
       })
       .then((lane) => {
-        span?.end(header, res.statusCode, failure);
-        if (logger.isLevelEnabled('info')) logRequest(logger, requestId, req.method ?? '', (req.url ?? '').split('?')[0]!, res.statusCode, started, lane);
+        if (!logger.isLevelEnabled('info')) return span?.end(header, res.statusCode, failure);
+        const log = () => logRequest(logger, requestId, req.method ?? '', (req.url ?? '').split('?')[0]!, res.statusCode, started, lane);
+        if (!span) return log();
+        span.end(header, res.statusCode, failure);
+        span.within(log);
       });
     return true;
   };

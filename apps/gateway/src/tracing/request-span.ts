@@ -34,6 +34,12 @@ export class McpRequestSpan {
     return context.with(trace.setSpan(context.active(), span), serve);
   }
 
+  /** Runs `fn` (the request's log line) in the span's context, so the line carries its trace and span ids. */
+  within(fn: () => void): void {
+    if (this.span) context.with(trace.setSpan(context.active(), this.span), fn);
+    else fn();
+  }
+
   /** After the answer: its HTTP status, and the failure if the entry caught one. */
   end(header: HeaderReader, statusCode: number, failure?: unknown): void {
     const span = this.span ?? this.open(header, undefined);
