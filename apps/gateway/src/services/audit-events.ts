@@ -2,8 +2,8 @@ import type { AuditEvent, AuditFilter, AuditListQuery } from '@switchboard/core/
 import type { Page } from '@switchboard/core/contracts/common';
 import { auditEvents } from '@switchboard/db/schema';
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
-import { badRequest } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
+import { decodeSeqCursor, encodeSeqCursor } from './pagination.ts';
 
 type AuditRow = typeof auditEvents.$inferSelect;
 
@@ -42,19 +42,10 @@ export function auditWhere(filter: AuditFilter): SQL | undefined {
   );
 }
 
-/** Keyset cursors over `seq` (opaque to clients): pages never repeat or skip under concurrent writes. */
-const encodeCursor = (seq: number) => Buffer.from(String(seq), 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{1,18}$/.test(text)) throw badRequest('cursor: not a cursor returned by this API', 'invalid_cursor');
-  return Number(text);
-}
 
 /** Newest first. */
 export async function listAuditEvents(ctx: ServiceContext, query: AuditListQuery): Promise<Page<AuditEvent>> {
-  const before = decodeCursor(query.cursor);
+  const before = decodeSeqCursor(query.cursor);
   const rows = await ctx.db
     .select()
     .from(auditEvents)
@@ -63,7 +54,7 @@ export async function listAuditEvents(ctx: ServiceContext, query: AuditListQuery
     .limit(query.limit + 1);
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
-  return { items: page.map(toAuditDto), nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq) : null };
+  return { items: page.map(toAuditDto), nextCursor: hasMore ? encodeSeqCursor(page.at(-1)!.seq) : null };
 }
 
 /**
