@@ -8,10 +8,11 @@
  * its attributes (no arguments), and that the upstream's parent is the upstream-call span.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { freePort, waitFor } from '@switchboard/core/upstream/test-upstreams';
@@ -66,22 +67,36 @@ async function startOtlpReceiver() {
   return { url: `http://127.0.0.1:${port}`, spans, resources, close: () => closeServer(server) };
 }
 
-/** The upstream: the v1 SDK's Server over Streamable HTTP (stateless), recording the trace context of each tools/call. */
-async function startRecordingUpstream() {
-  const seen: { headers: IncomingHttpHeaders; meta: Record<string, unknown> | undefined }[] = [];
-  const server = createServer((req, res) => {
+type Seen = { headers: IncomingHttpHeaders; meta: Record<string, unknown> | undefined }[];
+
+/** An echo server (the v1 SDK's Server) whose tool calls are recorded by the transport in front of it. */
+function echoServer() {
+  const mcp = new Server({ name: 'recording', version: '1.0.0' }, { capabilities: { tools: {} } });
+  mcp.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: [{ name: 'echo', description: 'echoes text', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }],
+  }));
+  mcp.setRequestHandler(CallToolRequestSchema, (request) => ({ content: [{ type: 'text', text: String(request.params.arguments?.text) }] }));
+  return mcp;
+}
+
+function readBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
     let body = '';
     req.on('data', (chunk) => {
       body += chunk;
     });
-    req.on('end', async () => {
-      const parsed = body ? JSON.parse(body) : undefined;
+    req.on('end', () => resolve(body ? JSON.parse(body) : undefined));
+  });
+}
+
+/** The upstream: the v1 SDK's Server over Streamable HTTP (stateless), recording the trace context of each tools/call. */
+async function startRecordingUpstream() {
+  const seen: Seen = [];
+  const server = createServer((req, res) => {
+    void readBody(req).then(async (body) => {
+      const parsed = body as { method?: string; params?: { _meta?: Record<string, unknown> } } | undefined;
       if (parsed?.method === 'tools/call') seen.push({ headers: req.headers, meta: parsed.params?._meta });
-      const mcp = new Server({ name: 'recording', version: '1.0.0' }, { capabilities: { tools: {} } });
-      mcp.setRequestHandler(ListToolsRequestSchema, () => ({
-        tools: [{ name: 'echo', description: 'echoes text', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }],
-      }));
-      mcp.setRequestHandler(CallToolRequestSchema, (request) => ({ content: [{ type: 'text', text: String(request.params.arguments?.text) }] }));
+      const mcp = echoServer();
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on('close', () => {
         void transport.close();
@@ -96,6 +111,32 @@ async function startRecordingUpstream() {
   return { url: `http://127.0.0.1:${port}/mcp`, seen, close: () => closeServer(server) };
 }
 
+/** The same over the legacy HTTP+SSE transport (2024-11-05): each message is a POST to /messages. */
+async function startRecordingSseUpstream() {
+  const seen: Seen = [];
+  const transports = new Map<string, SSEServerTransport>();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'GET' && url.pathname === '/sse') {
+      const transport = new SSEServerTransport('/messages', res);
+      transports.set(transport.sessionId, transport);
+      res.on('close', () => transports.delete(transport.sessionId));
+      void echoServer().connect(transport);
+      return;
+    }
+    void readBody(req).then(async (body) => {
+      const parsed = body as { method?: string; params?: { _meta?: Record<string, unknown> } } | undefined;
+      if (parsed?.method === 'tools/call') seen.push({ headers: req.headers, meta: parsed.params?._meta });
+      const transport = transports.get(url.searchParams.get('sessionId') ?? '');
+      if (!transport) return void res.writeHead(404).end();
+      await transport.handlePostMessage(req, res, parsed);
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/sse`, seen, close: () => closeServer(server) };
+}
+
 function closeServer(server: HttpServer): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
@@ -107,17 +148,18 @@ describe('a trace across the gateway (OTLP/HTTP export, W3C trace context)', () 
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-tracing-'));
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
+  let sseUpstream: Awaited<ReturnType<typeof startRecordingSseUpstream>>;
   let gw: GatewayProcess;
   let mcpUrl: string;
 
   beforeAll(async () => {
-    [receiver, upstream] = await Promise.all([startOtlpReceiver(), startRecordingUpstream()]);
+    [receiver, upstream, sseUpstream] = await Promise.all([startOtlpReceiver(), startRecordingUpstream(), startRecordingSseUpstream()]);
     const config = join(dir, 'switchboard.json');
     writeFileSync(
       config,
       JSON.stringify({
-        mcpServers: { rec: { type: 'streamable-http', url: upstream.url } },
-        virtualServers: { traced: { id: SERVER_ID, upstreams: ['rec'], auth: 'none', defaultAccess: 'allow' } },
+        mcpServers: { rec: { type: 'streamable-http', url: upstream.url }, legacy: { type: 'sse', url: sseUpstream.url } },
+        virtualServers: { traced: { id: SERVER_ID, upstreams: ['rec', 'legacy'], auth: 'none', defaultAccess: 'allow' } },
       }),
     );
     gw = await startGatewayProcess({
@@ -134,12 +176,12 @@ describe('a trace across the gateway (OTLP/HTTP export, W3C trace context)', () 
 
   afterAll(async () => {
     await killGateways();
-    await Promise.all([receiver?.close(), upstream?.close()]);
+    await Promise.all([receiver?.close(), upstream?.close(), sseUpstream?.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
   /** A 2025-era session (initialize), then one tools/call with the given trace context. */
-  async function callInSession(headers: Record<string, string>, meta?: Record<string, unknown>) {
+  async function callInSession(headers: Record<string, string>, meta?: Record<string, unknown>, tool = 'rec__echo') {
     const init = await fetch(mcpUrl, {
       method: 'POST',
       headers: JSON_POST,
@@ -150,7 +192,7 @@ describe('a trace across the gateway (OTLP/HTTP export, W3C trace context)', () 
     const res = await fetch(mcpUrl, {
       method: 'POST',
       headers: { ...JSON_POST, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25', ...headers },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'rec__echo', arguments: { text: SECRET_ARGUMENT }, ...(meta && { _meta: meta }) } }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: { text: SECRET_ARGUMENT }, ...(meta && { _meta: meta }) } }),
     });
     return { session, answer: (await res.json()) as { result?: { content: { text: string }[] }; error?: unknown } };
   }
@@ -218,5 +260,17 @@ describe('a trace across the gateway (OTLP/HTTP export, W3C trace context)', () 
     const call = receiver.spans.find((s) => s.traceId === metaTrace && s.name === 'tools/call echo')!;
     const received = upstream.seen.find((s) => s.headers.traceparent?.includes(metaTrace))!;
     expect(received.meta?.traceparent).toBe(`00-${metaTrace}-${call.spanId}-01`);
+  });
+
+  it('propagates the trace to a legacy SSE upstream too, in the message POST\'s headers and in _meta', async () => {
+    const sseTrace = 'a3ce929d0e0e47364bf92f3577b34da6';
+    const { answer } = await callInSession({ traceparent: `00-${sseTrace}-${CLIENT_SPAN}-01` }, undefined, 'legacy__echo');
+    expect(answer.result?.content[0]?.text).toBe(SECRET_ARGUMENT);
+    await waitFor(() => receiver.spans.some((s) => s.traceId === sseTrace && s.name === 'tools/call echo'), 'the spans of the SSE call', 30_000);
+    const call = receiver.spans.find((s) => s.traceId === sseTrace && s.name === 'tools/call echo')!;
+    expect(call.attributes['switchboard.upstream']).toBe('legacy');
+    const received = sseUpstream.seen.find((s) => s.headers.traceparent?.includes(sseTrace))!;
+    expect(received.headers.traceparent).toBe(`00-${sseTrace}-${call.spanId}-01`);
+    expect(received.meta?.traceparent).toBe(`00-${sseTrace}-${call.spanId}-01`);
   });
 });

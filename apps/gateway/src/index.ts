@@ -16,7 +16,7 @@ async function main() {
     throw error;
   }
   // Before anything else: the tracer the gateway takes later is the SDK's only once it runs.
-  const tracing = config.tracing ? startTracingSdk(packageJson.version) : undefined;
+  const tracing = config.tracing ? await startTracingSdk(packageJson.version) : undefined;
   const logger = createLogger(config.logLevel, { traceIds: config.tracing });
   // Absolute paths, before anything can fail: where this start reads and writes.
   const where = { dataDir: config.dataDir, configFile: config.configFile, database: config.database.kind };

@@ -41,7 +41,7 @@ describe('admin events', () => {
       enabled: false,
     });
     expect(created.status).toBe(201);
-    upstreamId = (await created.json()).id;
+    upstreamId = ((await created.json()) as Json).id;
     expect((await gw.api('PATCH', `/api/v1/upstreams/${upstreamId}`, { description: 'the docs', headers: { 'X-Api-Key': OTHER_SECRET } })).status).toBe(200);
     expect((await gw.api('DELETE', `/api/v1/upstreams/${upstreamId}`)).status).toBe(204);
 
@@ -71,7 +71,7 @@ describe('admin events', () => {
   it('records actions outside CRUD, masking what the response showed once (a new API token)', async () => {
     const res = await gw.api('POST', '/api/v1/api-tokens', { name: 'ci', scopes: ['admin:read'] });
     expect(res.status).toBe(201);
-    const created = await res.json();
+    const created = (await res.json()) as Json;
     const [event] = (await list('objectType=api-tokens&action=create')).items;
     expect(event).toMatchObject({ object: { type: 'api-tokens', id: created.id, name: 'ci' }, after: { name: 'ci', token: { hasValue: true } } });
     expect(JSON.stringify(event)).not.toContain(created.token);

@@ -98,8 +98,8 @@ export interface ForwardOptions {
   isolationKey?: string;
   /**
    * Extra HTTP headers for this one request (the gateway's W3C `traceparent`/`tracestate`),
-   * sent by the relay to Streamable HTTP upstreams. Never configured headers' names: those
-   * and the protocol's own win.
+   * sent to HTTP upstreams (Streamable HTTP and legacy SSE; see call-headers.ts). Configured
+   * headers of the same name and the protocol's own win.
    */
   headers?: Record<string, string | undefined>;
 }
