@@ -64,6 +64,11 @@ const envSchema = z.object({
   SWITCHBOARD_EXTERNAL_EMAIL_CLAIM: z.string().min(1).default('email'),
   /** Set by npm to the directory `npm start` / `npm run` was invoked from (scripts run in the workspace). */
   INIT_CWD: optionalText,
+  // OpenTelemetry: read here only to decide whether tracing is on; the SDK reads all OTEL_* itself
+  OTEL_SDK_DISABLED: optionalText,
+  OTEL_TRACES_EXPORTER: optionalText,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText,
   SWITCHBOARD_EXTERNAL_CLOCK_TOLERANCE: z.coerce.number().int().min(0).max(300).default(5),
 });
 
@@ -123,6 +128,12 @@ export interface Config {
    * Off: no metric is kept (the call pipeline has no metrics stage) and `/metrics` is 404.
    */
   metrics: { enabled: boolean; port?: number; token?: string };
+  /**
+   * Traces are exported (OpenTelemetry, OTLP over HTTP): on when an OTLP endpoint is set
+   * (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), unless
+   * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none. Off, no span is ever created.
+   */
+  tracing: boolean;
   oauth: OAuthConfig;
   /** The environment stdio upstreams start from (a safe subset of the gateway's), under each one's own `env`. */
   upstreamBaseEnv: Record<string, string>;
@@ -230,6 +241,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     },
     logLevel: e.LOG_LEVEL,
     metrics: { enabled: e.SWITCHBOARD_METRICS === 'on', port: e.SWITCHBOARD_METRICS_PORT, token: e.SWITCHBOARD_METRICS_TOKEN },
+    tracing:
+      (e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined &&
+      e.OTEL_SDK_DISABLED?.toLowerCase() !== 'true' &&
+      e.OTEL_TRACES_EXPORTER?.toLowerCase() !== 'none',
     upstreamBaseEnv: safeBaseEnv(env),
     oauth: {
       accessTokenTtlSeconds: e.SWITCHBOARD_ACCESS_TOKEN_TTL,

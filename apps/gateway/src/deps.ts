@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { migrateDatabase } from '@switchboard/db/migrate';
+import { trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { AuditWriter } from './audit/audit-writer.ts';
@@ -37,6 +38,8 @@ export interface Deps {
   admit: Admit;
   /** Prometheus metrics (their own registry); absent when SWITCHBOARD_METRICS=off. */
   metrics?: GatewayMetrics;
+  /** Set when tracing is on (Config.tracing): MCP requests and pipeline stages get spans. */
+  tracer?: Tracer;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -60,6 +63,8 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     await assertKeysPresent(database.db, keys.ring);
     const storage = { db: database.db, secrets: keys.ring };
     const metrics = config.metrics.enabled ? new GatewayMetrics() : undefined;
+    // The SDK (tracing/sdk.ts) was started by the process entry before this; without it the API's tracer records nothing.
+    const tracer = config.tracing ? trace.getTracer('switchboard', packageJson.version) : undefined;
     const audit = new AuditWriter({
       db: database.db,
       logger: logger.child({ component: 'audit' }),
@@ -75,6 +80,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       leanMcp: config.leanMcp,
       sessions: config.sessions,
       metrics,
+      tracer,
     });
     if (metrics) observeLiveState(metrics, { ...federationSources(registry), audit: () => audit.stats(), database });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
@@ -100,7 +106,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics, tracer };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig, substitutionEnv } from './config.ts';
+import packageJson from '../package.json' with { type: 'json' };
 import { createLogger } from './logger.ts';
 import { startGateway } from './server.ts';
+import { startTracingSdk } from './tracing/sdk.ts';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -13,7 +15,9 @@ async function main() {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  // Before anything else: the tracer the gateway takes later is the SDK's only once it runs.
+  const tracing = config.tracing ? await startTracingSdk(packageJson.version) : undefined;
+  const logger = createLogger(config.logLevel, { traceIds: config.tracing });
   // Absolute paths, before anything can fail: where this start reads and writes.
   const where = { dataDir: config.dataDir, configFile: config.configFile, database: config.database.kind };
   logger.info(where, 'Switchboard is starting');
@@ -35,7 +39,11 @@ async function main() {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    gateway.stop().then(
+    gateway
+      .stop()
+      // the spans of the last requests are exported before the process ends
+      .then(() => tracing?.shutdown())
+      .then(
       () => process.exit(0),
       (err) => {
         logger.error({ err }, 'error during shutdown');

@@ -122,6 +122,7 @@ function requestListener(deps: Deps, app: ReturnType<typeof createApp>, draining
     maxBodyBytes: deps.config.maxMcpBodyBytes,
     trustedProxies: deps.config.trustedProxies,
     draining,
+    tracer: deps.tracer,
   });
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!mcp(req, res)) void hono(req, res);

@@ -3,6 +3,7 @@ import { AccessPreviewPage } from '../features/access/access-preview-page.tsx';
 import { RolesPage } from '../features/access/roles-page.tsx';
 import { UserPage } from '../features/access/user-page.tsx';
 import { UsersPage } from '../features/access/users-page.tsx';
+import { AdminEventsPage } from '../features/admin-events/admin-events-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { IdentityProvidersPage } from '../features/identity-providers/identity-providers-page.tsx';
@@ -39,6 +40,7 @@ const routes: Array<[pattern: string, title: string, render: (params: Params) =>
   ['/clients', 'OAuth clients', () => <OAuthClientsPage />],
   ['/identity-providers', 'Identity providers', () => <IdentityProvidersPage />],
   ['/audit', 'Audit log', () => <AuditPage />],
+  ['/admin-changes', 'Admin changes', () => <AdminEventsPage />],
   ['/settings', 'Settings', () => <SettingsPage />],
 ];
 

@@ -24,6 +24,7 @@ const sections: Array<{ title: string; links: Array<{ to: string; label: string 
     title: 'Operations',
     links: [
       { to: '/audit', label: 'Audit log' },
+      { to: '/admin-changes', label: 'Admin changes' },
       { to: '/settings', label: 'Settings' },
     ],
   },

@@ -17,7 +17,7 @@ export class ApiKeyDirectory {
 
   async reload(db: Database): Promise<void> {
     const rows = await db
-      .select({ id: apiTokens.id, tokenHash: apiTokens.tokenHash, scopes: apiTokens.scopes, userId: apiTokens.userId, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt })
+      .select({ id: apiTokens.id, name: apiTokens.name, tokenHash: apiTokens.tokenHash, scopes: apiTokens.scopes, userId: apiTokens.userId, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt })
       .from(apiTokens)
       .where(isNull(apiTokens.revokedAt));
     this.keys = new Map(rows.map(({ tokenHash, ...key }) => [tokenHash, key]));

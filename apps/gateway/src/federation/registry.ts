@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { PipelineOptions } from '../pipeline/pipeline.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
@@ -54,6 +55,8 @@ export interface RegistryOptions {
    * are not known yet (neither live nor stored) to connect. Default 5 s.
    */
   connectWaitMs?: number;
+  /** Set when tracing is on: every virtual server's pipeline is traced (pipeline/traced-stages.ts). */
+  tracer?: PipelineOptions['tracer'];
 }
 
 /**
@@ -199,11 +202,9 @@ export class FederationRegistry implements FederationView {
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       lean: this.options.leanMcp,
       inFlight: this.inFlight,
-<<<<<<< HEAD
       bridge: this.bridge,
-=======
       metrics: this.options.metrics?.recorderFor(spec.id),
->>>>>>> metrics
+      tracer: this.options.tracer,
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,

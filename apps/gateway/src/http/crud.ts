@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { errorBodySchema, pageOf, pageQuerySchema } from '@switchboard/core/contracts/common';
 import type { Context } from 'hono';
+import { recordAdminEvent } from '../services/admin-events.ts';
 import type { ServiceContext, TxContext } from '../services/context.ts';
+import { adminActor } from './admin-trail.ts';
 import type { AppEnv } from './env.ts';
 import { validationHook } from './validation.ts';
 
@@ -25,6 +27,13 @@ export const searchQuery = z.object({ q: z.string().trim().max(200).optional().d
  * defeats Hono's response-type inference, so the body is cast once, here.
  */
 const send = <S extends 200 | 201>(c: Context, body: unknown, status: S) => c.json(body as never, status);
+
+/** An upstream's live connection status is not configuration: left out of the trail. */
+function withoutStatus(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || !('status' in item)) return item;
+  const { status: _, ...rest } = item as Record<string, unknown>;
+  return rest;
+}
 
 interface CrudOptions<Item, Create, Update> {
   ctx: ServiceContext;
@@ -51,6 +60,30 @@ export function crudRoutes<Item, Create, Update>(options: CrudOptions<Item, Crea
   const { ctx, tag, noun, schemas, service } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const inTx = <T>(fn: (tx: TxContext) => Promise<T>) => ctx.db.transaction((db) => fn({ ...ctx, db }));
+  /**
+   * A change and its admin-trail record (admin-events.ts), in one transaction: the object
+   * as the API shows it before and after (secrets already write-only there, masked again
+   * by the recorder), without its live runtime status.
+   */
+  const change = async <T>(c: Context<AppEnv>, action: string, id: string | null, fn: (tx: TxContext, before: Item | undefined) => Promise<T>) => {
+    const result = await inTx(async (tx) => {
+      const before = id === null ? undefined : await service.get(tx, id);
+      const after = await fn(tx, before);
+      const objectId = id ?? ((after as { id?: unknown })?.id as string | undefined) ?? null;
+      await recordAdminEvent(tx.db, {
+        actor: adminActor(c),
+        action,
+        objectType: tag,
+        objectId,
+        before: withoutStatus(before),
+        after: action === 'delete' ? undefined : withoutStatus(after),
+        requestId: c.get('requestId'),
+      });
+      return after;
+    });
+    c.set('adminEventRecorded', true);
+    return result;
+  };
   const notFound = { 404: json(errorBodySchema, `No such ${noun}`) };
   const listQuery = options.extraListQuery ? pageQuerySchema.extend(options.extraListQuery.shape) : pageQuerySchema;
 
@@ -85,7 +118,7 @@ export function crudRoutes<Item, Create, Update>(options: CrudOptions<Item, Crea
       request: { body: { ...json(schemas.create, `The new ${noun}`), required: true } },
       responses: { 201: json(schemas.item, `The created ${noun}`), ...errors, 409: json(errorBodySchema, 'Name already taken') },
     }),
-    async (c) => send(c, await inTx((tx) => service.create(tx, c.req.valid('json') as Create)), 201),
+    async (c) => send(c, await change(c, 'create', null, (tx) => service.create(tx, c.req.valid('json') as Create)), 201),
   );
   app.openapi(
     createRoute({
@@ -98,7 +131,7 @@ export function crudRoutes<Item, Create, Update>(options: CrudOptions<Item, Crea
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return send(c, await inTx((tx) => service.update(tx, id, c.req.valid('json') as Update)), 200);
+      return send(c, await change(c, 'update', id, (tx) => service.update(tx, id, c.req.valid('json') as Update)), 200);
     },
   );
   app.openapi(
@@ -111,7 +144,8 @@ export function crudRoutes<Item, Create, Update>(options: CrudOptions<Item, Crea
       responses: { 204: { description: 'Deleted' }, ...errors, ...notFound },
     }),
     async (c) => {
-      await inTx((tx) => service.remove(tx, c.req.valid('param').id));
+      const { id } = c.req.valid('param');
+      await change(c, 'delete', id, (tx) => service.remove(tx, id));
       return c.body(null, 204);
     },
   );

@@ -7,5 +7,7 @@ export type AppEnv = {
     adminToken?: AuthenticatedToken;
     /** The administrator signed in to the console, when the request came with its cookie. */
     consoleUser?: { id: string; email: string; name: string | null };
+    /** Set by a route that recorded its change in the admin trail itself (see http/admin-trail.ts). */
+    adminEventRecorded?: boolean;
   };
 };

@@ -1,5 +1,6 @@
 import type { TrustedProxies } from '../http/trusted-proxies.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { clientAddress } from '../http/client-address.ts';
 import { logRequest } from '../http/request-log.ts';
@@ -10,6 +11,7 @@ import { plainJsonPost } from './lean/reply.ts';
 import type { McpPost } from './mcp-post.ts';
 import { headerReader, sendResponse, webRequest } from './node-http.ts';
 import { readIncoming } from './request-body.ts';
+import { McpRequestSpan } from '../tracing/request-span.ts';
 import type { Served } from './virtual-server-runtime.ts';
 
 /** `/servers/{id}/mcp` (Streamable HTTP), `/sse` and `/messages` (HTTP+SSE, 2024-11-05). */
@@ -24,6 +26,8 @@ export interface McpEntryOptions {
   trustedProxies: TrustedProxies;
   /** True once graceful shutdown began: new requests are turned away (calls in flight finish). */
   draining: () => boolean;
+  /** Set when tracing is on: each request gets a server span (tracing/request-span.ts). */
+  tracer?: Tracer;
 }
 
 const shuttingDown = () =>
@@ -44,7 +48,7 @@ const parse = (text: string): unknown => {
  * request line logged. Then the runtime serves it on the lean adapter or the SDK's. Any
  * other URL is not ours: the listener returns false and Hono takes it.
  */
-export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, draining }: McpEntryOptions) {
+export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, draining, tracer }: McpEntryOptions) {
   return function mcpEntry(req: IncomingMessage, res: ServerResponse): boolean {
     const match = ENDPOINT.exec(req.url ?? '');
     if (!match) return false;
@@ -52,23 +56,38 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
     const header = headerReader(req);
     const requestId = requestIdFrom(header(REQUEST_ID_HEADER.toLowerCase()));
     const answerHeaders = answerHeaderList(requestId);
-    serve(req, res, match[1]!, match[2] as Endpoint, header, answerHeaders)
+    const span = tracer && new McpRequestSpan(tracer, match[1]!, match[2] as Endpoint, req.method ?? 'GET');
+    let failure: unknown;
+    serve(req, res, match[1]!, match[2] as Endpoint, header, answerHeaders, span)
       .then((served) => (served === 'answered' ? 'lean' : sendResponse(res, served, answerHeaders).then(() => 'sdk' as const)))
       .catch((error: unknown) => {
+        failure = error;
         logger.error({ err: error, requestId }, 'MCP request failed');
         if (!res.headersSent) res.writeHead(500, [...answerHeaders, 'content-type', 'application/json']).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'internal error' } }));
         else res.destroy();
         return undefined;
       })
       .then((lane) => {
-        if (logger.isLevelEnabled('info')) logRequest(logger, requestId, req.method ?? '', (req.url ?? '').split('?')[0]!, res.statusCode, started, lane);
+        if (!logger.isLevelEnabled('info')) return span?.end(header, res.statusCode, failure);
+        const log = () => logRequest(logger, requestId, req.method ?? '', (req.url ?? '').split('?')[0]!, res.statusCode, started, lane);
+        if (!span) return log();
+        span.end(header, res.statusCode, failure);
+        span.within(log);
       });
     return true;
   };
 
   type Endpoint = 'mcp' | 'sse' | 'messages';
 
-  async function serve(req: IncomingMessage, res: ServerResponse, serverId: string, endpoint: Endpoint, header: HeaderReader, answerHeaders: string[]): Promise<Served> {
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    serverId: string,
+    endpoint: Endpoint,
+    header: HeaderReader,
+    answerHeaders: string[],
+    span: McpRequestSpan | undefined,
+  ): Promise<Served> {
     const method = req.method ?? 'GET';
     if (draining()) return shuttingDown();
     const address = clientAddress(req.socket.remoteAddress, header('x-forwarded-for'), trustedProxies);
@@ -91,9 +110,14 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
       if (text === undefined) return rpcErrorResponse(413, -32000, `Payload Too Large: the body exceeds ${maxBodyBytes} bytes`);
     }
     const parsed = text === undefined ? undefined : parse(text);
-    if (endpoint === 'messages') return postMessages(req, admitted, header, parsed);
     const post: McpPost = { method, header, text, parsed, plain: method === 'POST' && plainJsonPost(header), clientAddress: address, answerHeaders };
-    return admitted.runtime.serve(post, admitted.principal, res, () => webRequest(req, res, header, text));
+    if (span) return span.run(header, parsed, async () => dispatch(req, res, admitted, endpoint, post));
+    return dispatch(req, res, admitted, endpoint, post);
+  }
+
+  function dispatch(req: IncomingMessage, res: ServerResponse, admitted: Admitted, endpoint: Endpoint, post: McpPost): Served | Promise<Served> {
+    if (endpoint === 'messages') return postMessages(req, admitted, post.header, post.parsed);
+    return admitted.runtime.serve(post, admitted.principal, res, () => webRequest(req, res, post.header, post.text));
   }
 
   function postMessages(req: IncomingMessage, admitted: Admitted, header: HeaderReader, parsed: unknown): Served {

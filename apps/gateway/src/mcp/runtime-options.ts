@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   inFlight?: PipelineOptions['inFlight'];
   /** Held calls of modern clients answering 2025-era upstreams' questions. */
   bridge?: PipelineOptions['bridge'];
+  /** Set when tracing is on. */
+  tracer?: PipelineOptions['tracer'];
   /** Runs before each request: connects lazy upstreams so their names are routable (undefined: nothing to wait for). */
   prepare?: () => Promise<void> | undefined;
   /** Legacy (2025-era) sessions idle longer than this are closed. */

@@ -82,6 +82,7 @@ export class VirtualServerRuntime {
       bridge: options.bridge,
       audit: options.audit,
       metrics: options.metrics,
+      tracer: options.tracer,
     });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });

@@ -53,6 +53,11 @@ export interface McpCall {
   downstream: Downstream;
   /** Set by the route stage: the upstream serving the name, and the item's own name there. */
   route?: CallRoute;
+  /**
+   * Set when tracing is on, by the upstream call's span: the W3C trace context the upstream
+   * receives (in `_meta`, and as headers on HTTP), replacing the caller's own.
+   */
+  upstreamTrace?: { traceparent?: string; tracestate?: string };
 }
 
 export interface CallRoute {

@@ -8,6 +8,8 @@ const METHODS = { tool: 'tools/call', prompt: 'prompts/get', resource: 'resource
 export function forward(options: { router: () => VirtualServerRouter }): CallHandler {
   return (call) => {
     const { hooks, timeoutMs } = call.downstream;
-    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), timeoutMs === undefined ? hooks : { ...hooks, timeoutMs });
+    // (one object per call only when something is added to the caller's hooks)
+    const forwardOptions = timeoutMs === undefined && !call.upstreamTrace ? hooks : { ...hooks, timeoutMs, headers: call.upstreamTrace };
+    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), forwardOptions);
   };
 }

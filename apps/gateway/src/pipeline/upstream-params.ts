@@ -49,6 +49,14 @@ export function upstreamParams(call: McpCall): Record<string, unknown> {
     forwardedMeta[CLIENT_CAPABILITIES_META_KEY] = upstreamCapabilities(downstream.clientCapabilities);
     metaKeys++;
   }
+  // the upstream call's span is the upstream's parent (set only when tracing is on)
+  const trace = call.upstreamTrace;
+  if (trace?.traceparent) {
+    forwardedMeta.traceparent = trace.traceparent;
+    if (trace.tracestate) forwardedMeta.tracestate = trace.tracestate;
+    else delete forwardedMeta.tracestate;
+    metaKeys++;
+  }
   const level = upstreamLogLevel(downstream.logThreshold);
   if (level) {
     forwardedMeta[LOG_LEVEL_META_KEY] = level;

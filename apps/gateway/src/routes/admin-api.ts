@@ -1,10 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { requireAdmin } from '../http/admin-auth.ts';
+import { adminTrail } from '../http/admin-trail.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { apiTokenRoutes } from './api-tokens.ts';
+import { adminEventRoutes } from './admin-events.ts';
 import { auditEventRoutes } from './audit-events.ts';
 import { configDocumentRoutes } from './config-document.ts';
 import { consoleSessionRoutes } from './console-session.ts';
@@ -51,6 +53,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/session', consoleSessionRoutes(ctx));
   // Registered after the document route, so /openapi.json stays public and everything else needs a token.
   api.use('*', requireAdmin(ctx, logger));
+  api.use('*', adminTrail(ctx));
   api.use('*', async (c, next) => {
     await next();
     const changesNothing = c.req.path.endsWith('/playground/tools/call') || c.req.query('dryRun') === 'true';
@@ -72,6 +75,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/sessions', sessionRoutes(ctx));
   api.route('/stats', statsRoutes(ctx));
   api.route('/audit-events', auditEventRoutes(ctx));
+  api.route('/admin-events', adminEventRoutes(ctx));
   api.route('/', configDocumentRoutes(ctx, substitutionEnv));
   api.route('/', dependentRoutes(ctx));
   return api;

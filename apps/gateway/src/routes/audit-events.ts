@@ -9,6 +9,7 @@ import {
 import { pageOf } from '@switchboard/core/contracts/common';
 import { errorResponses, jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
+import { exportResponse } from '../http/export-response.ts';
 import { validationHook } from '../http/validation.ts';
 import { listAuditEvents } from '../services/audit-events.ts';
 import { exportAuditEvents } from '../services/audit-export.ts';
@@ -46,27 +47,7 @@ export function auditEventRoutes(ctx: ServiceContext) {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const lines = exportAuditEvents(ctx, query);
-      const encoder = new TextEncoder();
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const next = await lines.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        },
-        async cancel() {
-          await lines.return(undefined);
-        },
-      });
-      const csv = query.format === 'csv';
-      return new Response(body, {
-        status: 200,
-        headers: {
-          'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-          'content-disposition': `attachment; filename="audit-events.${csv ? 'csv' : 'jsonl'}"`,
-          'cache-control': 'no-store',
-        },
-      }) as never;
+      return exportResponse(exportAuditEvents(ctx, query), query.format, 'audit-events') as never;
     },
   );
   app.openapi(

@@ -7,8 +7,10 @@ import { errorResponses, jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { describeZodError, validationHook } from '../http/validation.ts';
 import { exportConfig } from '../services/config-export.ts';
+import { adminActor } from '../http/admin-trail.ts';
 import { importConfig } from '../services/config-import.ts';
 import { setAsideUnsetSecrets } from '../services/config-import-kept-secrets.ts';
+import { importWithTrail } from '../services/config-import-trail.ts';
 import { commandWarnings } from '../services/config-import-warnings.ts';
 import type { ServiceContext } from '../services/context.ts';
 
@@ -72,7 +74,11 @@ export function configDocumentRoutes(ctx: ServiceContext, substitutionEnv: Recor
     async (c) => {
       const { doc, warnings, unsetSecrets } = await parseConfigDocument(c.req.valid('json'), substitutionEnv, { keepStoredSecrets: true });
       const { mode, dryRun } = c.req.valid('query');
-      return c.json(await importConfig(ctx, doc, mode, { dryRun: dryRun === 'true', warnings, unsetSecrets }), 200);
+      if (dryRun === 'true') return c.json(await importConfig(ctx, doc, mode, { dryRun: true, warnings, unsetSecrets }), 200);
+      const who = { actor: adminActor(c), requestId: c.get('requestId'), objectName: `import (${mode})` };
+      const summary = await importWithTrail(ctx, who, () => importConfig(ctx, doc, mode, { warnings, unsetSecrets }));
+      c.set('adminEventRecorded', true);
+      return c.json(summary, 200);
     },
   );
   app.openapi(

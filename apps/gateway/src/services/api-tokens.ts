@@ -64,6 +64,8 @@ export async function revokeApiToken(ctx: TxContext, id: string): Promise<ApiTok
 
 export interface AuthenticatedToken {
   id: string;
+  /** Its display name (the admin trail names the token by it). */
+  name: string;
   scopes: ApiTokenScope[];
   userId: string | null;
   lastUsedAt: Date | null;
@@ -78,7 +80,7 @@ export async function authenticateApiToken(
   if (presented.length > 512 || (!looksLikeApiToken(presented) && presented.length < 32)) return undefined;
   const [row] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hashApiToken(presented)));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return undefined;
-  return { id: row.id, scopes: row.scopes, userId: row.userId, lastUsedAt: row.lastUsedAt };
+  return { id: row.id, name: row.name, scopes: row.scopes, userId: row.userId, lastUsedAt: row.lastUsedAt };
 }
 
 /** Last-use is informational: written at most once a minute per token, off the request path. */

@@ -5,7 +5,7 @@ import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { badRequest } from '../errors.ts';
 import { clientWhere, withClientNames } from './audit-clients.ts';
 import type { ServiceContext } from './context.ts';
-import { searchWhere } from './pagination.ts';
+import { decodeSeqCursor, encodeSeqCursor, searchWhere } from './pagination.ts';
 
 type AuditRow = typeof auditEvents.$inferSelect;
 
@@ -46,19 +46,10 @@ export function auditWhere(filter: AuditFilter): SQL | undefined {
   );
 }
 
-/** Keyset cursors over `seq` (opaque to clients): pages never repeat or skip under concurrent writes. */
-const encodeCursor = (seq: number) => Buffer.from(String(seq), 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{1,18}$/.test(text)) throw badRequest('cursor: not a cursor returned by this API', 'invalid_cursor');
-  return Number(text);
-}
 
 /** Newest first. */
 export async function listAuditEvents(ctx: ServiceContext, query: AuditListQuery): Promise<Page<AuditEvent>> {
-  const before = decodeCursor(query.cursor);
+  const before = decodeSeqCursor(query.cursor);
   const rows = await ctx.db
     .select()
     .from(auditEvents)
@@ -67,7 +58,7 @@ export async function listAuditEvents(ctx: ServiceContext, query: AuditListQuery
     .limit(query.limit + 1);
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
-  return { items: await withClientNames(ctx, page.map(toAuditDto)), nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq) : null };
+  return { items: await withClientNames(ctx, page.map(toAuditDto)), nextCursor: hasMore ? encodeSeqCursor(page.at(-1)!.seq) : null };
 }
 
 /**

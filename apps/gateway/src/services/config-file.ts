@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { parseConfigDocument } from '../routes/config-document.ts';
 import type { ServiceContext } from './context.ts';
 import { importConfig, type ImportSummary } from './config-import.ts';
+import { importWithTrail } from './config-import-trail.ts';
 
 export interface ConfigFileOptions {
   path: string;
@@ -43,7 +44,9 @@ export class ConfigFileWatcher {
       throw new Error(`${this.options.path}: not valid JSON (${(error as Error).message})`);
     }
     const { doc, warnings } = await parseConfigDocument(raw, this.options.env);
-    const summary = await importConfig(this.options.ctx, doc, 'replace', { warnings });
+    const { path, ctx } = this.options;
+    const actor = { kind: 'config-file' as const, id: null, name: path };
+    const summary = await importWithTrail(ctx, { actor, objectName: path }, () => importConfig(ctx, doc, 'replace', { warnings }));
     if (warnings.length) this.options.logger.warn({ path: this.options.path, warnings }, 'configuration file applied with warnings');
     this.lastHash = hash;
     await this.options.onApplied();

@@ -59,3 +59,16 @@ export function searchWhere(q: string | undefined, ...columns: PgColumn[]): SQL 
   const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
   return or(...columns.map((column) => ilike(column, pattern)));
 }
+
+/**
+ * Keyset cursors over an append-only table's `seq` (the audit trails), opaque to clients:
+ * pages never repeat or skip under concurrent writes.
+ */
+export const encodeSeqCursor = (seq: number) => Buffer.from(String(seq), 'utf8').toString('base64url');
+
+export function decodeSeqCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{1,18}$/.test(text)) throw badRequest('cursor: not a cursor returned by this API', 'invalid_cursor');
+  return Number(text);
+}

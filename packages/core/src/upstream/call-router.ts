@@ -12,6 +12,7 @@ import { InFlightCalls } from './in-flight-calls.ts';
 import { ProgressRouter, withProgressToken } from './progress-router.ts';
 import { INPUT_REQUIRED_METHODS, RELAYED_METHODS } from './relay-factory.ts';
 import { StdioRelay } from './stdio-relay.ts';
+import { withCallHeaders } from './call-headers.ts';
 import type { ForwardOptions } from './types.ts';
 import { ANY_RESULT } from './upstream-client.ts';
 import { flushNotifications } from './wait.ts';
@@ -89,16 +90,16 @@ export class CallRouter {
           return;
         }
         // the SDK sends notifications/cancelled upstream on abort and on timeout
-        target.client
-          .request({ method, params: outgoing }, ANY_RESULT, {
+        withCallHeaders(options.headers, () =>
+          target.client.request({ method, params: outgoing }, ANY_RESULT, {
             timeout: options.timeoutMs,
             signal: options.signal,
             // A 2026-07-28 upstream asking for input (elicitation, sampling) answers with an
             // `input_required` result: hand it back so the gateway relays it to the one client
             // whose call it belongs to, instead of the SDK trying to fulfil it here.
             allowInputRequired: INPUT_REQUIRED_METHODS.has(method),
-          })
-          .then(resolve, reject);
+          }),
+        ).then(resolve, reject);
       });
     } catch (error) {
       throw toUpstreamError(error, options.signal?.aborted === true);

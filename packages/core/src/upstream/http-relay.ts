@@ -18,7 +18,7 @@ import { callHeaders, decodeResult, outgoingParams, type RelaySession, type RpcM
 import { SseReader } from './sse-reader.ts';
 import { type ForwardOptions, UpstreamError } from './types.ts';
 
-export interface RelayCallOptions extends Pick<ForwardOptions, 'signal' | 'onProgress' | 'onLog' | 'onServerRequest'> {
+export interface RelayCallOptions extends Pick<ForwardOptions, 'signal' | 'onProgress' | 'onLog' | 'onServerRequest' | 'headers'> {
   timeoutMs: number;
   /** The progress token the connection put into `params._meta` for `onProgress`. */
   progressToken?: string;
@@ -51,6 +51,17 @@ const MAX_RESUMES = 3;
 /** The longest `retry` hint honoured before resuming; the call's own timeout still applies. */
 const MAX_RETRY_WAIT_MS = 5_000;
 
+/** A call's own headers (ForwardOptions.headers), without empty values; spread first so the session's win. */
+function extraHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
+  if (!headers) return undefined;
+  const kept: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value) kept[name.toLowerCase()] = value;
+  }
+  return kept;
+}
+
 export class HttpRelay {
   private readonly target: { protocol: string; hostname: string; port: string; path: string };
   private readonly send: typeof httpRequest;
@@ -80,7 +91,7 @@ export class HttpRelay {
     // session, and the upstream routes answers by id.
     const id = `sb-${++this.seq}`;
     const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: outgoingParams(session, params) });
-    const headers = { ...callHeaders(session, this.base, method, params), 'content-length': String(Buffer.byteLength(body)) };
+    const headers = { ...extraHeaders(options.headers), ...callHeaders(session, this.base, method, params), 'content-length': String(Buffer.byteLength(body)) };
     return new Promise((resolve, reject) => {
       let done = false;
       const call: Call = {

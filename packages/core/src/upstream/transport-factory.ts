@@ -3,6 +3,7 @@
  * spawned or fetched until the `Client` starts the transport.
  */
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import { fetchWithCallHeaders } from './call-headers.ts';
 import { nodeFetch } from './node-fetch.ts';
 import { DEFAULT_INHERITED_ENV_VARS, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { OversizedLine } from './line-framer.ts';
@@ -106,8 +107,8 @@ export function createUpstreamTransport(spec: UpstreamSpec, options: TransportFa
   const url = new URL(spec.url);
   const transport =
     spec.transport === 'sse'
-      ? new SSEClientTransport(url, { requestInit: init })
-      : new StreamableHTTPClientTransport(url, { requestInit: init, fetch: nodeFetch });
+      ? new SSEClientTransport(url, { requestInit: init, fetch: fetchWithCallHeaders(fetch) })
+      : new StreamableHTTPClientTransport(url, { requestInit: init, fetch: fetchWithCallHeaders(nodeFetch) });
   return { transport, stderrTail: () => '' };
 }
 

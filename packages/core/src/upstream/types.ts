@@ -96,6 +96,12 @@ export interface ForwardOptions {
    * SSE) then serves it on a connection dedicated to this session, within the pool's cap.
    */
   isolationKey?: string;
+  /**
+   * Extra HTTP headers for this one request (the gateway's W3C `traceparent`/`tracestate`),
+   * sent to HTTP upstreams (Streamable HTTP and legacy SSE; see call-headers.ts). Configured
+   * headers of the same name and the protocol's own win.
+   */
+  headers?: Record<string, string | undefined>;
 }
 
 export type UpstreamErrorCode =

@@ -1,0 +1,115 @@
+import type { AdminEvent, AdminEventFilter } from '@switchboard/core/contracts/admin-events';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { adminEventQueries, useExportAdminEvents } from '../../api/admin-events.ts';
+import { type Column, DataTable } from '../../components/data-table.tsx';
+import { PageHeader } from '../../components/page-header.tsx';
+import { Panel } from '../../components/panel.tsx';
+import { MutationError, QueryState } from '../../components/query-state.tsx';
+import { RelativeTime } from '../../components/time.tsx';
+import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
+import { AdminEventFilters } from './admin-event-filters.tsx';
+import { ChangeDiff } from './change-diff.tsx';
+
+const FILTER_KEYS = ['actor', 'objectType', 'objectId', 'action', 'since', 'until'] as const;
+const PAGE_SIZE = 50;
+const ACTOR_KINDS = { token: 'API token', person: 'Console', 'config-file': 'Config file' } as const;
+
+function Actor({ event: e }: { event: AdminEvent }) {
+  return (
+    <>
+      {e.actor.name}
+      <div className="muted small">{ACTOR_KINDS[e.actor.kind]}</div>
+    </>
+  );
+}
+
+function ChangedObject({ event: e }: { event: AdminEvent }) {
+  return (
+    <>
+      {e.object.name ?? <span className="muted">{e.object.id ? `${e.object.id.slice(0, 8)}…` : e.object.type}</span>}
+      <div className="muted small">{e.object.type}</div>
+    </>
+  );
+}
+
+function Changes({ event: e }: { event: AdminEvent }) {
+  if (e.before == null && e.after == null) return <span className="muted small">—</span>;
+  return (
+    <details className="payload">
+      <summary className="small">Before / after</summary>
+      <ChangeDiff before={e.before} after={e.after} />
+    </details>
+  );
+}
+
+/** Who changed what in the gateway's configuration: every change through the API, the console or the config file. */
+export function AdminEventsPage() {
+  const { search } = useLocation();
+  const filter = Object.fromEntries(FILTER_KEYS.map((k) => [k, search.get(k) ?? undefined]).filter(([, v]) => v)) as AdminEventFilter;
+  // Cursors of the pages before this one; the first page has none.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const page = useQuery(adminEventQueries.page({ ...filter, limit: PAGE_SIZE, cursor }));
+  const exporter = useExportAdminEvents();
+
+  const columns: Array<Column<AdminEvent>> = [
+    { header: 'When', className: 'small nowrap', cell: (e) => <RelativeTime at={e.occurredAt} /> },
+    { header: 'Who', className: 'small', cell: (e) => <Actor event={e} /> },
+    { header: 'Action', cell: (e) => <span className="pill">{e.action}</span> },
+    { header: 'Object', cell: (e) => <ChangedObject event={e} /> },
+    { header: 'Changes', cell: (e) => <Changes event={e} /> },
+  ];
+
+  const apply = (next: AdminEventFilter) => {
+    setCursors([]);
+    navigate(withQuery('/admin-changes', next as Record<string, string | undefined>), { replace: true });
+  };
+
+  return (
+    <div className="stack">
+      <PageHeader
+        title="Admin changes"
+        description="Every change to the gateway's configuration — through the console, the admin API or the configuration file: who, when, and what it was before and after. Secrets are never shown."
+        actions={
+          <>
+            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'csv' })}>
+              Export CSV
+            </button>
+            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'jsonl' })}>
+              Export JSON Lines
+            </button>
+          </>
+        }
+      />
+      <MutationError error={exporter.error} />
+      <Panel title="Filters">
+        <AdminEventFilters key={search.toString()} value={filter} onApply={apply} />
+      </Panel>
+      <Panel title="Changes" description="Newest first.">
+        <QueryState query={page} noun="admin changes">
+          {(data) =>
+            data.items.length === 0 ? (
+              <div className="state empty">
+                <strong>No changes{Object.keys(filter).length ? ' match these filters' : ' yet'}.</strong> Changes appear here as administrators make them.
+              </div>
+            ) : (
+              <>
+                <DataTable className="table admin-events-table" columns={columns} rows={data.items} rowKey={(e) => e.seq} />
+                <div className="pager">
+                  <span className="muted small">Page {cursors.length + 1}</span>
+                  <button type="button" className="button small" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                    ← Newer
+                  </button>
+                  <button type="button" className="button small" disabled={!data.nextCursor} onClick={() => data.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
+                    Older →
+                  </button>
+                </div>
+              </>
+            )
+          }
+        </QueryState>
+      </Panel>
+    </div>
+  );
+}
