@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { migrateDatabase } from '@switchboard/db/migrate';
@@ -8,6 +9,7 @@ import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { startReplicaSync } from './federation/replica-sync.ts';
+import { Limiter, LimitStore } from './limits/limiter.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
 import { RevocationLedger } from './oauth/revocations.ts';
 import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
@@ -33,6 +35,8 @@ export interface Deps {
   replicaSync?: { stop(): Promise<void> };
   /** Who may use an MCP endpoint: the one admission of every MCP request. */
   admit: Admit;
+  /** Rate limits, quotas, concurrency caps (calls, registrations, sign-ins); `limiter.events` emits each refusal. */
+  limiter: Limiter;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -56,7 +60,15 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     await assertKeysPresent(database.db, keys.ring);
     const storage = { db: database.db, secrets: keys.ring };
     const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
-    const registry = new FederationRegistry({
+    // (the registry is built next: a user's roles are read from its policy snapshot)
+    let registry: FederationRegistry | undefined;
+    const limiter = new Limiter({
+      store: new LimitStore(database.db),
+      logger: logger.child({ component: 'limits' }),
+      replicaId: randomUUID(),
+      rolesOf: (userId) => registry?.access.current.roles(userId) ?? [],
+    });
+    registry = new FederationRegistry({
       ctx: storage,
       logger,
       version: packageJson.version,
@@ -65,7 +77,9 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       pool: { maxIsolatedSessions: config.maxIsolatedSessions, baseEnv: config.upstreamBaseEnv },
       leanMcp: config.leanMcp,
       sessions: config.sessions,
+      limiter,
     });
+    await limiter.start();
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
     await revocations.start(database);
@@ -88,7 +102,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, limiter };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

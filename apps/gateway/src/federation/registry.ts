@@ -9,9 +9,11 @@ import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
+import type { Limiter } from '../limits/limiter.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
+import { loadLimitRules } from '../services/rate-limits.ts';
 import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
 import { type AccessChange, AccessControl } from './access-control.ts';
 import { ApiKeyDirectory } from './api-keys.ts';
@@ -44,6 +46,8 @@ export interface RegistryOptions {
    * are not known yet (neither live nor stored) to connect. Default 5 s.
    */
   connectWaitMs?: number;
+  /** Rate limits: its rules follow the configuration like policies do. */
+  limiter?: Limiter;
 }
 
 /**
@@ -122,6 +126,7 @@ export class FederationRegistry implements FederationView {
     const specs = await loadFederationSpecs(this.options.ctx.db, this.options.ctx.secrets);
     const accessChange = await this.access.reload(this.options.ctx.db);
     await this.apiKeys.reload(this.options.ctx.db);
+    this.options.limiter?.setRules(await loadLimitRules(this.options.ctx.db));
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
     this.storedCatalogs = await catalogsFor(this.options.ctx.db, [...nextUpstreams.keys()]);
     for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
@@ -183,6 +188,7 @@ export class FederationRegistry implements FederationView {
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       lean: this.options.leanMcp,
       inFlight: this.inFlight,
+      limiter: this.options.limiter,
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,

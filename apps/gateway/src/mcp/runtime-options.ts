@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   audit?: PipelineOptions['audit'];
   /** The process's in-flight calls (graceful shutdown drains them). */
   inFlight?: PipelineOptions['inFlight'];
+  /** Rate limits, quotas and concurrency caps of every call. */
+  limiter?: PipelineOptions['limiter'];
   /** Runs before each request: connects lazy upstreams so their names are routable (undefined: nothing to wait for). */
   prepare?: () => Promise<void> | undefined;
   /** Legacy (2025-era) sessions idle longer than this are closed. */

@@ -78,6 +78,7 @@ export class VirtualServerRuntime {
       logger: options.logger,
       prepare: options.prepare,
       inFlight: options.inFlight,
+      limiter: options.limiter,
       audit: options.audit,
     });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };

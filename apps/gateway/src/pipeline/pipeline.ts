@@ -1,11 +1,13 @@
 import type { VirtualServerRouter } from '@switchboard/core/federation/router';
 import type { Logger } from 'pino';
+import type { Limiter } from '../limits/limiter.ts';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import { audit } from './audit.ts';
 import { type CallHandler, compose, type Stage } from './call.ts';
 import type { InFlightCalls } from './drain.ts';
 import { mapErrors } from './errors.ts';
 import { forward } from './forward.ts';
+import { limits } from './limits.ts';
 import { policy } from './policy.ts';
 import { project } from './project.ts';
 import { route } from './route.ts';
@@ -20,6 +22,8 @@ export interface PipelineOptions {
   inFlight?: InFlightCalls;
   /** Where calls are recorded; absent = not audited. */
   audit?: { sink: AuditSink; payloads(): boolean };
+  /** Rate limits, quotas and concurrency caps; absent = none. */
+  limiter?: Limiter;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface PipelineOptions {
  * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
  * decodes its request into an McpCall and encodes what comes back.
  *
- *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
+ *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ limits ▸ (credentials ▸ guardrails) ▸ project ▸ forward
  *
  * A new stage is one file and one line here.
  */
@@ -39,6 +43,7 @@ export function createCallPipeline(options: PipelineOptions): CallHandler {
     ...(options.inFlight ? [options.inFlight.stage()] : []),
     route({ router: options.router, prepare: options.prepare }),
     policy(),
+    ...(options.limiter ? [limits({ limiter: options.limiter, virtualServerId: options.virtualServerId })] : []),
     project(),
   ];
   return compose(stages, forward({ router: options.router }));

@@ -7,6 +7,7 @@ import { and, eq, isNull, notInArray } from 'drizzle-orm';
 import { badRequest } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { importExtraPolicies } from './config-import-policies.ts';
+import { importLimits } from './config-limits.ts';
 import { createRole, updateRole } from './roles.ts';
 import { createUpstream, upstreamValues } from './upstreams.ts';
 import { createUser, updateUser } from './users.ts';
@@ -76,6 +77,7 @@ export async function importConfig(
       users: counts(),
       roles: counts(),
       policies: counts(),
+      limits: counts(),
       dryRun: options.dryRun === true,
       changes: [],
       warnings: options.warnings ?? [],
@@ -91,6 +93,7 @@ export async function importConfig(
       await replaceGlobalToolRules(tx, 'user', userIds.get(email)!, user, summary);
     }
     await importExtraPolicies(tx, doc, { roleIds, userIds, serverIds }, summary);
+    await importLimits(tx, doc, mode === 'replace', summary);
     if (mode === 'replace') {
       const keepUpstreams = [...upstreamIds.values()];
       const keepServers = [...serverIds.values()];
