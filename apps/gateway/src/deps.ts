@@ -9,6 +9,7 @@ import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { startReplicaSync } from './federation/replica-sync.ts';
+import { addressLimits } from './limits/address-limits.ts';
 import { Limiter, LimitStore } from './limits/limiter.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
 import { RevocationLedger } from './oauth/revocations.ts';
@@ -83,7 +84,13 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
     await revocations.start(database);
-    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations };
+    const addresses = addressLimits({
+      limiter,
+      trustedProxies: config.trustedProxies,
+      registrationsPerMinute: config.oauth.registrationsPerMinute,
+      loginsPerMinute: config.oauth.loginsPerMinute,
+    });
+    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations, addressLimits: addresses };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
     await registry.followReplicas();

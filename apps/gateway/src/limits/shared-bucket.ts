@@ -10,11 +10,15 @@ export interface BucketEnvironment {
   onStoreError(error: unknown): void;
 }
 
-/** How long a call waits for a lease before it is decided on the local share instead. */
-const LEASE_WAIT_MS = 250;
+/** How long a call waits for a lease; a database slower than this counts as away (the local share serves). */
+const LEASE_WAIT_MS = 1_000;
 /** After a failed lease, leases are not asked for again before this (the local share serves). */
 const STORE_RETRY_MS = 2_000;
-/** A lease is this much of a rate's budget (or this share of a quota): the most one replica can strand. */
+/**
+ * A lease is this much of a rate's budget — or twice the database's round trip, if that is
+ * longer, so that a slow database does not cap the rate at one lease per round trip — or
+ * this share of a quota. It is the most one replica can hold unused.
+ */
 const LEASE_MS = 100;
 const LEASE_QUOTA_SHARE = 0.01;
 
@@ -38,7 +42,8 @@ export class SharedBucket {
   private storeDownUntil = 0;
   private fallback: BucketState | undefined;
   lastUsed = 0;
-  private readonly want: number;
+  /** The database's round trip for a lease, smoothed (ms). */
+  private latency = 0;
 
   constructor(
     readonly id: string,
@@ -48,10 +53,13 @@ export class SharedBucket {
     private readonly env: BucketEnvironment,
     /** For a quota: its window's end (a spent quota waits for that); undefined for a rate. */
     private readonly windowEndsAt?: number,
-  ) {
-    const lease = shape.refillPerMs > 0 ? shape.refillPerMs * LEASE_MS : shape.capacity * LEASE_QUOTA_SHARE;
-    // at most half the capacity: a lease never empties the shared bucket for everyone else
-    this.want = Math.max(1, Math.min(Math.ceil(lease), Math.floor(shape.capacity / 2)));
+  ) {}
+
+  /** How many tokens a lease asks for. */
+  private get want(): number {
+    const { refillPerMs, capacity } = this.shape;
+    const lease = refillPerMs > 0 ? refillPerMs * Math.max(LEASE_MS, 2 * this.latency) : capacity * LEASE_QUOTA_SHARE;
+    return Math.max(1, Math.min(Math.ceil(lease), Math.floor(capacity)));
   }
 
   /** Whole tokens held in this replica's lease. */
@@ -87,7 +95,8 @@ export class SharedBucket {
         this.leased--;
         return 0;
       }
-      if (!arrived || now < this.storeDownUntil) return this.takeLocalShare(now);
+      if (!arrived) this.storeDownUntil = now + STORE_RETRY_MS;
+      if (now < this.storeDownUntil) return this.takeLocalShare(now);
       if (now < this.emptyUntil) return this.emptyUntil - now;
     }
     return Math.max(1, this.emptyUntil - Date.now());
@@ -95,16 +104,19 @@ export class SharedBucket {
 
   private fetch(): Promise<void> {
     const asked = Date.now();
+    const want = this.want;
     this.fetching = this.env.store
-      .take(this.id, this.shape, this.want, this.expiresAt())
+      .take(this.id, this.shape, want, this.expiresAt())
       .then(
         ({ taken, tokens }) => {
+          const now = Date.now();
+          this.latency = this.latency === 0 ? now - asked : 0.7 * this.latency + 0.3 * (now - asked);
           this.leased += taken;
           this.fallback = undefined;
-          if (taken >= this.want) return;
+          if (taken >= want) return;
           // Empty (or nearly): ask again once half a lease has refilled — soon enough that
           // the shared bucket does not overflow its capacity meanwhile (tokens are not lost).
-          const wait = msUntil(this.shape, { tokens, at: asked }, Math.max(1, Math.ceil(this.want / 2)), asked);
+          const wait = msUntil(this.shape, { tokens, at: asked }, Math.max(1, Math.ceil(want / 2)), asked);
           this.emptyUntil = Number.isFinite(wait) ? asked + wait : (this.windowEndsAt ?? asked + 60_000);
         },
         (error: unknown) => {

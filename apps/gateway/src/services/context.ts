@@ -4,6 +4,7 @@ import type { PolicySnapshot } from '@switchboard/core/policy/policy-snapshot';
 import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
 import type { Database, Executor } from '@switchboard/db/client';
 import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
+import type { AddressLimits } from '../limits/address-limits.ts';
 import type { RevocationLedger } from '../oauth/revocations.ts';
 
 /** The live federation, as services see it (set once the registry exists). */
@@ -32,6 +33,8 @@ export interface ServiceContext {
   federation?: FederationView;
   /** Where revoked OAuth access is recorded for every replica (set once the authorization server exists). */
   revocations?: Pick<RevocationLedger, 'record'>;
+  /** Registration and sign-in attempts per client address (set once the limiter exists). */
+  addressLimits?: AddressLimits;
 }
 
 /** The same context, but running inside a transaction. */

@@ -89,7 +89,10 @@ describe('token bucket', () => {
         const start = { tokens: 0, at: 0 };
         let stepwise = start;
         let now = 0;
-        for (const gap of gaps) stepwise = refill(shape, stepwise, (now += gap));
+        for (const gap of gaps) {
+          now += gap;
+          stepwise = refill(shape, stepwise, now);
+        }
         expect(stepwise.tokens).toBeCloseTo(refill(shape, start, now).tokens, 6);
       }),
     );
