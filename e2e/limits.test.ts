@@ -198,18 +198,22 @@ describe('rate limits across gateway processes on one Postgres', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ client_name: 'limits-e2e', redirect_uris: ['http://127.0.0.1:9/cb'], token_endpoint_auth_method: 'none' }),
       });
-    // (the OAuth sign-ins above registered clients on A already: count from the refusal)
-    const statuses: number[] = [];
+    const statuses: Record<'a' | 'b', number[]> = { a: [], b: [] };
     for (let i = 0; i < 2 * REGISTRATIONS_PER_MINUTE + 2; i++) {
-      const res = await register(i % 2 === 0 ? a : b);
-      statuses.push(res.status);
+      const which = i % 2 === 0 ? 'a' : 'b';
+      const res = await register(which === 'a' ? a : b);
+      statuses[which].push(res.status);
       if (res.status === 429) {
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         expect(((await res.json()) as { error: string }).error).toBe('rate_limited');
       } else await res.body?.cancel();
     }
-    // both replicas together admitted at most the limit, then refused (on either)
-    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(REGISTRATIONS_PER_MINUTE);
-    expect(statuses.slice(-2)).toEqual([429, 429]);
+    // both replicas together admitted at most the limit (a bucket of 3, refilled 1 per 20 s),
+    // and each refused the rest: the limit is not per replica
+    const admitted = [...statuses.a, ...statuses.b].filter((s) => s === 201).length;
+    expect(admitted).toBeLessThanOrEqual(REGISTRATIONS_PER_MINUTE);
+    expect(admitted).toBeGreaterThan(0);
+    expect(statuses.a).toContain(429);
+    expect(statuses.b).toContain(429);
   });
 });
