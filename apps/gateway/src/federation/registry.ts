@@ -299,6 +299,11 @@ export class FederationRegistry implements FederationView {
     return { table: this.runtimes.get(serverId)?.router.routingTable ?? this.tableFor(spec), policy: this.access.current };
   }
 
+  /** The rate-limit rules that apply to a person on a server, with their remaining budgets (explain API). */
+  limitsFor(serverId: string, userId: string) {
+    return this.options.limiter?.applied(serverId, userId) ?? Promise.resolve([]);
+  }
+
   /** The auth mode of an enabled virtual server (kept in memory: no database read per request). */
   authMode(id: string): GatewayServerSpec['authMode'] | undefined {
     return this.servers.get(id)?.authMode;

@@ -22,7 +22,7 @@
  * than blocking calls.
  */
 import { EventEmitter } from 'node:events';
-import type { LimitRate, LimitRule } from '@switchboard/core/contracts/rate-limits';
+import type { AppliedLimit, LimitRate, LimitRule } from '@switchboard/core/contracts/rate-limits';
 import { type CompiledLimit, LimitRules, type LimitSubject } from '@switchboard/core/limits/limit-rules';
 import { type BucketShape, quotaBucket, rateBucket, windowOf } from '@switchboard/core/limits/token-bucket';
 import type { Logger } from 'pino';
@@ -159,6 +159,23 @@ export class Limiter {
       quota: ids.quota ? await left(ids.quota.id, ids.quota.shape) : null,
       concurrency: rule.concurrency === null ? null : this.concurrencyShare(rule.concurrency) - (this.inFlight.get(`${rule.id}:${rule.shared ? '*' : key}`) ?? 0),
     };
+  }
+
+  /** The rules that apply to a person on a server (explain API), each with what is left of its budgets. */
+  async applied(virtualServerId: string, userId: string): Promise<AppliedLimit[]> {
+    const key = `user:${userId}`;
+    return Promise.all(
+      this.rules.forSubject(virtualServerId, this.subjectOf(userId)).map(async ({ rule }) => ({
+        id: rule.id,
+        name: rule.name,
+        pattern: rule.pattern,
+        shared: rule.shared,
+        rate: rule.rate,
+        quota: rule.quota,
+        concurrency: rule.concurrency,
+        remaining: await this.remaining(rule, key),
+      })),
+    );
   }
 
   private refuse(refusal: LimitRefusal): LimitExceeded {

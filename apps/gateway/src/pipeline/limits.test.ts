@@ -60,16 +60,13 @@ describe('the limits stage', () => {
     }
     await gw.registry.configChanged();
     gw.limiter.events.on('refused', (refusal) => refusals.push(refusal));
-    // the upstream has connected and listed its tools
+    // both upstreams answer calls (bob has no rule on these)
     const probe = await connect('bob');
-    const deadline = Date.now() + 20_000;
-    const ready = async () => {
-      const names = (await probe.listTools()).tools.map((t) => t.name);
-      return names.includes('fx__test_simple_text') && names.includes('everything__trigger-long-running-operation');
-    };
-    while (!(await ready()) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const deadline = Date.now() + 30_000;
+    const ready = async () =>
+      (await outcome(probe, 'fx__test_image_content')) === 'ok' &&
+      (await outcome(probe, 'everything__trigger-long-running-operation', { duration: 0.01, steps: 1 })) === 'ok';
+    while (!(await ready()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await probe.close();
   });
   afterAll(() => gw.close());
@@ -121,6 +118,19 @@ describe('the limits stage', () => {
     // the slots are free again
     expect(await slow(alice, 0.1)).toBe('ok');
     for (const c of [alice, bob]) await c.close();
+  });
+
+  it('the explain API reports the limits that apply to a person and what is left of them', async () => {
+    const alice = await json(gw.api('GET', `/api/v1/virtual-servers/${SERVER_ID}/access?user=alice@example.com`));
+    const byName = Object.fromEntries(alice.limits.map((l: { name: string }) => [l.name, l]));
+    expect(Object.keys(byName).sort()).toEqual(['alice-text', 'slow-upstream']);
+    // her three calls of the first test used the bucket up (3 per minute: at most one has refilled since)
+    expect(byName['alice-text']).toMatchObject({ pattern: 'fx:test_simple_text', rate: { count: 3, per: 'minute' }, shared: false });
+    expect(byName['alice-text'].remaining.rate).toBeLessThanOrEqual(1);
+    expect(byName['alice-text'].remaining.quota).toBeNull();
+    expect(byName['slow-upstream'].remaining).toEqual({ rate: null, quota: null, concurrency: 2 });
+    const bob = await json(gw.api('GET', `/api/v1/virtual-servers/${SERVER_ID}/access?user=bob@example.com`));
+    expect(bob.limits.map((l: { name: string }) => l.name)).toEqual(['slow-upstream']);
   });
 
   it('a rule edited through the API applies at once, on a fresh budget', async () => {

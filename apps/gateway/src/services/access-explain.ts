@@ -65,6 +65,7 @@ export async function explainAccess(ctx: ServiceContext, serverId: string, userR
     virtualServerId: serverId,
     defaultAccess: server.defaultAccess,
     user: { ...user, roles: roleRows.map((r) => r.name) },
+    limits: (await ctx.federation?.limitsFor?.(serverId, user.id)) ?? [],
     items: items.map(({ decision, ...item }) => ({
       ...item,
       rule: decision.rule && {

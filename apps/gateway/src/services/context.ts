@@ -1,4 +1,5 @@
 import type { KeyRing } from '@switchboard/auth/secret-box';
+import type { AppliedLimit } from '@switchboard/core/contracts/rate-limits';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
 import type { PolicySnapshot } from '@switchboard/core/policy/policy-snapshot';
 import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
@@ -22,6 +23,8 @@ export interface FederationView {
   openSessions?(): Array<{ virtualServerId: string; sessions: number }>;
   /** A virtual server's routing table (enabled or not) and the live policy snapshot; undefined when unknown. */
   accessState?(serverId: string): { table: RoutingTable; policy: PolicySnapshot } | undefined;
+  /** The rate-limit rules that apply to a person on a server, with their remaining budgets. */
+  limitsFor?(serverId: string, userId: string): Promise<AppliedLimit[]>;
 }
 
 /** What services need from the outside world; built once in deps.ts. */

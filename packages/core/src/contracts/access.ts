@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { uuidSchema } from './common.ts';
 import { policyEffectSchema, policyKindSchema, policySubjectTypeSchema } from './policies.ts';
+import { appliedLimitSchema } from './rate-limits.ts';
 
 export const accessQuerySchema = z.object({
   /** The user's id or email. */
@@ -41,6 +42,8 @@ export const accessExplanationSchema = z
     defaultAccess: z.enum(['deny', 'allow']),
     user: z.object({ id: uuidSchema, email: z.string(), disabled: z.boolean(), roles: z.array(z.string()) }),
     items: z.array(accessItemSchema),
+    /** The rate-limit rules that apply to the user on this server, and what is left of each budget. */
+    limits: z.array(appliedLimitSchema),
   })
   .meta({ id: 'AccessExplanation' });
 export type AccessExplanation = z.infer<typeof accessExplanationSchema>;
