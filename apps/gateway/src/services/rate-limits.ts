@@ -82,7 +82,10 @@ export async function updateRateLimit(ctx: TxContext, id: string, patch: RateLim
   const next = { ...current, ...patch };
   if (!next.rate && !next.quota && !next.concurrency) throw badRequest('rate: a rule needs at least one of rate, quota or concurrency');
   if (patch.subject !== undefined) await assertSubjectExists(ctx, patch.subject);
-  const changes = toColumns(patch);
+  // Only what differs is written: an unchanged rule keeps its `updatedAt`, and with it its
+  // budgets (the limiter starts a changed rule on fresh ones), e.g. when a document is re-applied.
+  const differs = (Object.keys(patch) as Array<keyof RateLimitUpdate>).filter((key) => JSON.stringify(patch[key]) !== JSON.stringify(current[key]));
+  const changes = toColumns(Object.fromEntries(differs.map((key) => [key, patch[key]])));
   if (Object.keys(changes).length === 0) return current;
   const [row] = await write(patch.name, () => ctx.db.update(rateLimits).set(changes).where(eq(rateLimits.id, id)).returning());
   return toDto(row!);
