@@ -13,9 +13,11 @@
  * Exactness. Tokens only leave the row through leases, so all replicas together never
  * admit more than the rule allows (burst + rate × time; a quota's count per window).
  * They may admit less by what sits unused in leases: at most one lease per replica — a
- * rate's lease is 100 ms of its budget (at most half its burst), a quota's 1 % of its
- * count — and idle leases go back after a second. E.g. at 3 replicas a quota is exact
- * within 3 %, a rate over any 6 s within 5 %. Concurrency caps are counted in each
+ * rate's lease is 100 ms of its budget (or two database round trips' worth, when slower;
+ * never more than its burst), a quota's 1 % of its count — and idle leases go back after
+ * a second. E.g. at 3 replicas a quota is exact within 3 %, a rate over any 6 s within 5 %
+ * (limiter-load.test.ts measures 50/s on one and two replicas; e2e/limits.test.ts a quota
+ * across two gateway processes). Concurrency caps are counted in each
  * process (a call in flight belongs to one): each replica admits its share, ⌊cap ÷
  * replicas alive⌋ (at least 1). While the database cannot be reached, each replica
  * serves its share of every bucket (capacity and rate ÷ replicas last seen alive) rather
