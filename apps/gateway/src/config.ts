@@ -57,6 +57,7 @@ const envSchema = z.object({
   SWITCHBOARD_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
   SWITCHBOARD_SIGNING_ALG: z.enum(['ES256', 'RS256']).default('ES256'),
   SWITCHBOARD_DCR_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  SWITCHBOARD_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   SWITCHBOARD_EXTERNAL_ISSUER: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   SWITCHBOARD_EXTERNAL_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   SWITCHBOARD_EXTERNAL_AUDIENCE: optionalText,
@@ -157,6 +158,8 @@ export interface OAuthConfig {
   signingAlgorithm: 'ES256' | 'RS256';
   /** Dynamic client registrations allowed per client IP per minute. */
   registrationsPerMinute: number;
+  /** Sign-in attempts (authorization server and console) allowed per client IP per minute. */
+  loginsPerMinute: number;
   /** Set: trust this issuer's access tokens instead of running our own authorization server for MCP clients. */
   externalIssuer?: ExternalIssuerConfig;
 }
@@ -251,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       refreshTokenTtlSeconds: e.SWITCHBOARD_REFRESH_TOKEN_TTL,
       signingAlgorithm: e.SWITCHBOARD_SIGNING_ALG,
       registrationsPerMinute: e.SWITCHBOARD_DCR_RATE_LIMIT,
+      loginsPerMinute: e.SWITCHBOARD_LOGIN_RATE_LIMIT,
       externalIssuer: e.SWITCHBOARD_EXTERNAL_ISSUER
         ? {
             issuer: e.SWITCHBOARD_EXTERNAL_ISSUER,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { migrateDatabase } from '@switchboard/db/migrate';
@@ -9,6 +10,8 @@ import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { startReplicaSync } from './federation/replica-sync.ts';
+import { addressLimits } from './limits/address-limits.ts';
+import { Limiter, LimitStore } from './limits/limiter.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { federationSources, observeLiveState } from './metrics/live-gauges.ts';
@@ -40,6 +43,8 @@ export interface Deps {
   metrics?: GatewayMetrics;
   /** Set when tracing is on (Config.tracing): MCP requests and pipeline stages get spans. */
   tracer?: Tracer;
+  /** Rate limits, quotas, concurrency caps (calls, registrations, sign-ins); `limiter.events` emits each refusal. */
+  limiter: Limiter;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -70,7 +75,16 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       logger: logger.child({ component: 'audit' }),
       onBatchWritten: metrics && ((seconds) => metrics.auditBatchDuration.observe(seconds)),
     });
-    const registry = new FederationRegistry({
+    // (the registry is built next: a user's roles are read from its policy snapshot)
+    let registry: FederationRegistry | undefined;
+    const limiter = new Limiter({
+      store: new LimitStore(database.db),
+      logger: logger.child({ component: 'limits' }),
+      replicaId: randomUUID(),
+      rolesOf: (userId) => registry?.access.current.roles(userId) ?? [],
+    });
+    if (metrics) limiter.events.on('refused', (refusal) => metrics.countRateLimited(refusal.scope, refusal.limit));
+    registry = new FederationRegistry({
       ctx: storage,
       logger,
       version: packageJson.version,
@@ -81,12 +95,20 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       sessions: config.sessions,
       metrics,
       tracer,
+      limiter,
     });
+    await limiter.start();
     if (metrics) observeLiveState(metrics, { ...federationSources(registry), audit: () => audit.stats(), database });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
     await revocations.start(database);
-    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations, metrics };
+    const addresses = addressLimits({
+      limiter,
+      trustedProxies: config.trustedProxies,
+      registrationsPerMinute: config.oauth.registrationsPerMinute,
+      loginsPerMinute: config.oauth.loginsPerMinute,
+    });
+    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations, metrics, addressLimits: addresses };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
     await registry.followReplicas();
@@ -106,7 +128,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics, tracer };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics, tracer, limiter };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

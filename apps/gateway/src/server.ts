@@ -135,6 +135,7 @@ async function closeDeps(deps: Deps) {
   await deps.replicaSync?.stop();
   await deps.revocations.stop();
   await deps.registry.close();
+  await deps.limiter.stop();
   // Every call has been answered and recorded by now: write the rest, then close the pool.
   await deps.auditRetention.stop();
   await deps.audit.close();

@@ -8,6 +8,7 @@ import { AuditPage } from '../features/audit/audit-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { IdentityProvidersPage } from '../features/identity-providers/identity-providers-page.tsx';
 import { OAuthClientsPage } from '../features/oauth/oauth-clients-page.tsx';
+import { RateLimitsPage } from '../features/limits/rate-limits-page.tsx';
 import { PlaygroundPage } from '../features/playground/playground-page.tsx';
 import { SettingsPage } from '../features/settings/settings-page.tsx';
 import { ImportUpstreamsPage } from '../features/upstreams/import-upstreams-page.tsx';
@@ -37,6 +38,7 @@ const routes: Array<[pattern: string, title: string, render: (params: Params) =>
   ['/users/:id', 'User', (p) => <UserPage id={p.id!} />],
   ['/roles', 'Roles', () => <RolesPage />],
   ['/access', 'Access preview', () => <AccessPreviewPage />],
+  ['/rate-limits', 'Rate limits', () => <RateLimitsPage />],
   ['/clients', 'OAuth clients', () => <OAuthClientsPage />],
   ['/identity-providers', 'Identity providers', () => <IdentityProvidersPage />],
   ['/audit', 'Audit log', () => <AuditPage />],

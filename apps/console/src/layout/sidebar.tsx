@@ -15,6 +15,7 @@ const sections: Array<{ title: string; links: Array<{ to: string; label: string 
     links: [
       { to: '/users', label: 'Users' },
       { to: '/roles', label: 'Roles' },
+      { to: '/rate-limits', label: 'Rate limits' },
       { to: '/access', label: 'Access preview' },
       { to: '/clients', label: 'OAuth clients' },
       { to: '/identity-providers', label: 'Identity providers' },

@@ -14,9 +14,11 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { PipelineOptions } from '../pipeline/pipeline.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
+import type { Limiter } from '../limits/limiter.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
+import { loadLimitRules } from '../services/rate-limits.ts';
 import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
 import { type AccessChange, AccessControl } from './access-control.ts';
 import { ApiKeyDirectory } from './api-keys.ts';
@@ -57,6 +59,8 @@ export interface RegistryOptions {
   connectWaitMs?: number;
   /** Set when tracing is on: every virtual server's pipeline is traced (pipeline/traced-stages.ts). */
   tracer?: PipelineOptions['tracer'];
+  /** Rate limits: its rules follow the configuration like policies do. */
+  limiter?: Limiter;
 }
 
 /**
@@ -141,6 +145,7 @@ export class FederationRegistry implements FederationView {
     const specs = await loadFederationSpecs(this.options.ctx.db, this.options.ctx.secrets);
     const accessChange = await this.access.reload(this.options.ctx.db);
     await this.apiKeys.reload(this.options.ctx.db);
+    this.options.limiter?.setRules(await loadLimitRules(this.options.ctx.db));
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
     this.storedCatalogs = await catalogsFor(this.options.ctx.db, [...nextUpstreams.keys()]);
     for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
@@ -205,6 +210,7 @@ export class FederationRegistry implements FederationView {
       bridge: this.bridge,
       metrics: this.options.metrics?.recorderFor(spec.id),
       tracer: this.options.tracer,
+      limiter: this.options.limiter,
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,
@@ -337,6 +343,11 @@ export class FederationRegistry implements FederationView {
       },
     );
     return { table: this.tableFor(spec), policy: this.access.current, upstreams };
+  }
+
+  /** The rate-limit rules that apply to a person on a server, with their remaining budgets (explain API). */
+  limitsFor(serverId: string, userId: string) {
+    return this.options.limiter?.applied(serverId, userId) ?? Promise.resolve([]);
   }
 
   /** The auth mode of an enabled virtual server (kept in memory: no database read per request). */

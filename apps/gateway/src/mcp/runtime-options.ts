@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   bridge?: PipelineOptions['bridge'];
   /** Set when tracing is on. */
   tracer?: PipelineOptions['tracer'];
+  /** Rate limits, quotas and concurrency caps of every call. */
+  limiter?: PipelineOptions['limiter'];
   /** Runs before each request: connects lazy upstreams so their names are routable (undefined: nothing to wait for). */
   prepare?: () => Promise<void> | undefined;
   /** Legacy (2025-era) sessions idle longer than this are closed. */

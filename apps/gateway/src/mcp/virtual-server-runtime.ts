@@ -80,6 +80,7 @@ export class VirtualServerRuntime {
       prepare: options.prepare,
       inFlight: options.inFlight,
       bridge: options.bridge,
+      limiter: options.limiter,
       audit: options.audit,
       metrics: options.metrics,
       tracer: options.tracer,

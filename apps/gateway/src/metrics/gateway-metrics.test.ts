@@ -3,14 +3,14 @@ import { parseExposition } from '../testing/scrape.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 
 describe('GatewayMetrics', () => {
-  it('counts rate-limit refusals by scope, for the limits stage to call', async () => {
+  it('counts rate-limit refusals by scope and kind of limit', async () => {
     const metrics = new GatewayMetrics();
-    metrics.countRateLimited('user');
-    metrics.countRateLimited('user');
-    metrics.countRateLimited('upstream');
+    metrics.countRateLimited('call', 'rate');
+    metrics.countRateLimited('call', 'rate');
+    metrics.countRateLimited('registration', 'rate');
     const parsed = parseExposition((await metrics.scrape(false)).body);
-    expect(parsed.value('switchboard_rate_limited_total', { scope: 'user' })).toBe(2);
-    expect(parsed.value('switchboard_rate_limited_total', { scope: 'upstream' })).toBe(1);
+    expect(parsed.value('switchboard_rate_limited_total', { scope: 'call', limit: 'rate' })).toBe(2);
+    expect(parsed.value('switchboard_rate_limited_total', { scope: 'registration', limit: 'rate' })).toBe(1);
   });
 
   it('keeps two gateways in one process apart (a registry each, not the global one)', async () => {

@@ -9,7 +9,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, type Metric, type Ope
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** What a refused call was over (the rate-limit rules' scopes; bounded, never a person's id). */
-export type RateLimitScope = 'user' | 'role' | 'virtual_server' | 'upstream' | 'tool' | 'concurrency' | 'quota' | 'registration' | 'login';
+/** What refused: a call's rule (limits stage) or the authorization server's registration/sign-in limits; and which kind of limit. */
+export type RateLimitScope = 'call' | 'registration' | 'login';
+export type RateLimitKind = 'rate' | 'quota' | 'concurrency';
 
 /** Events of the authorization server, counted by kind (never by client or person). */
 export type OAuthEvent = 'client_registered' | 'login' | 'login_failed' | 'token_issued' | 'token_refreshed' | 'token_failed';
@@ -78,8 +80,8 @@ export class GatewayMetrics implements OAuthEventSink {
   });
   readonly rateLimited = new Counter({
     name: 'switchboard_rate_limited_total',
-    help: 'Requests refused by a rate limit, quota or concurrency cap, by the scope of the rule',
-    labelNames: ['scope'] as const,
+    help: 'Requests refused by a rate limit, quota or concurrency cap: calls, client registrations, sign-ins',
+    labelNames: ['scope', 'limit'] as const,
     registers: this.registers,
   });
   readonly oauthEvents = new Counter({
@@ -127,12 +129,13 @@ export class GatewayMetrics implements OAuthEventSink {
     return recorder;
   }
 
-  /** One refused call: for the rate-limit stage (and the DCR/login limits) to call. */
-  countRateLimited(scope: RateLimitScope): void {
-    let child = this.rateLimitedChildren.get(scope);
+  /** One refusal by the limiter (its `refused` events: calls, registrations, sign-ins). */
+  countRateLimited(scope: RateLimitScope, limit: RateLimitKind): void {
+    const key = `${scope}/${limit}`;
+    let child = this.rateLimitedChildren.get(key);
     if (!child) {
-      child = this.rateLimited.labels(scope);
-      this.rateLimitedChildren.set(scope, child);
+      child = this.rateLimited.labels(scope, limit);
+      this.rateLimitedChildren.set(key, child);
     }
     child.inc();
   }

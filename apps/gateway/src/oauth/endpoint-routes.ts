@@ -1,6 +1,5 @@
 import { clientRegistrationSchema, describeRegistrationError, registrationErrorCode } from '@switchboard/auth/oauth/client-metadata';
 import { invalidRequest, OAuthError } from '@switchboard/auth/oauth/oauth-error';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/env.ts';
@@ -8,7 +7,6 @@ import { authenticateClient, type PresentedClientCredentials, registerClient, to
 import type { OAuthContext } from './context.ts';
 import { formFields } from './form.ts';
 import { exchangeCode, exchangeRefreshToken, revokeToken } from './grants.ts';
-import { RateLimiter } from './rate-limit.ts';
 
 /** RFC 6749 §5.2 error bodies, never cached; invalid_client over Basic gets a challenge. */
 function oauthError(c: Context, error: OAuthError) {
@@ -34,7 +32,6 @@ function clientCredentials(c: Context, form: Record<string, string>): PresentedC
 /** Token, revocation and dynamic registration endpoints. */
 export function endpointRoutes(oauth: OAuthContext) {
   const app = new Hono<AppEnv>();
-  const registrations = new RateLimiter(oauth.config.registrationsPerMinute, 60_000);
 
   app.onError((error, c) => {
     if (error instanceof OAuthError) return oauthError(c, error);
@@ -75,9 +72,10 @@ export function endpointRoutes(oauth: OAuthContext) {
   });
 
   app.post('/oauth/register', async (c) => {
-    const ip = clientAddress(c);
-    if (!registrations.take(ip)) {
-      c.header('Retry-After', String(registrations.retryAfterSeconds(ip)));
+    // per client address, shared by every replica (limits/address-limits.ts)
+    const wait = (await oauth.ctx.addressLimits?.take('registration', c)) ?? 0;
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
       return oauthError(c, new OAuthError('rate_limited', 'too many client registrations; try again later', 429));
     }
     let body: unknown;
@@ -95,13 +93,4 @@ export function endpointRoutes(oauth: OAuthContext) {
   });
 
   return app;
-}
-
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket.
-    return 'local';
-  }
 }

@@ -50,6 +50,11 @@ export function loginRoutes(oauth: OAuthContext) {
     if (!csrfMatches(form.csrf_token, jar.get(c, 'login_csrf'))) {
       return again('Your sign-in form expired. Please try again.', 401);
     }
+    const wait = (await oauth.ctx.addressLimits?.take('login', c)) ?? 0;
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return again(`Too many sign-in attempts from your address. Try again in ${wait} seconds.`, 429);
+    }
     const result = await verifyLocalLogin(oauth.ctx, form.email ?? '', form.password ?? '');
     oauth.events?.oauthEvent(result.ok ? 'login' : 'login_failed');
     if (!result.ok) {

@@ -32,6 +32,59 @@ describe.each(backends)('OAuth abuse guards on %s', (backend) => {
     const limited = await register();
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await limited.json()).toMatchObject({ error: 'rate_limited' });
+    // X-Forwarded-For from a peer that is not a trusted proxy is not believed
+    const spoofed = await gw.fetch(`${ISSUER}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }),
+    });
+    expect(spoofed.status).toBe(429);
+  });
+
+  it('behind a trusted proxy, limits registrations and sign-ins per forwarded client address', async () => {
+    const behind = await createTestGateway(backend, {
+      SWITCHBOARD_TRUSTED_PROXIES: '127.0.0.1',
+      SWITCHBOARD_DCR_RATE_LIMIT: '2',
+      SWITCHBOARD_LOGIN_RATE_LIMIT: '2',
+    });
+    try {
+      const registerFrom = (address: string) =>
+        behind.fetch(`${ISSUER}/oauth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+          body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }),
+        });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await registerFrom('198.51.100.1')).status);
+      expect(statuses).toEqual([201, 201, 429]);
+      expect((await registerFrom('198.51.100.2')).status).toBe(201);
+
+      const signIn = (address: string) =>
+        behind.fetch(`${ISSUER}/api/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+          body: JSON.stringify({ email: 'nobody@example.com', password: 'not the password' }),
+        });
+      const attempts = [];
+      for (let i = 0; i < 3; i++) attempts.push(await signIn('198.51.100.3'));
+      expect(attempts.map((r) => r.status)).toEqual([401, 401, 429]);
+      expect(Number(attempts[2]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await attempts[2]!.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      // the login page counts on the same budget of that address
+      const browser = new TestBrowser((url, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('x-forwarded-for', '198.51.100.3');
+        return behind.fetch(url, { ...init, headers });
+      });
+      const page = await browser.navigate(`${ISSUER}/login`);
+      if (!isPage(page)) throw new Error('expected login');
+      const refused = await browser.submit(page, dave);
+      expect(isPage(refused) && refused.status).toBe(429);
+      expect(isPage(refused) && refused.html).toContain('Too many sign-in attempts from your address');
+      expect((await signIn('198.51.100.4')).status).toBe(401);
+    } finally {
+      await behind.close();
+    }
   });
 
   it('refuses a consent form without the session CSRF token, and pages cannot be framed', async () => {

@@ -2,6 +2,7 @@ import { INTERNAL_ERROR, ProtocolError } from '@modelcontextprotocol/server';
 import { RoutingError } from '@switchboard/core/federation/router';
 import { UpstreamError } from '@switchboard/core/upstream/types';
 import type { Logger } from 'pino';
+import { LimitExceeded, RATE_LIMITED } from '../limits/limit-exceeded.ts';
 import type { Stage } from './call.ts';
 import { classifyFailure, type Outcome } from './outcome.ts';
 
@@ -14,6 +15,15 @@ const REQUEST_TIMEOUT = -32001;
 export function toProtocolError(error: unknown, upstreamName?: string): ProtocolError | undefined {
   if (error instanceof ProtocolError) return error;
   if (error instanceof RoutingError) return new ProtocolError(error.rpcCode, error.message);
+  if (error instanceof LimitExceeded) {
+    const { rule, limit, retryAfterSeconds } = error.refusal;
+    const what = limit === 'concurrency' ? 'too many calls in flight' : limit === 'quota' ? 'quota used up' : 'too many calls';
+    return new ProtocolError(RATE_LIMITED, `Rate limited (${what}, rule "${rule}"); retry after ${retryAfterSeconds} s`, {
+      retryAfter: retryAfterSeconds,
+      limit,
+      rule,
+    });
+  }
   if (error instanceof UpstreamError) {
     const where = upstreamName ? `upstream "${upstreamName}"` : 'the upstream';
     switch (error.code) {

@@ -1,12 +1,13 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
 import { RoutingError } from '@switchboard/core/federation/router';
 import { UpstreamError } from '@switchboard/core/upstream/types';
+import { LimitExceeded } from '../limits/limit-exceeded.ts';
 
 /**
  * How a call ended, as the audit trail, the playground and (later) metrics name it:
  * defined once here, for every path a call can take.
  */
-export type Outcome = 'ok' | 'tool_error' | 'denied' | 'upstream_failure' | 'timeout';
+export type Outcome = 'ok' | 'tool_error' | 'denied' | 'limited' | 'upstream_failure' | 'timeout';
 
 /** No tool, prompt or resource by that name on this virtual server (route stage). */
 export class UnknownName extends RoutingError {}
@@ -20,6 +21,7 @@ export class PolicyDenied extends RoutingError {}
 /** A failed call's outcome and a short, stable error code (never a message: they can carry data). */
 export function classifyFailure(error: unknown): { outcome: Outcome; errorCode: string } {
   if (error instanceof PolicyDenied) return { outcome: 'denied', errorCode: 'policy' };
+  if (error instanceof LimitExceeded) return { outcome: 'limited', errorCode: error.refusal.limit };
   if (error instanceof UnknownName) return { outcome: 'denied', errorCode: 'not_found' };
   if (error instanceof UpstreamError) {
     if (error.code === 'upstream_timeout') return { outcome: 'timeout', errorCode: 'timeout' };

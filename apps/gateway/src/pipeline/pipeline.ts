@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { VirtualServerRouter } from '@switchboard/core/federation/router';
 import type { Logger } from 'pino';
+import type { Limiter } from '../limits/limiter.ts';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import type { CallRecorder } from '../metrics/call-recorder.ts';
 import { audit } from './audit.ts';
@@ -10,6 +11,7 @@ import { mapErrors } from './errors.ts';
 import { forward } from './forward.ts';
 import { inputBridge, type InputBridgeOptions } from './input-bridge.ts';
 import { metrics } from './metrics.ts';
+import { limits } from './limits.ts';
 import { policy } from './policy.ts';
 import { project } from './project.ts';
 import { route } from './route.ts';
@@ -31,6 +33,8 @@ export interface PipelineOptions {
   metrics?: CallRecorder;
   /** Set when tracing is on (OTEL_*): the stages are wrapped in spans. Absent: no wrapper at all. */
   tracer?: Tracer;
+  /** Rate limits, quotas and concurrency caps; absent = none. */
+  limiter?: Limiter;
 }
 
 /**
@@ -39,7 +43,7 @@ export interface PipelineOptions {
  * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
  * decodes its request into an McpCall and encodes what comes back.
  *
- *   audit ▸ metrics ▸ map errors ▸ drain ▸ route ▸ policy ▸ input bridge ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
+ *   audit ▸ metrics ▸ map errors ▸ drain ▸ route ▸ policy ▸ input bridge ▸ limits ▸ (credentials ▸ guardrails) ▸ project ▸ forward
  *
  * A new stage is one file and one line here. With tracing on, the call is annotated on the
  * request's span and the stages that do work of their own get a child span each (wrapped
@@ -58,6 +62,7 @@ export function createCallPipeline(options: PipelineOptions): CallHandler {
     route({ router: options.router, prepare: options.prepare }),
     span('policy', policy()),
     ...(options.bridge ? [inputBridge(options.bridge)] : []),
+    ...(options.limiter ? [limits({ limiter: options.limiter, virtualServerId: options.virtualServerId })] : []),
     project(),
   ];
   const last = forward({ router: options.router });

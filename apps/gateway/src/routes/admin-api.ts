@@ -16,6 +16,7 @@ import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
 import { playgroundRoutes } from './playground.ts';
 import { policyRoutes } from './policies.ts';
+import { rateLimitRoutes } from './rate-limits.ts';
 import { roleRoutes } from './roles.ts';
 import { secretRoutes } from './secrets.ts';
 import { sessionRoutes } from './sessions.ts';
@@ -67,6 +68,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/users', userRoutes(ctx));
   api.route('/roles', roleRoutes(ctx));
   api.route('/policies', policyRoutes(ctx));
+  api.route('/rate-limits', rateLimitRoutes(ctx));
   api.route('/api-tokens', apiTokenRoutes(ctx));
   api.route('/identity-providers', identityProviderRoutes(ctx));
   api.route('/oauth-clients', oauthClientRoutes(ctx));

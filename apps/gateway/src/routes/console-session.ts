@@ -55,11 +55,16 @@ export function consoleSessionRoutes(ctx: ServiceContext) {
         400: jsonResponse(errorBodySchema, 'Invalid input'),
         401: jsonResponse(errorBodySchema, 'Wrong email or password'),
         403: jsonResponse(errorBodySchema, 'Not an administrator'),
-        429: jsonResponse(errorBodySchema, 'Too many failed attempts; try again later'),
+        429: jsonResponse(errorBodySchema, 'Too many failed attempts, or too many attempts from this address; try again later (Retry-After)'),
       },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
+      const wait = (await ctx.addressLimits?.take('login', c)) ?? 0;
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        throw new AppError(429, 'rate_limited', 'too many sign-in attempts from this address; try again later');
+      }
       const login = await verifyLocalLogin(ctx, email, password);
       if (!login.ok && login.reason === 'locked') {
         c.header('Retry-After', String(login.retryAfterSeconds ?? 60));

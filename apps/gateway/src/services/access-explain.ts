@@ -67,6 +67,7 @@ export async function explainAccess(ctx: ServiceContext, serverId: string, userR
     defaultAccess: server.defaultAccess,
     user: { ...user, roles: roleRows.map((r) => r.name) },
     upstreams,
+    limits: (await ctx.federation?.limitsFor?.(serverId, user.id)) ?? [],
     items: items.map(({ decision, ...item }) => ({
       ...item,
       rule: decision.rule && {

@@ -1,6 +1,7 @@
 import type { ConfigDocumentInput } from '@switchboard/core/contracts/config-document';
 import { policies, roles, upstreams, userRoles, users, virtualServerEntries, virtualServers } from '@switchboard/db/schema';
 import { asc } from 'drizzle-orm';
+import { exportLimits } from './config-limits.ts';
 import type { ServiceContext } from './context.ts';
 
 /** `API-Key` on upstream `docs` → `DOCS_API_KEY`: a stable, obvious variable name. */
@@ -13,7 +14,7 @@ const placeholder = (...parts: string[]) => `\${${placeholderName(...parts)}}`;
  * restores the deployment. Passwords are never exported (only their hashes exist).
  */
 export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentInput> {
-  const doc: Required<ConfigDocumentInput> = { mcpServers: {}, virtualServers: {}, users: {}, roles: {}, policies: [] };
+  const doc: Required<ConfigDocumentInput> = { mcpServers: {}, virtualServers: {}, users: {}, roles: {}, policies: [], limits: {} };
   const upstreamRows = await ctx.db.select().from(upstreams).orderBy(asc(upstreams.name));
   const upstreamNames = new Map(upstreamRows.map((u) => [u.id, u.name]));
   for (const u of upstreamRows) {
@@ -116,5 +117,6 @@ export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentI
       pattern: p.pattern,
     });
   }
+  doc.limits = await exportLimits(ctx);
   return doc;
 }

@@ -8,6 +8,7 @@ import { badRequest } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { importExtraPolicies } from './config-import-policies.ts';
 import { keepStoredSecrets, type UnsetSecret } from './config-import-kept-secrets.ts';
+import { importLimits } from './config-limits.ts';
 import { createRole, updateRole } from './roles.ts';
 import { createUpstream, upstreamValues } from './upstreams.ts';
 import { createUser, updateUser } from './users.ts';
@@ -80,6 +81,7 @@ export async function importConfig(
       users: counts(),
       roles: counts(),
       policies: counts(),
+      limits: counts(),
       dryRun: options.dryRun === true,
       changes: [],
       warnings: options.warnings ?? [],
@@ -96,6 +98,7 @@ export async function importConfig(
       await replaceGlobalToolRules(tx, 'user', userIds.get(email)!, user, summary);
     }
     await importExtraPolicies(tx, doc, { roleIds, userIds, serverIds }, summary);
+    await importLimits(tx, doc, mode === 'replace', summary);
     if (mode === 'replace') {
       const keepUpstreams = [...upstreamIds.values()];
       const keepServers = [...serverIds.values()];

@@ -1,11 +1,13 @@
 import type { KeyRing } from '@switchboard/auth/secret-box';
 import type { AccessUpstream } from '@switchboard/core/contracts/access';
+import type { AppliedLimit } from '@switchboard/core/contracts/rate-limits';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
 import type { PolicySnapshot } from '@switchboard/core/policy/policy-snapshot';
 import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
 import type { Database, Executor } from '@switchboard/db/client';
 import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { AddressLimits } from '../limits/address-limits.ts';
 import type { RevocationLedger } from '../oauth/revocations.ts';
 
 /** The live federation, as services see it (set once the registry exists). */
@@ -26,6 +28,8 @@ export interface FederationView {
    * each one's items are known, and the live policy snapshot; undefined when unknown.
    */
   accessState?(serverId: string): Promise<{ table: RoutingTable; policy: PolicySnapshot; upstreams: AccessUpstream[] } | undefined>;
+  /** The rate-limit rules that apply to a person on a server, with their remaining budgets. */
+  limitsFor?(serverId: string, userId: string): Promise<AppliedLimit[]>;
 }
 
 /** What services need from the outside world; built once in deps.ts. */
@@ -39,6 +43,8 @@ export interface ServiceContext {
   revocations?: Pick<RevocationLedger, 'record'>;
   /** This process's metrics (the dashboard's call statistics read them); absent when metrics are off. */
   metrics?: GatewayMetrics;
+  /** Registration and sign-in attempts per client address (set once the limiter exists). */
+  addressLimits?: AddressLimits;
 }
 
 /** The same context, but running inside a transaction. */

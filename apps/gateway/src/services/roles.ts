@@ -3,6 +3,7 @@ import type { Role, RoleCreate, RoleUpdate } from '@switchboard/core/contracts/i
 import { policies, roles } from '@switchboard/db/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import { badRequest, notFound, uniqueOr409 } from '../errors.ts';
+import { deleteRateLimitsOf } from './rate-limits.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
@@ -52,6 +53,7 @@ export async function deleteRole(ctx: TxContext, id: string): Promise<void> {
   const deleted = await ctx.db.delete(roles).where(eq(roles.id, id)).returning({ id: roles.id });
   if (deleted.length === 0) throw notFound('role', id);
   await ctx.db.delete(policies).where(and(eq(policies.subjectType, 'role'), eq(policies.subjectId, id)));
+  await deleteRateLimitsOf(ctx, 'role', id);
 }
 
 /** Role ids for names; every name must exist (`field` names the input for the error). */

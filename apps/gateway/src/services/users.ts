@@ -4,6 +4,7 @@ import type { User, UserCreate, UserUpdate } from '@switchboard/core/contracts/i
 import { policies, roles, userRoles, users } from '@switchboard/db/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import { AppError, notFound, uniqueOr409 } from '../errors.ts';
+import { deleteRateLimitsOf } from './rate-limits.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { fetchPage, searchWhere, toPage } from './pagination.ts';
 import { stripUndefined } from './patch.ts';
@@ -117,4 +118,5 @@ export async function deleteUser(ctx: TxContext, id: string): Promise<void> {
   const deleted = await ctx.db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
   if (deleted.length === 0) throw notFound('user', id);
   await ctx.db.delete(policies).where(and(eq(policies.subjectType, 'user'), eq(policies.subjectId, id)));
+  await deleteRateLimitsOf(ctx, 'user', id);
 }

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.ts';
 import { loadConfig } from '../config.ts';
 import type { FederationRegistry } from '../federation/registry.ts';
+import type { Limiter } from '../limits/limiter.ts';
 import type { OAuthRuntime, OAuthSetupOptions } from '../oauth/setup.ts';
 import { startGateway } from '../server.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -20,6 +21,8 @@ export interface TestGateway {
   ctx: ServiceContext;
   database: DatabaseHandle;
   registry: FederationRegistry;
+  /** Rate limits (its `events` report each refusal). */
+  limiter: Limiter;
   /** The audit queue: `flush()` before reading events. */
   audit: AuditWriter;
   adminToken: string;
@@ -59,6 +62,7 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
     ctx: deps.ctx,
     database: deps.database,
     registry: deps.registry,
+    limiter: deps.limiter,
     audit: deps.audit,
     oauth: deps.oauth,
     adminToken,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { uuidSchema } from './common.ts';
 import { policyEffectSchema, policyKindSchema, policySubjectTypeSchema } from './policies.ts';
+import { appliedLimitSchema } from './rate-limits.ts';
 
 export const accessQuerySchema = z.object({
   /** The user's id or email. */
@@ -57,6 +58,8 @@ export const accessExplanationSchema = z
     items: z.array(accessItemSchema),
     /** Each upstream of the server and how its items are known (connected first, before answering). */
     upstreams: z.array(accessUpstreamSchema),
+    /** The rate-limit rules that apply to the user on this server, and what is left of each budget. */
+    limits: z.array(appliedLimitSchema),
   })
   .meta({ id: 'AccessExplanation' });
 export type AccessExplanation = z.infer<typeof accessExplanationSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema, timestampSchema, uuidSchema } from './common.ts';
 
-export const auditOutcomeSchema = z.enum(['ok', 'tool_error', 'denied', 'upstream_failure', 'timeout']);
+export const auditOutcomeSchema = z.enum(['ok', 'tool_error', 'denied', 'limited', 'upstream_failure', 'timeout']);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 export const auditKindSchema = z.enum(['tool', 'resource', 'prompt']);
 

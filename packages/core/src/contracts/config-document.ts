@@ -3,6 +3,7 @@ import { slugSchema, uuidSchema } from './common.ts';
 import { nearestKey, strictSection } from './config-document-keys.ts';
 import { emailSchema } from './identity.ts';
 import { policyEffectSchema, policyKindSchema, policyPatternSchema } from './policies.ts';
+import { quotaSchema, rateSchema } from './rate-limits.ts';
 import { maxMessageBytesSchema, upstreamProtocolSchema } from './upstreams.ts';
 import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchema, resourceUriModeSchema } from './virtual-servers.ts';
 
@@ -149,6 +150,27 @@ export const policyConfigSchema = strictSection({
   pattern: policyPatternSchema,
 });
 
+/**
+ * A rate-limit rule, by name: `user` (an email) or `role`, or neither for everybody;
+ * `virtualServer` (a name) or every server; `tools` a pattern as in policies (default `*`).
+ */
+export const limitConfigSchema = strictSection({
+  user: emailSchema.optional(),
+  role: slugSchema.optional(),
+  virtualServer: slugSchema.optional(),
+  tools: policyPatternSchema.default('*'),
+  rate: rateSchema.optional(),
+  quota: quotaSchema.optional(),
+  concurrency: z.number().int().min(1).max(100_000).optional(),
+  shared: z.boolean().default(false),
+})
+  .refine((rule) => !(rule.user && rule.role), { message: 'name a user or a role, not both', path: ['role'] })
+  .refine((rule) => Boolean(rule.rate || rule.quota || rule.concurrency), {
+    message: 'a rule needs at least one of rate, quota or concurrency',
+    path: ['rate'],
+  });
+export type LimitConfig = z.infer<typeof limitConfigSchema>;
+
 /** A record keyed by names: a bad name says which rule it breaks, not "Invalid key in record". */
 const namedRecord = <V extends z.ZodType>(what: string, key: z.ZodType<string, string>, value: V) =>
   z.record(key, value, {
@@ -162,6 +184,7 @@ export const configDocumentSchema = strictSection({
   users: namedRecord('user email', emailSchema, userConfigSchema).default({}),
   roles: namedRecord('role name', slugSchema, roleConfigSchema).default({}),
   policies: z.array(policyConfigSchema).default([]),
+  limits: namedRecord('limit name', slugSchema, limitConfigSchema).default({}),
 }).meta({ id: 'ConfigDocument' });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 export type ConfigDocumentInput = z.input<typeof configDocumentSchema>;

@@ -5,7 +5,7 @@ export type ImportCounts = z.infer<typeof countsSchema>;
 
 /** One named object an import creates, updates or deletes (what a dry run previews). */
 export const importChangeSchema = z.object({
-  kind: z.enum(['upstream', 'virtualServer', 'user', 'role']),
+  kind: z.enum(['upstream', 'virtualServer', 'user', 'role', 'limit']),
   name: z.string(),
   action: z.enum(['created', 'updated', 'deleted']),
 });
@@ -27,6 +27,7 @@ export const importSummarySchema = z
     users: countsSchema,
     roles: countsSchema,
     policies: countsSchema,
+    limits: countsSchema.describe('Rate-limit rules'),
     dryRun: z.boolean().describe('true when nothing was applied (`dryRun=true`)'),
     changes: z.array(importChangeSchema).describe('Each named object created, updated or deleted'),
     /** Applied anyway, but worth a look: ignored `mcpServers` keys, commands not found on this host. */

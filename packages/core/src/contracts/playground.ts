@@ -38,7 +38,7 @@ export type PlaygroundCall = z.input<typeof playgroundCallSchema>;
  * gateway's error instead: `code` is the audit trail's error code (`policy`, `timeout`,
  * `unavailable`, `rpc_<code>`…), `message` what an MCP client would have been told.
  */
-export const playgroundOutcomeSchema = z.enum(['ok', 'tool_error', 'denied', 'upstream_failure', 'timeout']);
+export const playgroundOutcomeSchema = z.enum(['ok', 'tool_error', 'denied', 'limited', 'upstream_failure', 'timeout']);
 
 /** `?asUser=` on the tool list: list as that person (administrators only). */
 export const playgroundListQuerySchema = z.object({ asUser: z.string().min(1).max(320).optional() });

@@ -79,6 +79,11 @@ export class PolicySnapshot {
     return user !== undefined && !user.disabled;
   }
 
+  /** The roles a user holds (rate-limit rules may name a role). */
+  roles(userId: string): readonly string[] {
+    return this.rolesOf.get(userId) ?? [];
+  }
+
   /** The compiled access of one caller (`null` = no user) on one server; cached per snapshot. */
   view(serverId: string, userId: string | null): AccessView {
     let byUser = this.views.get(serverId);

@@ -1,6 +1,6 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-export const auditOutcomes = ['ok', 'tool_error', 'denied', 'upstream_failure', 'timeout'] as const;
+export const auditOutcomes = ['ok', 'tool_error', 'denied', 'limited', 'upstream_failure', 'timeout'] as const;
 export const auditKinds = ['tool', 'resource', 'prompt'] as const;
 
 /**

@@ -11,3 +11,4 @@ export * from './audit-events.ts';
 export * from './oauth-revocations.ts';
 export * from './config-version.ts';
 export * from './admin-events.ts';
+export * from './rate-limits.ts';

@@ -3,7 +3,7 @@ import type { VirtualServer } from '@switchboard/core/contracts/virtual-servers'
 import { type FormEvent, useState } from 'react';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 
-const outcomes = ['ok', 'tool_error', 'denied', 'upstream_failure', 'timeout'] as const;
+const outcomes = ['ok', 'tool_error', 'denied', 'limited', 'upstream_failure', 'timeout'] as const;
 
 /** `datetime-local` speaks local time without a zone; the API wants ISO with an offset. */
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);

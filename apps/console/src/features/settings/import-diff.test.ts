@@ -11,6 +11,7 @@ describe('import diff', () => {
       users: counts,
       roles: counts,
       policies: counts,
+      limits: counts,
       dryRun: true,
       warnings: [],
       keptSecrets: [],

@@ -5,6 +5,7 @@ const kindLabels: Record<ImportChange['kind'], string> = {
   virtualServer: 'Virtual servers',
   user: 'Users',
   role: 'Roles',
+  limit: 'Rate limits',
 };
 const actions = ['created', 'updated', 'deleted'] as const;
 const actionLabels = { created: 'Created', updated: 'Updated', deleted: 'Deleted' } as const;
