@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { startReplicaSync } from './federation/replica-sync.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
+import { SessionCluster } from './mcp/sessions/session-cluster.ts';
 import { RevocationLedger } from './oauth/revocations.ts';
 import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
 import { BOOTSTRAP_LOCK_KEY, type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
@@ -33,6 +34,8 @@ export interface Deps {
   replicaSync?: { stop(): Promise<void> };
   /** Who may use an MCP endpoint: the one admission of every MCP request. */
   admit: Admit;
+  /** 2025-era sessions shared with the other replicas. */
+  sessions: SessionCluster;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -55,6 +58,9 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     if (keys.created) logger.info({ activeKeyId: keys.ring.activeId }, 'created a new secret key file in the data directory');
     await assertKeysPresent(database.db, keys.ring);
     const storage = { db: database.db, secrets: keys.ring };
+    // 2025-era sessions as rows any replica serves, and the relay between replicas (mcp/sessions/).
+    const sessions = new SessionCluster({ database, logger: logger.child({ component: 'sessions' }), idleMs: config.sessions.idleMs });
+    await sessions.start();
     const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
     const registry = new FederationRegistry({
       ctx: storage,
@@ -65,6 +71,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       pool: { maxIsolatedSessions: config.maxIsolatedSessions, baseEnv: config.upstreamBaseEnv },
       leanMcp: config.leanMcp,
       sessions: config.sessions,
+      sessionCluster: sessions,
     });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
@@ -88,7 +95,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, sessions };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -88,6 +88,8 @@ export async function startGateway(
         const closed = closeServer(server, config.shutdownTimeoutMs);
         await deps.registry.inFlight.drain(Math.max(0, config.shutdownTimeoutMs - 1500));
         await deps.registry.closeSessions();
+        // the standalone streams held here end: their clients reconnect (another replica, Last-Event-ID)
+        deps.sessions.streams.endAll();
         await closed;
         await closeDeps(deps);
       })();
@@ -120,6 +122,7 @@ async function closeDeps(deps: Deps) {
   await deps.replicaSync?.stop();
   await deps.revocations.stop();
   await deps.registry.close();
+  await deps.sessions.stop();
   // Every call has been answered and recorded by now: write the rest, then close the pool.
   await deps.auditRetention.stop();
   await deps.audit.close();

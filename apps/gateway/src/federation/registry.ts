@@ -10,6 +10,7 @@ import type { AuditSink } from '../audit/audit-writer.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
+import type { SessionCluster } from '../mcp/sessions/session-cluster.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
@@ -39,6 +40,8 @@ export interface RegistryOptions {
   leanMcp?: boolean;
   /** Session caps and idle time of every virtual server (see Config.sessions). */
   sessions?: { max: number; perCaller: number; idleMs: number };
+  /** 2025-era sessions shared with the other replicas (rows, relay, standalone streams). */
+  sessionCluster?: SessionCluster;
   /**
    * How long a request may wait, at most, for an upstream of its virtual server whose tools
    * are not known yet (neither live nor stored) to connect. Default 5 s.
@@ -186,6 +189,7 @@ export class FederationRegistry implements FederationView {
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,
+      sessions: this.options.sessionCluster,
       prepare: () => this.connectUpstreamsOf(spec.id),
       caller: (principal) => this.callerFor(spec.id, principal),
     });

@@ -95,7 +95,7 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
     return admitted.runtime.serve(post, admitted.principal, res, () => webRequest(req, res, header, text));
   }
 
-  function postMessages(req: IncomingMessage, admitted: Admitted, header: HeaderReader, parsed: unknown): Served {
+  async function postMessages(req: IncomingMessage, admitted: Admitted, header: HeaderReader, parsed: unknown): Promise<Served> {
     const sessionId = new URL(req.url ?? '', 'http://localhost').searchParams.get('sessionId');
     if (!sessionId) return rpcErrorResponse(400, -32000, 'Bad Request: the sessionId query parameter is required');
     return admitted.runtime.postSse({ contentType: header('content-type'), parsed }, sessionId, admitted.principal);
