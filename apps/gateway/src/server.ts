@@ -110,6 +110,7 @@ function requestListener(deps: Deps, app: ReturnType<typeof createApp>, draining
     maxBodyBytes: deps.config.maxMcpBodyBytes,
     trustedProxies: deps.config.trustedProxies,
     draining,
+    replicaName: deps.config.replicaName,
   });
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!mcp(req, res)) void hono(req, res);

@@ -23,6 +23,8 @@ export interface McpEntryOptions {
   trustedProxies: ReadonlySet<string>;
   /** True once graceful shutdown began: new requests are turned away (calls in flight finish). */
   draining: () => boolean;
+  /** Named in `X-Switchboard-Replica` on every answer, when set. */
+  replicaName?: string;
 }
 
 const shuttingDown = () =>
@@ -43,14 +45,15 @@ const parse = (text: string): unknown => {
  * request line logged. Then the runtime serves it on the lean adapter or the SDK's. Any
  * other URL is not ours: the listener returns false and Hono takes it.
  */
-export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, draining }: McpEntryOptions) {
+export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, draining, replicaName }: McpEntryOptions) {
+  const replicaHeader = replicaName ? ['x-switchboard-replica', replicaName] : [];
   return function mcpEntry(req: IncomingMessage, res: ServerResponse): boolean {
     const match = ENDPOINT.exec(req.url ?? '');
     if (!match) return false;
     const started = performance.now();
     const header = headerReader(req);
     const requestId = requestIdFrom(header(REQUEST_ID_HEADER.toLowerCase()));
-    const answerHeaders = answerHeaderList(requestId);
+    const answerHeaders = replicaName ? [...answerHeaderList(requestId), ...replicaHeader] : answerHeaderList(requestId);
     serve(req, res, match[1]!, match[2] as Endpoint, header, answerHeaders)
       .then((served) => (served === 'answered' ? 'lean' : sendResponse(res, served, answerHeaders).then(() => 'sdk' as const)))
       .catch((error: unknown) => {
