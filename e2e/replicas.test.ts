@@ -7,6 +7,7 @@
 import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type Progress, textOf, within } from './support/clients.ts';
+import { connectWithOAuth, signInLocally } from './support/oauth.ts';
 import type { E2eGateway } from './support/gateway.ts';
 import { recordingFetch, type Replicas, startReplicas } from './support/replicas.ts';
 
@@ -125,5 +126,118 @@ describe('sessions on any replica behind a round-robin load balancer', () => {
       expect(own.status).toBe(200);
       expect(await own.text()).toContain('fx__test_simple_text');
     }
+  });
+});
+
+describe('access changes reach every replica', () => {
+  /** How long after `change` each replica (asked directly, in turn) first passes `check`; -1 if not within 10 s. */
+  async function msUntilEveryReplica(change: () => Promise<void>, check: (replicaUrl: string) => Promise<boolean>): Promise<number[]> {
+    await change();
+    const changedAt = Date.now();
+    return Promise.all(
+      ha.replicas.map(async (r) => {
+        while (Date.now() - changedAt < 10_000) {
+          if (await check(`http://127.0.0.1:${r.port}`)) return Date.now() - changedAt;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return -1;
+      }),
+    );
+  }
+
+  const initialize = (replicaUrl: string, serverId: string, token: string) =>
+    fetch(`${replicaUrl}/servers/${serverId}/mcp`, {
+      method: 'POST',
+      headers: { ...JSON_POST, authorization: `Bearer ${token}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } }),
+    }).then(async (res) => {
+      await res.text();
+      return res.status;
+    });
+
+  it('a revoked API key is refused by every replica within 1 s', async () => {
+    const serverId = '8b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
+    expect((await ha.api('POST', '/import', { mcpServers: { fx: { type: 'http', url: fixture.url } }, virtualServers: { revoking: { id: serverId, upstreams: ['fx'], auth: 'api-key', defaultAccess: 'allow' } } })).status).toBe(200);
+    await ha.serving(serverId);
+    const created = (await (await ha.api('POST', '/api-tokens', { name: 'soon-revoked', scopes: ['admin:read'] })).json()) as { id: string; token: string };
+    await within(
+      (async () => {
+        while ((await Promise.all(ha.replicas.map((r) => initialize(`http://127.0.0.1:${r.port}`, serverId, created.token)))).some((s) => s !== 200)) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })(),
+      30_000,
+      'the new key to work on every replica',
+    );
+    const ms = await msUntilEveryReplica(
+      async () => {
+        expect((await ha.api('DELETE', `/api-tokens/${created.id}`)).status).toBe(200);
+      },
+      async (url) => (await initialize(url, serverId, created.token)) === 401,
+    );
+    console.log(`revoked API key refused by each replica after ${ms.join(', ')} ms`);
+    for (const m of ms) expect(m).toBeGreaterThanOrEqual(0);
+    for (const m of ms) expect(m).toBeLessThanOrEqual(1000);
+  });
+
+  it('a deny policy and a disabled user take effect on every replica within 1 s', async () => {
+    const serverId = '9c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f';
+    const alice = { email: 'alice@example.com', password: 'alice-password-123' };
+    const bob = { email: 'bob@example.com', password: 'bob-password-1234' };
+    const imported = await ha.api('POST', '/import', {
+      mcpServers: { fx: { type: 'http', url: fixture.url } },
+      virtualServers: { guarded: { id: serverId, upstreams: ['fx'], auth: 'oauth', defaultAccess: 'allow' } },
+      users: { [alice.email]: { password: alice.password }, [bob.email]: { password: bob.password } },
+    });
+    expect(imported.status).toBe(200);
+    await ha.serving(serverId);
+    const tokenOf = async (user: { email: string; password: string }) => {
+      const { client, provider } = await connectWithOAuth('v2', ha.mcpUrl(serverId), (url) => signInLocally(url, user));
+      await client.close();
+      return provider.tokens()!.access_token as string;
+    };
+    const [aliceToken, bobToken] = [await tokenOf(alice), await tokenOf(bob)];
+    const users = (await (await ha.api('GET', '/users?limit=100')).json()) as { items: Array<{ id: string; email: string }> };
+    const idOf = (email: string) => users.items.find((u) => u.email === email)!.id;
+
+    /** The tools `token` is listed on one replica (a session opened there and asked). */
+    const toolsOn = async (replicaUrl: string, token: string) => {
+      const headers = { ...JSON_POST, authorization: `Bearer ${token}` };
+      const init = await fetch(`${replicaUrl}/servers/${serverId}/mcp`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } }),
+      });
+      await init.text();
+      const session = init.headers.get('mcp-session-id');
+      if (!session) return `refused ${init.status}`;
+      const list = await fetch(`${replicaUrl}/servers/${serverId}/mcp`, {
+        method: 'POST',
+        headers: { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      return list.text();
+    };
+    for (const r of ha.replicas) expect(await toolsOn(`http://127.0.0.1:${r.port}`, aliceToken)).toContain('fx__test_simple_text');
+
+    const denied = await msUntilEveryReplica(
+      async () => {
+        const policy = { subjectType: 'user', subjectId: idOf(alice.email), effect: 'deny', pattern: 'fx:test_simple_text' };
+        expect((await ha.api('POST', '/policies', policy)).status).toBe(201);
+      },
+      async (url) => {
+        const listed = await toolsOn(url, aliceToken);
+        return listed.includes('fx__test_elicitation') && !listed.includes('fx__test_simple_text');
+      },
+    );
+    const disabled = await msUntilEveryReplica(
+      async () => {
+        expect((await ha.api('PATCH', `/users/${idOf(bob.email)}`, { disabled: true })).status).toBe(200);
+      },
+      async (url) => (await initialize(url, serverId, bobToken)) === 401,
+    );
+    console.log(`deny policy applied by each replica after ${denied.join(', ')} ms; disabled user refused after ${disabled.join(', ')} ms`);
+    for (const m of [...denied, ...disabled]) expect(m).toBeGreaterThanOrEqual(0);
+    for (const m of [...denied, ...disabled]) expect(m).toBeLessThanOrEqual(1000);
   });
 });

@@ -57,8 +57,12 @@ defaults
   timeout server 120s
   # an idle SSE stream stays open (the gateway writes keep-alive comments)
   timeout tunnel 1h
-  timeout http-keep-alive 5s
+  # longer than clients keep idle connections (undici: 4 s): else a request can meet a connection being closed
+  timeout http-keep-alive 60s
   option http-buffer-request
+  # one request per server connection: a replica that stops never gets a request on a
+  # connection it is closing (that would be a failed call, not a retried connection)
+  option http-server-close
   retries 3
   option redispatch 1
   retry-on conn-failure 503
@@ -74,7 +78,9 @@ backend gateways
   # HTTP/1.1 with the public Host: the gateway answers nothing else
   http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host 127.0.0.1:${port}
   http-check expect status 200
-  default-server inter 300ms fall 2 rise 1
+  # a busy replica answers its check late, not never: slow checks are no failure
+  timeout check 5s
+  default-server inter 500ms fall 2 rise 1
 ${replicas.map((r) => `  server ${r.name} 127.0.0.1:${r.port} check`).join('\n')}
 `;
 }
@@ -180,7 +186,7 @@ export async function startReplicas(count = 3, extraEnv: Record<string, string> 
 }
 
 /** A fetch that records which replica answered each request (method of the JSON-RPC body, or the HTTP method). */
-export function recordingFetch(seen: Array<{ what: string; replica: string | null }>): typeof fetch {
+export function recordingFetch(seen: Array<{ what: string; replica: string | null; status?: number; resumed?: boolean }>): typeof fetch {
   return async (input, init) => {
     let what = init?.method ?? 'GET';
     if (typeof init?.body === 'string') {
@@ -192,7 +198,8 @@ export function recordingFetch(seen: Array<{ what: string; replica: string | nul
       }
     }
     const response = await fetch(input, init);
-    seen.push({ what, replica: response.headers.get(REPLICA_HEADER) });
+    const resumed = new Headers(init?.headers).has('last-event-id');
+    seen.push({ what, replica: response.headers.get(REPLICA_HEADER), status: response.status, ...(resumed && { resumed }) });
     return response;
   };
 }

@@ -236,14 +236,16 @@ export class VirtualServerRuntime {
    * GET on a session: its standalone stream, held here (events from every replica reach
    * it), or — with the `Last-Event-ID` of a request's stream — the SDK's replay of that.
    */
-  private openStream(session: LegacySession & { kind: 'streamable' }, post: McpPost, request: () => Request): Promise<Response> {
+  private async openStream(session: LegacySession & { kind: 'streamable' }, post: McpPost, request: () => Request): Promise<Response> {
     const last = post.header('last-event-id');
     if (last && parseRequestEventId(last)) return session.transport.inner.handleRequest(request(), { authInfo: toAuthInfo(session.principal) });
-    if (!(post.header('accept') ?? '').includes('text/event-stream')) {
-      return Promise.resolve(rpcErrorResponse(406, -32000, 'Not Acceptable: Client must accept text/event-stream'));
-    }
+    if (!(post.header('accept') ?? '').includes('text/event-stream')) return rpcErrorResponse(406, -32000, 'Not Acceptable: Client must accept text/event-stream');
     const lastId = last && /^\d+$/.test(last) ? Number(last) : undefined;
-    return this.cluster.streams.connect(session.id, lastId, (post.header('mcp-protocol-version') ?? '') >= '2025-11-25');
+    const stream = await this.cluster.streams.connect(session.id, lastId, (post.header('mcp-protocol-version') ?? '') >= '2025-11-25');
+    // A stream resumed: lists may have changed while no replica held it (only the holder
+    // announces), so the client is told to list again — nothing it should know is lost.
+    if (lastId !== undefined && stream.status === 200) announceChanges(session.server, ALL_LISTS);
+    return stream;
   }
 
   /** What every 2025-era session starts with, whatever its transport: its caller and its own Server. */
