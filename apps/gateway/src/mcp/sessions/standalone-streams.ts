@@ -89,7 +89,14 @@ export class StandaloneStreams {
     }
     const waiting = stream.waiting ?? [];
     stream.waiting = undefined;
-    for (const event of waiting) this.write(stream, event.id, event.message);
+    // After a priming event, what waited arrived after the client connected: new to it,
+    // even where its id is below the one the priming event named.
+    const primedAt = stream.lastId;
+    for (const event of waiting) {
+      if (lastEventId === undefined && event.id !== undefined && event.id <= primedAt) stream.lastId = event.id - 1;
+      this.write(stream, event.id, event.message);
+    }
+    stream.lastId = Math.max(stream.lastId, primedAt);
     const interval = this.options.keepAliveMs ?? 15_000;
     if (interval > 0) {
       stream.keepAlive = setInterval(() => this.enqueue(stream, ': keepalive\n\n'), interval);
