@@ -88,7 +88,10 @@ export class SessionCluster {
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     this.streams.endAll();
-    await this.store?.flush().catch(() => {});
-    await this.relay?.stop();
+    // bounded: a database that stopped answering must not hold the shutdown
+    const bounded = (work: Promise<unknown> | undefined) =>
+      Promise.race([work?.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await bounded(this.store?.flush());
+    await bounded(this.relay?.stop());
   }
 }
