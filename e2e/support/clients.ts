@@ -60,6 +60,8 @@ export interface ConnectOptions {
   onSend?: (message: { id?: unknown; method?: string }) => void;
   /** Sent as `Authorization: Bearer <token>` on every request (an API key; later an OAuth access token). */
   token?: string;
+  /** Every HTTP request of the client goes through this fetch (e.g. to see which replica answered). */
+  fetch?: typeof fetch;
 }
 
 const info = (kind: string) => ({ name: `e2e-${kind}`, version: '1.0.0' });
@@ -90,7 +92,7 @@ export async function connectClient(
       requestInit: { headers: auth },
       fetch: (url, init) => {
         if (options.onSend && typeof init?.body === 'string') options.onSend(JSON.parse(init.body));
-        return fetch(url, init);
+        return (options.fetch ?? fetch)(url, init);
       },
     });
     await client.connect(transport);
@@ -123,12 +125,13 @@ export async function connectClient(
       return { action: 'accept', content: { ...answer } };
     });
   }
-  const streamable = kind === 'v1-streamable' ? new V1StreamableTransport(new URL(gw.mcpUrl(serverId)), { requestInit: { headers: auth } }) : undefined;
+  const streamable = kind === 'v1-streamable' ? new V1StreamableTransport(new URL(gw.mcpUrl(serverId)), { requestInit: { headers: auth }, fetch: options.fetch }) : undefined;
   // The SSE stream is opened by an EventSource, which takes headers only through its fetch.
   const sse = () =>
     new V1SseTransport(new URL(gw.sseUrl(serverId)), {
       requestInit: { headers: auth },
-      eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...auth } }) },
+      fetch: options.fetch,
+      eventSourceInit: { fetch: (url, init) => (options.fetch ?? fetch)(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...auth } }) },
     });
   await client.connect(streamable ?? sse());
   return {

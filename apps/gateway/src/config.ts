@@ -37,6 +37,7 @@ const envSchema = z.object({
   SWITCHBOARD_MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   SWITCHBOARD_MAX_SESSIONS_PER_CALLER: z.coerce.number().int().min(1).max(1_000_000).default(200),
   SWITCHBOARD_SESSION_IDLE_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(1800),
+  SWITCHBOARD_REPLICA_NAME: z.string().regex(/^[\w.-]{1,64}$/).optional(),
   SWITCHBOARD_TRUSTED_PROXIES: optionalText.superRefine((value, ctx) => {
     try {
       TrustedProxies.parse(value);
@@ -114,6 +115,8 @@ export interface Config {
   sessions: { max: number; perCaller: number; idleMs: number };
   /** Proxies whose X-Forwarded-For is believed (exact addresses); none by default. */
   trustedProxies: TrustedProxies;
+  /** When set, every MCP answer names this replica in `X-Switchboard-Replica` (operators tracing a load balancer). */
+  replicaName?: string;
   /**
    * A client must send its request headers within `headersMs` and its whole request (body
    * included) within `requestMs`, or its connection is closed with 408 (Node's defaults
@@ -236,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
     leanMcp: e.SWITCHBOARD_LEAN_MCP === 'on',
     sessions: { max: e.SWITCHBOARD_MAX_SESSIONS, perCaller: e.SWITCHBOARD_MAX_SESSIONS_PER_CALLER, idleMs: e.SWITCHBOARD_SESSION_IDLE_SECONDS * 1000 },
+    replicaName: e.SWITCHBOARD_REPLICA_NAME,
     trustedProxies: TrustedProxies.parse(e.SWITCHBOARD_TRUSTED_PROXIES),
     replicaCheckIntervalMs: e.SWITCHBOARD_REPLICA_CHECK_MS,
     httpTimeouts: {

@@ -15,6 +15,7 @@ import { Limiter, LimitStore } from './limits/limiter.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { federationSources, observeLiveState } from './metrics/live-gauges.ts';
+import { SessionCluster } from './mcp/sessions/session-cluster.ts';
 import { RevocationLedger } from './oauth/revocations.ts';
 import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/setup.ts';
 import { BOOTSTRAP_LOCK_KEY, type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
@@ -45,6 +46,8 @@ export interface Deps {
   tracer?: Tracer;
   /** Rate limits, quotas, concurrency caps (calls, registrations, sign-ins); `limiter.events` emits each refusal. */
   limiter: Limiter;
+  /** 2025-era sessions shared with the other replicas. */
+  sessions: SessionCluster;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -67,6 +70,9 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     if (keys.created) logger.info({ activeKeyId: keys.ring.activeId }, 'created a new secret key file in the data directory');
     await assertKeysPresent(database.db, keys.ring);
     const storage = { db: database.db, secrets: keys.ring };
+    // 2025-era sessions as rows any replica serves, and the relay between replicas (mcp/sessions/).
+    const sessions = new SessionCluster({ database, logger: logger.child({ component: 'sessions' }), idleMs: config.sessions.idleMs });
+    await sessions.start();
     const metrics = config.metrics.enabled ? new GatewayMetrics() : undefined;
     // The SDK (tracing/sdk.ts) was started by the process entry before this; without it the API's tracer records nothing.
     const tracer = config.tracing ? trace.getTracer('switchboard', packageJson.version) : undefined;
@@ -96,6 +102,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       metrics,
       tracer,
       limiter,
+      sessionCluster: sessions,
     });
     await limiter.start();
     if (metrics) observeLiveState(metrics, { ...federationSources(registry), audit: () => audit.stats(), database });
@@ -128,7 +135,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics, tracer, limiter };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics, tracer, limiter, sessions };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -101,6 +101,8 @@ export async function startGateway(
         const closed = closeServer(server, config.shutdownTimeoutMs);
         await deps.registry.inFlight.drain(Math.max(0, config.shutdownTimeoutMs - 1500));
         await deps.registry.closeSessions();
+        // the standalone streams held here end: their clients reconnect (another replica, Last-Event-ID)
+        deps.sessions.streams.endAll();
         await closed;
         await metricsServer?.close();
         await closeDeps(deps);
@@ -123,6 +125,7 @@ function requestListener(deps: Deps, app: ReturnType<typeof createApp>, draining
     trustedProxies: deps.config.trustedProxies,
     draining,
     tracer: deps.tracer,
+    replicaName: deps.config.replicaName,
   });
   return (req: IncomingMessage, res: ServerResponse) => {
     if (!mcp(req, res)) void hono(req, res);
@@ -136,6 +139,7 @@ async function closeDeps(deps: Deps) {
   await deps.revocations.stop();
   await deps.registry.close();
   await deps.limiter.stop();
+  await deps.sessions.stop();
   // Every call has been answered and recorded by now: write the rest, then close the pool.
   await deps.auditRetention.stop();
   await deps.audit.close();

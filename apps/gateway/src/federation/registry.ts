@@ -16,6 +16,7 @@ import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
+import type { SessionCluster } from '../mcp/sessions/session-cluster.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { loadLimitRules } from '../services/rate-limits.ts';
@@ -52,6 +53,8 @@ export interface RegistryOptions {
   leanMcp?: boolean;
   /** Session caps and idle time of every virtual server (see Config.sessions). */
   sessions?: { max: number; perCaller: number; idleMs: number };
+  /** 2025-era sessions shared with the other replicas (rows, relay, standalone streams). */
+  sessionCluster?: SessionCluster;
   /**
    * How long a request may wait, at most, for an upstream of its virtual server whose tools
    * are not known yet (neither live nor stored) to connect. Default 5 s.
@@ -214,6 +217,7 @@ export class FederationRegistry implements FederationView {
       maxSessions: this.options.sessions?.max,
       maxSessionsPerCaller: this.options.sessions?.perCaller,
       sessionIdleMs: this.options.sessions?.idleMs,
+      sessions: this.options.sessionCluster,
       prepare: () => this.connectUpstreamsOf(spec.id),
       caller: (principal) => this.callerFor(spec.id, principal),
     });

@@ -28,6 +28,8 @@ export interface McpEntryOptions {
   draining: () => boolean;
   /** Set when tracing is on: each request gets a server span (tracing/request-span.ts). */
   tracer?: Tracer;
+  /** Named in `X-Switchboard-Replica` on every answer, when set. */
+  replicaName?: string;
 }
 
 const shuttingDown = () =>
@@ -48,14 +50,15 @@ const parse = (text: string): unknown => {
  * request line logged. Then the runtime serves it on the lean adapter or the SDK's. Any
  * other URL is not ours: the listener returns false and Hono takes it.
  */
-export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, draining, tracer }: McpEntryOptions) {
+export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, draining, tracer, replicaName }: McpEntryOptions) {
+  const replicaHeader = replicaName ? ['x-switchboard-replica', replicaName] : [];
   return function mcpEntry(req: IncomingMessage, res: ServerResponse): boolean {
     const match = ENDPOINT.exec(req.url ?? '');
     if (!match) return false;
     const started = performance.now();
     const header = headerReader(req);
     const requestId = requestIdFrom(header(REQUEST_ID_HEADER.toLowerCase()));
-    const answerHeaders = answerHeaderList(requestId);
+    const answerHeaders = replicaName ? [...answerHeaderList(requestId), ...replicaHeader] : answerHeaderList(requestId);
     const span = tracer && new McpRequestSpan(tracer, match[1]!, match[2] as Endpoint, req.method ?? 'GET');
     let failure: unknown;
     serve(req, res, match[1]!, match[2] as Endpoint, header, answerHeaders, span)
@@ -120,7 +123,7 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
     return admitted.runtime.serve(post, admitted.principal, res, () => webRequest(req, res, post.header, post.text));
   }
 
-  function postMessages(req: IncomingMessage, admitted: Admitted, header: HeaderReader, parsed: unknown): Served {
+  async function postMessages(req: IncomingMessage, admitted: Admitted, header: HeaderReader, parsed: unknown): Promise<Served> {
     const sessionId = new URL(req.url ?? '', 'http://localhost').searchParams.get('sessionId');
     if (!sessionId) return rpcErrorResponse(400, -32000, 'Bad Request: the sessionId query parameter is required');
     return admitted.runtime.postSse({ contentType: header('content-type'), parsed }, sessionId, admitted.principal);

@@ -21,6 +21,8 @@ export interface GatewayServerOptions {
   /** Subscriptions of this downstream session, kept by the runtime for update fan-out. */
   onSubscribe?(uri: string): void;
   onUnsubscribe?(uri: string): void;
+  /** A 2025-era session set its log level (the other replicas serving it follow). */
+  onLogLevel?(level: LogLevel, sessionId: string | undefined): void;
   /** Per-session state the lean path reads too (the level set by logging/setLevel). */
   sessionState?: { logLevel?: LogLevel };
 }
@@ -129,8 +131,9 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     // The upstream subscription is shared by every session; it stays until the upstream goes.
     return {};
   });
-  handle('logging/setLevel', async (params) => {
+  handle('logging/setLevel', async (params, ctx) => {
     session.logLevel = params.level as LogLevel;
+    options.onLogLevel?.(session.logLevel, ctx.sessionId);
     return {};
   });
   handle('completion/complete', async (params, ctx) => {

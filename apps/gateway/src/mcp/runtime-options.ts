@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { CallerContext } from '../pipeline/call.ts';
 import type { PipelineOptions } from '../pipeline/pipeline.ts';
 import type { Principal } from './principal.ts';
+import type { SessionCluster } from './sessions/session-cluster.ts';
 
 export interface RuntimeOptions {
   /** The virtual server's id (audit records name it). */
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   lean?: boolean;
   /** Interval of keep-alive comments on SSE streams. */
   sseKeepAliveMs?: number;
+  /** Sessions shared with the other replicas (absent: this runtime's sessions live in memory only). */
+  sessions?: SessionCluster;
   /** Per principal: who they are to the pipeline (their live visibility, their e-mail for the audit trail). */
   caller: (principal: Principal) => CallerContext;
 }

@@ -5,9 +5,9 @@ import {
   classifyInboundRequest,
   createMcpHandler,
   isInitializeRequest,
+  isJsonContentType,
   type McpHttpHandler,
   type Server,
-  WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import { VirtualServerRouter, type Visibility } from '@switchboard/core/federation/router';
 import type { RoutingTable } from '@switchboard/core/federation/routing-table';
@@ -23,6 +23,12 @@ import { type Principal, principalOf, toAuthInfo } from './principal.ts';
 import { SseServerTransport } from './sse-server-transport.ts';
 import { rpcErrorResponse } from './errors.ts';
 import type { RuntimeOptions } from './runtime-options.ts';
+import { parseRequestEventId } from './sessions/pg-event-store.ts';
+import type { RoutedTransport } from './sessions/routed-transport.ts';
+import { SessionCluster } from './sessions/session-cluster.ts';
+import type { RelayMessage } from './sessions/session-relay.ts';
+import type { SessionRecord } from './sessions/session-store.ts';
+import { replayInitialize, streamableTransport } from './sessions/streamable-copy.ts';
 
 /** A 2025-era session: Streamable HTTP (`/mcp`) or the old HTTP+SSE transport (`/sse`). */
 type LegacySession = {
@@ -36,9 +42,12 @@ type LegacySession = {
   state: { logLevel?: LogLevel };
   leanCalls: Map<string | number, AbortController>;
   lastSeen: number;
-} & ({ kind: 'streamable'; transport: WebStandardStreamableHTTPServerTransport } | { kind: 'sse'; transport: SseServerTransport });
+} & ({ kind: 'streamable'; transport: RoutedTransport } | { kind: 'sse'; transport: SseServerTransport });
 
 const sessionNotFound = () => rpcErrorResponse(404, -32001, 'Session not found');
+const storeUnavailable = () => rpcErrorResponse(503, -32000, 'Sessions cannot be opened right now (the database is unavailable); try again shortly', { 'Retry-After': '2' });
+/** Session ids known not to exist (bounded): a client repeating a dead id costs one database read, not one per request. */
+const MAX_UNKNOWN = 10_000;
 const tooManySessions = () =>
   rpcErrorResponse(503, -32000, 'Too many open sessions on this virtual server; try again later', { 'Retry-After': '5' });
 const tooManyOfYours = (limit: number) =>
@@ -70,6 +79,14 @@ export class VirtualServerRuntime {
   private readonly sweeper: NodeJS.Timeout;
   /** Who answers, as 2026-07-28 results name it in `_meta` (the SDK path's Server says the same). */
   private readonly serverInfo: { name: string; version: string };
+  /** Sessions shared with the other replicas: their rows, the relay, the standalone streams held here. */
+  private readonly cluster: SessionCluster;
+  /** Sessions being restored from their rows (one read per session, however many requests wait). */
+  private readonly loading = new Map<string, Promise<LegacySession | Response | undefined>>();
+  private readonly unknown = new Set<string>();
+  /** HTTP+SSE sessions whose stream another replica holds (their rows, read once). */
+  private readonly remoteSse = new Map<string, SessionRecord>();
+  private readonly stopRelay: () => void;
 
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
@@ -91,6 +108,8 @@ export class VirtualServerRuntime {
     const sweepMs = Math.min(60_000, Math.max(10, this.idleMs / 2));
     this.sweeper = setInterval(() => this.closeIdleSessions(), sweepMs);
     this.sweeper.unref();
+    this.cluster = options.sessions ?? new SessionCluster({ logger: options.logger, idleMs: this.idleMs });
+    this.stopRelay = this.cluster.onRelay((message) => this.relayed(message));
   }
 
   /** A caller's context on this server: their live visibility, as the registry knows it. */
@@ -108,6 +127,11 @@ export class VirtualServerRuntime {
       prepare: this.options.prepare,
       onSubscribe: (uri) => session?.subscriptions.add(uri),
       onUnsubscribe: (uri) => session?.subscriptions.delete(uri),
+      onLogLevel: (level, sessionId) => {
+        if (!sessionId) return;
+        this.cluster.store?.setLogLevel(sessionId, level).catch(() => {});
+        this.cluster.publish({ k: 'level', s: sessionId, level });
+      },
     });
   }
 
@@ -137,10 +161,12 @@ export class VirtualServerRuntime {
   async serve(post: McpPost, principal: Principal, res: ServerResponse, request: () => Request): Promise<Served> {
     const sessionId = post.header('mcp-session-id');
     if (sessionId) {
-      const session = this.ownedSession(sessionId, 'streamable', principal);
+      const session = this.ownedSession(sessionId, 'streamable', principal) ?? (await this.restore(sessionId, 'streamable', principal));
+      if (session instanceof Response) return session;
       if (!session) return sessionNotFound();
       if (post.method === 'POST' && this.lean && (await serveLegacyLean(post, res, session, this.call))) return 'answered';
-      return session.transport.handleRequest(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
+      if (post.method === 'GET') return this.openStream(session, post, request);
+      return session.transport.inner.handleRequest(request(), { authInfo: toAuthInfo(principal), parsedBody: post.parsed });
     }
     if (post.method !== 'POST') return rpcErrorResponse(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     if (post.parsed === undefined) return this.modern.fetch(request(), { authInfo: toAuthInfo(principal) });
@@ -170,7 +196,68 @@ export class VirtualServerRuntime {
     const session = this.sessions.get(id);
     if (session?.kind !== kind || session.principal.key !== principal.key) return undefined;
     session.lastSeen = Date.now();
+    this.cluster.store?.touch(id);
     return session as LegacySession & { kind: K };
+  }
+
+  /**
+   * A streamable session opened on another replica (or before this one restarted): read
+   * once from its row, bound to the same principal, and rebuilt here as a copy.
+   */
+  private async restore(id: string, kind: 'streamable', principal: Principal): Promise<(LegacySession & { kind: 'streamable' }) | Response | undefined> {
+    if (this.sessions.has(id) || !this.cluster.store || this.unknown.has(id)) return undefined;
+    let loading = this.loading.get(id);
+    if (!loading) {
+      loading = this.rebuild(id).finally(() => this.loading.delete(id));
+      this.loading.set(id, loading);
+    }
+    const session = await loading;
+    if (!session || session instanceof Response) return session;
+    return this.ownedSession(id, kind, principal);
+  }
+
+  private async rebuild(id: string): Promise<LegacySession | Response | undefined> {
+    let record: SessionRecord | undefined;
+    try {
+      record = await this.cluster.store!.load(id);
+    } catch {
+      return storeUnavailable();
+    }
+    if (!record || record.virtualServerId !== this.options.id || record.transport !== 'streamable') {
+      if (this.unknown.size >= MAX_UNKNOWN) this.unknown.clear();
+      this.unknown.add(id);
+      return undefined;
+    }
+    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) return tooManySessions();
+    const basis = this.sessionBasis(record.principal, '');
+    if (record.logLevel) basis.state.logLevel = record.logLevel as LogLevel;
+    const transport = this.newTransport(id);
+    const session: LegacySession = { ...basis, id, kind: 'streamable', transport };
+    basis.server.onclose = () => this.forget(id);
+    await basis.server.connect(transport);
+    await replayInitialize(transport, record.initialize, toAuthInfo(record.principal));
+    this.remember(session);
+    return session;
+  }
+
+  private newTransport(id: string): RoutedTransport {
+    return streamableTransport({ id, cluster: this.cluster, onDeleted: (sessionId) => this.forget(sessionId, true) });
+  }
+
+  /**
+   * GET on a session: its standalone stream, held here (events from every replica reach
+   * it), or — with the `Last-Event-ID` of a request's stream — the SDK's replay of that.
+   */
+  private async openStream(session: LegacySession & { kind: 'streamable' }, post: McpPost, request: () => Request): Promise<Response> {
+    const last = post.header('last-event-id');
+    if (last && parseRequestEventId(last)) return session.transport.inner.handleRequest(request(), { authInfo: toAuthInfo(session.principal) });
+    if (!(post.header('accept') ?? '').includes('text/event-stream')) return rpcErrorResponse(406, -32000, 'Not Acceptable: Client must accept text/event-stream');
+    const lastId = last && /^\d+$/.test(last) ? Number(last) : undefined;
+    const stream = await this.cluster.streams.connect(session.id, lastId, (post.header('mcp-protocol-version') ?? '') >= '2025-11-25');
+    // A stream resumed: lists may have changed while no replica held it (only the holder
+    // announces), so the client is told to list again — nothing it should know is lost.
+    if (lastId !== undefined && stream.status === 200) announceChanges(session.server, ALL_LISTS);
+    return stream;
   }
 
   /** What every 2025-era session starts with, whatever its transport: its caller and its own Server. */
@@ -189,24 +276,44 @@ export class VirtualServerRuntime {
   }
 
   private async openSession(request: Request, body: unknown, principal: Principal, clientAddress: string): Promise<Response> {
+    const id = randomUUID();
+    // Stored before the client learns the id: its next request may land on any replica.
+    const stored = await this.record(id, 'streamable', principal, body, null);
+    if (!stored) return storeUnavailable();
     const basis = this.sessionBasis(principal, clientAddress);
-    const { server } = basis;
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        this.remember({ ...basis, id, kind: 'streamable', transport, lastSeen: Date.now() });
-      },
-      onsessionclosed: (id) => this.forget(id),
-    });
-    server.onclose = () => {
-      if (transport.sessionId) this.forget(transport.sessionId);
-    };
-    await server.connect(transport);
-    return transport.handleRequest(request, { parsedBody: body, authInfo: toAuthInfo(principal) });
+    const transport = this.newTransport(id);
+    this.remember({ ...basis, id, kind: 'streamable', transport });
+    basis.server.onclose = () => this.forget(id);
+    await basis.server.connect(transport);
+    const answer = await transport.inner.handleRequest(request, { parsedBody: body, authInfo: toAuthInfo(principal) });
+    // the SDK refused the initialize: no session was opened after all
+    if (answer.status !== 200) this.forget(id, true);
+    return answer;
   }
 
-  /** A session ended (DELETE, its stream or transport closed, idle sweep, runtime closed). */
-  private forget(id: string) {
+  /** Writes a new session's row (true when stored, or when there is no shared store). */
+  private async record(id: string, transport: 'streamable' | 'sse', principal: Principal, body: unknown, streamReplica: string | null) {
+    const initialize = ((body as { params?: Record<string, unknown> } | undefined)?.params ?? {}) as Record<string, unknown>;
+    try {
+      await this.cluster.store?.insert({ id, virtualServerId: this.options.id, transport, principal, initialize, logLevel: null, streamReplica });
+      return true;
+    } catch (err) {
+      this.options.logger.warn({ err: { message: (err as Error).message } }, 'could not store a new MCP session');
+      return false;
+    }
+  }
+
+  /**
+   * This replica's copy of a session is gone (its transport or stream closed, idle sweep,
+   * runtime closed); `ended`: the session itself ended (DELETE, its user disabled, its
+   * HTTP+SSE stream closed), so its row goes and every replica drops its copy.
+   */
+  private forget(id: string, ended = false) {
+    if (ended) {
+      this.cluster.store?.remove(id).catch(() => {});
+      this.cluster.publish({ k: 'end', s: id });
+      this.cluster.streams.end(id);
+    }
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
@@ -240,17 +347,76 @@ export class VirtualServerRuntime {
     const { server } = basis;
     const transport = new SseServerTransport({ messagesPath, keepAliveMs: this.options.sseKeepAliveMs });
     const id = transport.sessionId;
+    if (!(await this.record(id, 'sse', principal, undefined, this.cluster.replica))) return storeUnavailable();
     this.remember({ ...basis, id, kind: 'sse', transport });
-    server.onclose = () => this.forget(id);
+    // an HTTP+SSE session lives as long as its one stream
+    server.onclose = () => this.forget(id, true);
     await server.connect(transport);
     return transport.response;
   }
 
   /** POST `/messages?sessionId=…`: a message for an SSE session of the same principal. */
-  postSse(body: { contentType: string | null; parsed: unknown }, sessionId: string, principal: Principal): Response {
+  async postSse(body: { contentType: string | null; parsed: unknown }, sessionId: string, principal: Principal): Promise<Response> {
     const session = this.ownedSession(sessionId, 'sse', principal);
-    if (!session) return sessionNotFound();
-    return session.transport.handlePost(body, toAuthInfo(principal));
+    if (session) return session.transport.handlePost(body, toAuthInfo(principal));
+    return this.relaySse(body, sessionId, principal);
+  }
+
+  /**
+   * POST `/messages` for an HTTP+SSE session whose stream another replica holds: checked
+   * against the session's row (read once), then relayed there; the answers travel on it.
+   */
+  private async relaySse(body: { contentType: string | null; parsed: unknown }, sessionId: string, principal: Principal): Promise<Response> {
+    const { store, relay } = this.cluster;
+    if (!store || !relay || this.unknown.has(sessionId)) return sessionNotFound();
+    let record = this.remoteSse.get(sessionId);
+    if (!record) {
+      try {
+        record = await store.load(sessionId);
+      } catch {
+        return storeUnavailable();
+      }
+      if (record?.transport !== 'sse' || record.virtualServerId !== this.options.id || !record.streamReplica) {
+        if (this.unknown.size >= MAX_UNKNOWN) this.unknown.clear();
+        this.unknown.add(sessionId);
+        return sessionNotFound();
+      }
+      if (this.remoteSse.size >= MAX_UNKNOWN) this.remoteSse.clear();
+      this.remoteSse.set(sessionId, record);
+    }
+    if (record.principal.key !== principal.key) return sessionNotFound();
+    if (!isJsonContentType(body.contentType)) return rpcErrorResponse(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    if (body.parsed === undefined) return rpcErrorResponse(400, -32700, 'Parse error: the body is not valid JSON');
+    const sent = await relay.publish({ k: 'sse', to: record.streamReplica!, s: sessionId, m: body.parsed });
+    return sent ? new Response(null, { status: 202 }) : storeUnavailable();
+  }
+
+  /** What another replica says about a session this one may hold a copy of. */
+  private relayed(message: RelayMessage) {
+    if (message.k === 'event') return;
+    const session = this.sessions.get(message.s);
+    if (message.k === 'end') {
+      this.remoteSse.delete(message.s);
+      if (session) void session.server.close();
+      return;
+    }
+    if (!session) return;
+    if (message.k === 'level') session.state.logLevel = message.level as LogLevel;
+    else if (message.k === 'answer' && session.kind === 'streamable') session.transport.deliverAnswer(message.m);
+    else if (message.k === 'sse' && session.kind === 'sse') session.transport.handlePost({ contentType: 'application/json', parsed: message.m }, toAuthInfo(session.principal));
+    else if (message.k === 'cancel') {
+      const requestId = (message.m.params as { requestId?: string | number } | undefined)?.requestId;
+      if (requestId !== undefined) session.leanCalls.get(requestId)?.abort(new Error('cancelled by the client'));
+      if (session.kind === 'streamable') session.transport.deliverCancel(message.m);
+    }
+  }
+
+  /**
+   * Whether this replica tells the session's client of list changes: every replica hears
+   * of a change, the one holding the session's stream speaks (HTTP+SSE: its one replica).
+   */
+  private announces(session: LegacySession): boolean {
+    return session.kind === 'sse' || this.cluster.streams.holds(session.id);
   }
 
   private closeIdleSessions() {
@@ -262,7 +428,7 @@ export class VirtualServerRuntime {
   updateTable(table: RoutingTable) {
     const change = tableChanges(this.router.routingTable, table);
     this.router.replaceTable(table);
-    for (const session of this.sessions.values()) announceChanges(session.server, change);
+    for (const session of this.sessions.values()) if (this.announces(session)) announceChanges(session.server, change);
     this.announceToListeners(change);
   }
 
@@ -279,13 +445,17 @@ export class VirtualServerRuntime {
    * listeners are not tied to a caller, so they all hear of it.
    */
   accessChanged(before: (p: Principal) => Visibility, after: (p: Principal) => Visibility) {
-    notifyAccessChanges(this.router, [...this.sessions.values()], before, after);
+    notifyAccessChanges(this.router, [...this.sessions.values()].filter((s) => this.announces(s)), before, after);
     this.announceToListeners(ALL_LISTS);
   }
 
   /** Ends every session of the principals `predicate` selects (a disabled or deleted user). */
   closeSessionsOf(predicate: (principal: Principal) => boolean) {
-    for (const session of this.sessions.values()) if (predicate(session.principal)) void session.server.close();
+    for (const session of [...this.sessions.values()]) {
+      if (!predicate(session.principal)) continue;
+      this.forget(session.id, true);
+      void session.server.close();
+    }
   }
 
   /** An upstream said one of its resources changed: tell the sessions subscribed to it (by the URI they know). */
@@ -299,6 +469,7 @@ export class VirtualServerRuntime {
 
   async close() {
     clearInterval(this.sweeper);
+    this.stopRelay();
     await this.modern.close();
     await Promise.allSettled([...this.sessions.values()].map((s) => s.server.close()));
     for (const id of [...this.sessions.keys()]) this.forget(id);

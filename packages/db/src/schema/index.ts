@@ -12,3 +12,4 @@ export * from './oauth-revocations.ts';
 export * from './config-version.ts';
 export * from './admin-events.ts';
 export * from './rate-limits.ts';
+export * from './mcp-sessions.ts';

@@ -12,6 +12,10 @@ import { join } from 'node:path';
 export interface PostgresServer {
   url: string;
   stop(): Promise<void>;
+  /** Stops the server keeping its data (`pg_ctl stop -m fast`): an outage. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data after `pause()`. */
+  resume(): Promise<void>;
 }
 
 function findBinDir(): string {
@@ -73,9 +77,12 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const port = await freePort();
   // Durability settings off: this server lives for one test run.
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  await run(join(bin, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', dataDir, '-l', join(dir, 'server.log'), '-o', serverOptions], user);
+  const start = () => run(join(bin, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', dataDir, '-l', join(dir, 'server.log'), '-o', serverOptions], user);
+  await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pause: () => run(join(bin, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', dataDir], user),
+    resume: start,
     async stop() {
       await run(join(bin, 'pg_ctl'), ['stop', '-m', 'immediate', '-D', dataDir], user).catch(() => {});
       await rm(dir, { recursive: true, force: true });

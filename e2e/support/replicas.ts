@@ -1,0 +1,205 @@
+/**
+ * Three real gateway processes on one throwaway Postgres behind a real HAProxy
+ * (round-robin, no stickiness, health checks on /readyz): the replicas of issue 17. Every
+ * MCP answer names its replica (`X-Switchboard-Replica`), so a test can prove where each
+ * request landed. `stop()` ends HAProxy, the gateways and Postgres.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatKeyRing, generateSecretKey } from '@switchboard/auth/secret-box';
+import { freePort, waitFor } from '@switchboard/core/upstream/test-upstreams';
+import { type PostgresServer, startPostgresServer } from '../../packages/db/src/testing/postgres-server.ts';
+import { type GatewayProcess, PROCESS_ADMIN_TOKEN, spawnGateway, hasStarted } from './gateway-process.ts';
+
+export const HAPROXY = '/usr/sbin/haproxy';
+export const REPLICA_HEADER = 'x-switchboard-replica';
+
+export interface Replica {
+  name: string;
+  port: number;
+  process?: GatewayProcess;
+}
+
+export interface Replicas {
+  /** The load balancer's URL: what clients use. */
+  url: string;
+  pg: PostgresServer;
+  replicas: Replica[];
+  mcpUrl(serverId: string): string;
+  /** The admin API through the load balancer. */
+  api(method: string, path: string, body?: unknown): Promise<Response>;
+  /** (Re)starts replica `i` on its port; resolves once HAProxy sees it ready. */
+  start(i: number): Promise<void>;
+  /** Waits until every running replica serves the virtual server (a change reaches the others by notification). */
+  serving(serverId: string): Promise<void>;
+  /** Waits until HAProxy routes to exactly the replicas now running. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+  /** HAProxy's log (one line per request: which replica, status, timings). */
+  haproxyLog(): string;
+}
+
+/** HAProxy for MCP: per-request round-robin, no stickiness; requests refused before any work (connection refused, 503 while draining) are retried on another replica. */
+function haproxyConfig(port: number, statsPort: number, replicas: Replica[]): string {
+  return `global
+  nbthread 1
+  maxconn 2048
+  log stderr format raw local0 info
+defaults
+  mode http
+  log global
+  option httplog
+  timeout connect 2s
+  timeout client 120s
+  timeout server 120s
+  # an idle SSE stream stays open (the gateway writes keep-alive comments)
+  timeout tunnel 1h
+  # longer than clients keep idle connections (undici: 4 s): else a request can meet a connection being closed
+  timeout http-keep-alive 60s
+  option http-buffer-request
+  # one request per server connection: a replica that stops never gets a request on a
+  # connection it is closing (that would be a failed call, not a retried connection)
+  option http-server-close
+  retries 3
+  option redispatch 1
+  retry-on conn-failure 503
+frontend mcp
+  bind 127.0.0.1:${port}
+  default_backend gateways
+frontend stats
+  bind 127.0.0.1:${statsPort}
+  http-request return status 200 content-type text/plain lf-string "%[nbsrv(gateways)]"
+backend gateways
+  balance roundrobin
+  option httpchk
+  # HTTP/1.1 with the public Host: the gateway answers nothing else
+  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host 127.0.0.1:${port}
+  http-check expect status 200
+  # a busy replica answers its check late, not never: slow checks are no failure
+  timeout check 5s
+  default-server inter 500ms fall 2 rise 1
+${replicas.map((r) => `  server ${r.name} 127.0.0.1:${r.port} check`).join('\n')}
+`;
+}
+
+export async function startReplicas(count = 3, extraEnv: Record<string, string> = {}): Promise<Replicas> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-ha-'));
+  const pg = await startPostgresServer();
+  const lbPort = await freePort();
+  const statsPort = await freePort();
+  const url = `http://127.0.0.1:${lbPort}`;
+  const replicas: Replica[] = [];
+  for (let i = 0; i < count; i++) replicas.push({ name: `gw${i + 1}`, port: await freePort() });
+  const env = {
+    DATABASE_URL: pg.url,
+    SWITCHBOARD_SECRET_KEYS: formatKeyRing([generateSecretKey('k1')]),
+    SWITCHBOARD_ADMIN_TOKEN: PROCESS_ADMIN_TOKEN,
+    SWITCHBOARD_PUBLIC_URL: url,
+    SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: '10000',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  let haproxy: ChildProcess | undefined;
+  let haproxyOutput = '';
+
+  const start = async (i: number) => {
+    const replica = replicas[i]!;
+    const started = await spawnGateway({ ...env, PORT: String(replica.port), SWITCHBOARD_REPLICA_NAME: replica.name, LOG_LEVEL: 'info' });
+    if (!hasStarted(started)) throw new Error(`replica ${replica.name} exited with ${started.code}:\n${started.output}`);
+    replica.process = started;
+    if (haproxy) await settled();
+  };
+  const running = () => replicas.filter((r) => r.process && r.process.child.exitCode === null && r.process.child.signalCode === null).length;
+  const settled = async () => {
+    // past the first checks of servers just added or restarted
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await waitFor(
+      async () => {
+        const up = await fetch(`http://127.0.0.1:${statsPort}/`).then((r) => r.text(), () => '');
+        return Number(up) === running();
+      },
+      'HAProxy to see the replicas that run',
+      30_000,
+    );
+  };
+  const stop = async () => {
+    if (haproxy && haproxy.exitCode === null) {
+      haproxy.kill('SIGTERM');
+      await once(haproxy, 'exit');
+    }
+    await Promise.all(replicas.map((r) => r.process?.kill()));
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    // the first one migrates; the others then start together
+    await start(0);
+    await Promise.all(replicas.slice(1).map((_, i) => start(i + 1)));
+    const config = join(dir, 'haproxy.cfg');
+    await writeFile(config, haproxyConfig(lbPort, statsPort, replicas));
+    haproxy = spawn(HAPROXY, ['-db', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    haproxy.stderr!.on('data', (d) => {
+      haproxyOutput += d;
+    });
+    await settled().catch((error) => {
+      throw new Error(`${(error as Error).message}\n${haproxyOutput}`);
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    url,
+    pg,
+    replicas,
+    mcpUrl: (serverId) => `${url}/servers/${serverId}/mcp`,
+    api: (method, path, body) =>
+      fetch(`${url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      }),
+    start,
+    settled,
+    stop,
+    haproxyLog: () => haproxyOutput,
+    serving: (serverId) =>
+      waitFor(
+        async () => {
+          const known = await Promise.all(
+            replicas
+              .filter((r) => r.process)
+              .map((r) => fetch(`http://127.0.0.1:${r.port}/servers/${serverId}/mcp`, { headers: { host: new URL(url).host } }).then((res) => res.status !== 404, () => false)),
+          );
+          return known.every(Boolean);
+        },
+        'every replica to serve the virtual server',
+        30_000,
+      ),
+  };
+}
+
+/** A fetch that records which replica answered each request (method of the JSON-RPC body, or the HTTP method). */
+export function recordingFetch(seen: Array<{ what: string; replica: string | null; status?: number; resumed?: boolean }>): typeof fetch {
+  return async (input, init) => {
+    let what = init?.method ?? 'GET';
+    if (typeof init?.body === 'string') {
+      try {
+        const body = JSON.parse(init.body) as { method?: string; id?: unknown };
+        what = body.method ?? `answer:${String(body.id)}`;
+      } catch {
+        // not JSON: keep the HTTP method
+      }
+    }
+    const response = await fetch(input, init);
+    const resumed = new Headers(init?.headers).has('last-event-id');
+    seen.push({ what, replica: response.headers.get(REPLICA_HEADER), status: response.status, ...(resumed && { resumed }) });
+    return response;
+  };
+}
