@@ -137,6 +137,7 @@ async function closeDeps(deps: Deps) {
   deps.oauth.stop();
   await deps.replicaSync?.stop();
   await deps.revocations.stop();
+  await deps.credentials.store.stop();
   await deps.registry.close();
   await deps.limiter.stop();
   await deps.sessions.stop();

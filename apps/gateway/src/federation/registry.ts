@@ -17,6 +17,7 @@ import type { CallerContext } from '../pipeline/call.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
 import type { SessionCluster } from '../mcp/sessions/session-cluster.ts';
+import type { Credentials } from '../credentials/credentials.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { loadLimitRules } from '../services/rate-limits.ts';
@@ -55,6 +56,8 @@ export interface RegistryOptions {
   sessions?: { max: number; perCaller: number; idleMs: number };
   /** 2025-era sessions shared with the other replicas (rows, relay, standalone streams). */
   sessionCluster?: SessionCluster;
+  /** Per-person upstream credentials (the credentials stage; catalog credentials at each load). Absent: every upstream is shared. */
+  credentials?: Credentials;
   /**
    * How long a request may wait, at most, for an upstream of its virtual server whose tools
    * are not known yet (neither live nor stored) to connect. Default 5 s.
@@ -146,6 +149,8 @@ export class FederationRegistry implements FederationView {
 
   private async apply() {
     const specs = await loadFederationSpecs(this.options.ctx.db, this.options.ctx.secrets);
+    const credentials = this.options.credentials;
+    if (credentials) specs.upstreams = await credentials.apply(this.options.ctx.db, specs.upstreams, specs.credentialUpstreams);
     const accessChange = await this.access.reload(this.options.ctx.db);
     await this.apiKeys.reload(this.options.ctx.db);
     this.options.limiter?.setRules(await loadLimitRules(this.options.ctx.db));
@@ -220,6 +225,7 @@ export class FederationRegistry implements FederationView {
       sessions: this.options.sessionCluster,
       prepare: () => this.connectUpstreamsOf(spec.id),
       caller: (principal) => this.callerFor(spec.id, principal),
+      credentials: this.options.credentials,
     });
   }
 
@@ -352,6 +358,27 @@ export class FederationRegistry implements FederationView {
   /** The rate-limit rules that apply to a person on a server, with their remaining budgets (explain API). */
   limitsFor(serverId: string, userId: string) {
     return this.options.limiter?.applied(serverId, userId) ?? Promise.resolve([]);
+  }
+
+  /**
+   * Whether the person can reach the upstream through an enabled virtual server: some tool,
+   * prompt or resource of it is visible to them there, or (its catalog not known yet: nobody
+   * connected) the server lists it at all.
+   */
+  upstreamVisibleTo(upstreamId: string, userId: string): boolean {
+    for (const spec of this.servers.values()) {
+      if (!spec.entries.some((e) => e.upstreamId === upstreamId)) continue;
+      const table = this.runtimes.get(spec.id)?.router.routingTable;
+      if (!table) continue;
+      const visible = this.access.current.visibility(spec.id, userId);
+      const tools = [...table.tools.values()].filter((r) => r.upstreamId === upstreamId);
+      const prompts = [...table.prompts.values()].filter((r) => r.upstreamId === upstreamId);
+      const resources = [...table.resources.values()].filter((r) => r.upstreamId === upstreamId);
+      if (tools.length + prompts.length + resources.length === 0) return true;
+      if (tools.some((r) => visible.tool(r.upstreamName, r.name)) || prompts.some((r) => visible.prompt(r.upstreamName, r.name))) return true;
+      if (resources.some((r) => visible.resource(r.upstreamName, r.resource.uri))) return true;
+    }
+    return false;
   }
 
   /** The auth mode of an enabled virtual server (kept in memory: no database read per request). */

@@ -9,5 +9,7 @@ export type AppEnv = {
     consoleUser?: { id: string; email: string; name: string | null };
     /** Set by a route that recorded its change in the admin trail itself (see http/admin-trail.ts). */
     adminEventRecorded?: boolean;
+    /** The signed-in person of a self-service (`/me`) request (see person-auth.ts). */
+    person?: { id: string; email: string | null; isAdmin: boolean };
   };
 };

@@ -101,6 +101,7 @@ export class VirtualServerRuntime {
       audit: options.audit,
       metrics: options.metrics,
       tracer: options.tracer,
+      credentials: options.credentials,
     });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });

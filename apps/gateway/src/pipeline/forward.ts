@@ -8,8 +8,9 @@ const METHODS = { tool: 'tools/call', prompt: 'prompts/get', resource: 'resource
 export function forward(options: { router: () => VirtualServerRouter }): CallHandler {
   return (call) => {
     const { hooks, timeoutMs } = call.downstream;
-    // (one object per call only when something is added to the caller's hooks)
-    const forwardOptions = timeoutMs === undefined && !call.upstreamTrace ? hooks : { ...hooks, timeoutMs, headers: call.upstreamTrace };
-    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), forwardOptions);
+    // (the common case — a shared upstream, no timeout of the caller's, no tracing — copies nothing)
+    const sent =
+      call.credential || timeoutMs !== undefined || call.upstreamTrace ? { ...hooks, timeoutMs, credential: call.credential, headers: call.upstreamTrace } : hooks;
+    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), sent);
   };
 }

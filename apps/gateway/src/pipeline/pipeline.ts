@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import type { Limiter } from '../limits/limiter.ts';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import type { CallRecorder } from '../metrics/call-recorder.ts';
+import type { Credentials } from '../credentials/credentials.ts';
 import { audit } from './audit.ts';
 import { type CallHandler, compose, type Stage } from './call.ts';
+import { credentials } from './credentials.ts';
 import type { InFlightCalls } from './drain.ts';
 import { mapErrors } from './errors.ts';
 import { forward } from './forward.ts';
@@ -35,6 +37,8 @@ export interface PipelineOptions {
   tracer?: Tracer;
   /** Rate limits, quotas and concurrency caps; absent = none. */
   limiter?: Limiter;
+  /** Per-person upstream credentials; absent = every upstream is shared. */
+  credentials?: Credentials;
 }
 
 /**
@@ -43,7 +47,7 @@ export interface PipelineOptions {
  * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
  * decodes its request into an McpCall and encodes what comes back.
  *
- *   audit ▸ metrics ▸ map errors ▸ drain ▸ route ▸ policy ▸ input bridge ▸ limits ▸ (credentials ▸ guardrails) ▸ project ▸ forward
+ *   audit ▸ metrics ▸ map errors ▸ drain ▸ route ▸ policy ▸ input bridge ▸ limits ▸ credentials ▸ (guardrails) ▸ project ▸ forward
  *
  * A new stage is one file and one line here. With tracing on, the call is annotated on the
  * request's span and the stages that do work of their own get a child span each (wrapped
@@ -63,6 +67,7 @@ export function createCallPipeline(options: PipelineOptions): CallHandler {
     span('policy', policy()),
     ...(options.bridge ? [inputBridge(options.bridge)] : []),
     ...(options.limiter ? [limits({ limiter: options.limiter, virtualServerId: options.virtualServerId })] : []),
+    ...(options.credentials ? [span('credentials', credentials({ credentials: options.credentials }))] : []),
     project(),
   ];
   const last = forward({ router: options.router });

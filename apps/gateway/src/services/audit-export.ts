@@ -21,6 +21,7 @@ const CSV_COLUMNS = [
   'outcome',
   'durationMs',
   'errorCode',
+  'credentialMode',
   'arguments',
   'result',
 ] as const satisfies ReadonlyArray<keyof AuditEvent>;

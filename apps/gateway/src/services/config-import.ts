@@ -10,7 +10,8 @@ import { importExtraPolicies } from './config-import-policies.ts';
 import { keepStoredSecrets, type UnsetSecret } from './config-import-kept-secrets.ts';
 import { importLimits } from './config-limits.ts';
 import { createRole, updateRole } from './roles.ts';
-import { createUpstream, upstreamValues } from './upstreams.ts';
+import { normalizeCredentialsConfig } from '@switchboard/core/contracts/credentials';
+import { checkedUpstreamValues, createUpstream } from './upstreams.ts';
 import { createUser, updateUser } from './users.ts';
 import { createVirtualServer, updateVirtualServer } from './virtual-servers.ts';
 
@@ -36,6 +37,7 @@ export function upstreamInput(name: string, server: McpServerConfig): UpstreamCr
     connectAtBoot: server.connectAtBoot ?? false,
     timeoutMs: server.timeoutMs ?? 60_000,
     protocol: server.protocol ?? 'auto',
+    credentials: normalizeCredentialsConfig(server.credentials),
   };
   if ('command' in server) {
     return {
@@ -145,7 +147,7 @@ async function importUpstreams(tx: TxContext, doc: ConfigDocument, summary: Impo
     const unset = unsetSecrets.filter((u) => u.upstream === name);
     if (existing) {
       // The document is the whole definition: secrets not listed are removed, unset ones kept.
-      const values = upstreamValues(tx, input);
+      const values = checkedUpstreamValues(tx, input);
       summary.keptSecrets.push(...keepStoredSecrets(values, existing, unset));
       await tx.db.update(upstreams).set(values).where(eq(upstreams.id, existing.id));
       ids.set(name, existing.id);

@@ -8,6 +8,7 @@ import type { Database, Executor } from '@switchboard/db/client';
 import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { AddressLimits } from '../limits/address-limits.ts';
+import type { Credentials } from '../credentials/credentials.ts';
 import type { RevocationLedger } from '../oauth/revocations.ts';
 
 /** The live federation, as services see it (set once the registry exists). */
@@ -30,6 +31,8 @@ export interface FederationView {
   accessState?(serverId: string): Promise<{ table: RoutingTable; policy: PolicySnapshot; upstreams: AccessUpstream[] } | undefined>;
   /** The rate-limit rules that apply to a person on a server, with their remaining budgets. */
   limitsFor?(serverId: string, userId: string): Promise<AppliedLimit[]>;
+  /** Whether a person can reach the upstream through some enabled virtual server (what /me/connections lists). */
+  upstreamVisibleTo?(upstreamId: string, userId: string): boolean;
 }
 
 /** What services need from the outside world; built once in deps.ts. */
@@ -45,6 +48,8 @@ export interface ServiceContext {
   metrics?: GatewayMetrics;
   /** Registration and sign-in attempts per client address (set once the limiter exists). */
   addressLimits?: AddressLimits;
+  /** Per-person upstream credentials (set once the registry exists). */
+  credentials?: Credentials;
 }
 
 /** The same context, but running inside a transaction. */

@@ -4,6 +4,7 @@ import { nearestKey, strictSection } from './config-document-keys.ts';
 import { emailSchema } from './identity.ts';
 import { policyEffectSchema, policyKindSchema, policyPatternSchema } from './policies.ts';
 import { quotaSchema, rateSchema } from './rate-limits.ts';
+import { credentialsConfigSchema } from './credentials.ts';
 import { maxMessageBytesSchema, upstreamProtocolSchema } from './upstreams.ts';
 import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchema, resourceUriModeSchema } from './virtual-servers.ts';
 
@@ -20,6 +21,12 @@ const switchboardExtras = z.object({
   timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
   /** `legacy` pins a 2025-era session; absent means `auto` (see upstreamProtocolSchema). */
   protocol: upstreamProtocolSchema.optional(),
+  /**
+   * Whose credentials reach the upstream: `"per-user"` (with `${user:NAME}` in headers/env,
+   * kept as written), `"identity-assertion"`, `"oauth"`, `"token-exchange"`, or an object
+   * `{ "mode": …, options }`. Absent: `shared`.
+   */
+  credentials: credentialsConfigSchema.optional(),
 });
 
 const stdioServer = z.object({

@@ -13,3 +13,4 @@ export * from './config-version.ts';
 export * from './admin-events.ts';
 export * from './rate-limits.ts';
 export * from './mcp-sessions.ts';
+export * from './user-connections.ts';
