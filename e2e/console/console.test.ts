@@ -179,7 +179,8 @@ describe('admin console in Chromium', () => {
     expect(await page.getByRole('button', { name: /fx_image/ }).count()).toBe(0);
     await page.getByLabel('message *').fill('hello from the console');
     await page.getByRole('button', { name: 'Run tool' }).click();
-    await page.getByLabel('Call result').getByText('Echo: hello from the console').waitFor();
+    // (exact: the raw JSON-RPC exchange below the result holds the same text inside its JSON)
+    await page.getByLabel('Call result').getByText('Echo: hello from the console', { exact: true }).waitFor();
     await b.screenshot('07-playground-as-alice');
     // granted every tool, the administrator runs the image tool as themselves
     const grant = { subjectType: 'user', subjectId: adaId, effect: 'allow', kind: 'tool', pattern: '*' };
