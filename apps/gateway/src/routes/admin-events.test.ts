@@ -61,10 +61,12 @@ describe('admin events', () => {
     expect(stored).not.toContain(OTHER_SECRET);
   });
 
-  it('leaves no record of a refused change', async () => {
+  it('leaves no record of a refused change, nor of a request that changes nothing', async () => {
     const before = (await list('objectType=upstreams')).items.length;
     expect((await gw.api('POST', '/api/v1/upstreams', { name: 'bad name!', transport: 'stdio', command: 'x' })).status).toBe(400);
     expect((await gw.api('DELETE', '/api/v1/upstreams/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    // a connection test before saving (nothing listens on port 9: it answers that it failed)
+    expect((await gw.api('POST', '/api/v1/upstreams/test', { name: 'probe', transport: 'streamable-http', url: 'http://127.0.0.1:9/mcp' })).status).toBe(200);
     expect((await list('objectType=upstreams')).items).toHaveLength(before);
   });
 
