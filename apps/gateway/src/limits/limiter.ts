@@ -110,6 +110,10 @@ export class Limiter {
     // (the hot path of every limited call: no closure or array unless needed)
     let taken: SharedBucket[] | undefined;
     let slots: string[] | undefined;
+    const took = (bucket: SharedBucket) => {
+      if (taken) taken.push(bucket);
+      else taken = [bucket];
+    };
     for (const { rule } of matched) {
       const key = rule.shared ? '*' : call.key;
       const shapes = this.shapesOf(rule);
@@ -118,7 +122,7 @@ export class Limiter {
         const admitted = bucket.take(now);
         const wait = typeof admitted === 'number' ? admitted : await admitted;
         if (wait > 0) throw this.refuseCall(call, rule, 'rate', wait, taken, slots);
-        (taken ??= []).push(bucket);
+        took(bucket);
       }
       if (shapes.quota) {
         const window = windowOf(shapes.quota.periodMs, now);
@@ -126,14 +130,15 @@ export class Limiter {
         const admitted = bucket.take(now);
         const wait = typeof admitted === 'number' ? admitted : await admitted;
         if (wait > 0) throw this.refuseCall(call, rule, 'quota', wait, taken, slots);
-        (taken ??= []).push(bucket);
+        took(bucket);
       }
       if (rule.concurrency !== null) {
         const slot = `${rule.id}:${key}`;
         const inFlight = this.inFlight.get(slot) ?? 0;
         if (inFlight >= this.concurrencyShare(rule.concurrency)) throw this.refuseCall(call, rule, 'concurrency', 1000, taken, slots);
         this.inFlight.set(slot, inFlight + 1);
-        (slots ??= []).push(slot);
+        if (slots) slots.push(slot);
+        else slots = [slot];
       }
     }
     if (!slots) return undefined;
