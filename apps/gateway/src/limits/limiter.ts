@@ -64,6 +64,7 @@ export class Limiter {
   readonly events = new EventEmitter<{ refused: [LimitRefusal] }>();
   private rules = new LimitRules([]);
   private readonly buckets = new Map<string, SharedBucket>();
+  private readonly shapes = new WeakMap<LimitRule, { version: number; rate?: BucketShape; quota?: { shape: BucketShape; periodMs: number } }>();
   private readonly inFlight = new Map<string, number>();
   private replicas = 1;
   private timer: NodeJS.Timeout | undefined;
@@ -106,34 +107,66 @@ export class Limiter {
     const matched = this.rules.matching(call.virtualServerId, this.subjectOf(call.userId), call.upstream, call.item);
     if (matched.length === 0) return undefined;
     const now = Date.now();
-    const taken: SharedBucket[] = [];
-    const slots: string[] = [];
-    const undo = () => {
-      for (const bucket of taken) bucket.refund();
-      for (const slot of slots) this.leaveSlot(slot);
+    // (the hot path of every limited call: no closure or array unless needed)
+    let taken: SharedBucket[] | undefined;
+    let slots: string[] | undefined;
+    const took = (bucket: SharedBucket) => {
+      if (taken) taken.push(bucket);
+      else taken = [bucket];
     };
     for (const { rule } of matched) {
       const key = rule.shared ? '*' : call.key;
-      const refused = (limit: LimitRefusal['limit'], waitMs: number) => {
-        undo();
-        return this.refuse({ scope: 'call', rule: rule.name, limit, retryAfterSeconds: toSeconds(waitMs), virtualServerId: call.virtualServerId, upstream: call.upstream });
-      };
-      for (const [limit, bucket] of this.bucketsOf(rule, key, now)) {
-        const wait = await bucket.take(now);
-        if (wait > 0) throw refused(limit, wait);
-        taken.push(bucket);
+      const shapes = this.shapesOf(rule);
+      if (shapes.rate) {
+        const bucket = this.bucket(`rate:${rule.id}:${shapes.version}:${key}`, shapes.rate, undefined);
+        const admitted = bucket.take(now);
+        const wait = typeof admitted === 'number' ? admitted : await admitted;
+        if (wait > 0) throw this.refuseCall(call, rule, 'rate', wait, taken, slots);
+        took(bucket);
+      }
+      if (shapes.quota) {
+        const window = windowOf(shapes.quota.periodMs, now);
+        const bucket = this.bucket(`quota:${rule.id}:${shapes.version}:${window.index}:${key}`, shapes.quota.shape, window.endsAt);
+        const admitted = bucket.take(now);
+        const wait = typeof admitted === 'number' ? admitted : await admitted;
+        if (wait > 0) throw this.refuseCall(call, rule, 'quota', wait, taken, slots);
+        took(bucket);
       }
       if (rule.concurrency !== null) {
         const slot = `${rule.id}:${key}`;
-        if ((this.inFlight.get(slot) ?? 0) >= this.concurrencyShare(rule.concurrency)) throw refused('concurrency', 1000);
-        this.inFlight.set(slot, (this.inFlight.get(slot) ?? 0) + 1);
-        slots.push(slot);
+        const inFlight = this.inFlight.get(slot) ?? 0;
+        if (inFlight >= this.concurrencyShare(rule.concurrency)) throw this.refuseCall(call, rule, 'concurrency', 1000, taken, slots);
+        this.inFlight.set(slot, inFlight + 1);
+        if (slots) slots.push(slot);
+        else slots = [slot];
       }
     }
-    if (slots.length === 0) return undefined;
+    if (!slots) return undefined;
+    const held = slots;
     return () => {
-      for (const slot of slots) this.leaveSlot(slot);
+      for (const slot of held) this.leaveSlot(slot);
     };
+  }
+
+  /** Gives back what the rules before the refusing one took, and reports the refusal. */
+  private refuseCall(call: LimitedCall, rule: LimitRule, limit: LimitRefusal['limit'], waitMs: number, taken?: SharedBucket[], slots?: string[]) {
+    for (const bucket of taken ?? []) bucket.refund();
+    for (const slot of slots ?? []) this.leaveSlot(slot);
+    return this.refuse({ scope: 'call', rule: rule.name, limit, retryAfterSeconds: toSeconds(waitMs), virtualServerId: call.virtualServerId, upstream: call.upstream });
+  }
+
+  /** A rule's bucket shapes, computed once per rule object; its version (`updatedAt`) names fresh buckets when it changes. */
+  private shapesOf(rule: LimitRule) {
+    let shapes = this.shapes.get(rule);
+    if (!shapes) {
+      shapes = {
+        version: Date.parse(rule.updatedAt),
+        rate: rule.rate ? rateBucket(rule.rate.count, PERIOD_MS[rule.rate.per], rule.rate.burst) : undefined,
+        quota: rule.quota ? { shape: quotaBucket(rule.quota.count), periodMs: PERIOD_MS[rule.quota.per] } : undefined,
+      };
+      this.shapes.set(rule, shapes);
+    }
+    return shapes;
   }
 
   /**
@@ -155,10 +188,11 @@ export class Limiter {
       const stored = await this.options.store.peek(id, shape);
       return Math.floor((stored ?? shape.capacity) + (this.buckets.get(id)?.held ?? 0));
     };
-    const ids = this.bucketIds(rule, rule.shared ? '*' : key, now);
+    const owner = rule.shared ? '*' : key;
+    const shapes = this.shapesOf(rule);
     return {
-      rate: ids.rate ? await left(ids.rate.id, ids.rate.shape) : null,
-      quota: ids.quota ? await left(ids.quota.id, ids.quota.shape) : null,
+      rate: shapes.rate ? await left(`rate:${rule.id}:${shapes.version}:${owner}`, shapes.rate) : null,
+      quota: shapes.quota ? await left(`quota:${rule.id}:${shapes.version}:${windowOf(shapes.quota.periodMs, now).index}:${owner}`, shapes.quota.shape) : null,
       concurrency: rule.concurrency === null ? null : this.concurrencyShare(rule.concurrency) - (this.inFlight.get(`${rule.id}:${rule.shared ? '*' : key}`) ?? 0),
     };
   }
@@ -193,26 +227,6 @@ export class Limiter {
     const left = (this.inFlight.get(slot) ?? 1) - 1;
     if (left > 0) this.inFlight.set(slot, left);
     else this.inFlight.delete(slot);
-  }
-
-  /** A rule's buckets for a key; a changed rule (its `updatedAt`) starts on fresh ones. */
-  private bucketIds(rule: LimitRule, key: string, now: number) {
-    const version = Date.parse(rule.updatedAt);
-    const rate = rule.rate && { id: `rate:${rule.id}:${version}:${key}`, shape: rateBucket(rule.rate.count, PERIOD_MS[rule.rate.per], rule.rate.burst) };
-    let quota: { id: string; shape: BucketShape; endsAt: number } | null = null;
-    if (rule.quota) {
-      const window = windowOf(PERIOD_MS[rule.quota.per], now);
-      quota = { id: `quota:${rule.id}:${version}:${window.index}:${key}`, shape: quotaBucket(rule.quota.count), endsAt: window.endsAt };
-    }
-    return { rate, quota };
-  }
-
-  private bucketsOf(rule: LimitRule, key: string, now: number): Array<['rate' | 'quota', SharedBucket]> {
-    const ids = this.bucketIds(rule, key, now);
-    const found: Array<['rate' | 'quota', SharedBucket]> = [];
-    if (ids.rate) found.push(['rate', this.bucket(ids.rate.id, ids.rate.shape, undefined)]);
-    if (ids.quota) found.push(['quota', this.bucket(ids.quota.id, ids.quota.shape, ids.quota.endsAt)]);
-    return found;
   }
 
   private bucket(id: string, shape: BucketShape, windowEndsAt: number | undefined): SharedBucket {
