@@ -115,7 +115,7 @@ export function oidcLoginRoutes(oauth: OAuthContext) {
     if (!result.ok) return failed(result.message);
     oauth.onUsersChanged?.();
     if (pending.purpose === 'console') {
-      if (!result.user.isAdmin) return errorPage(c, 'Not an administrator', 'Your account cannot use the admin console.', 403);
+      // Every person may use the console: non-administrators see only their own area (My servers, connections, keys).
       const session = await createWebSession(oauth.ctx, { kind: 'console', userId: result.user.id, ttlSeconds: CONSOLE_SESSION_TTL_SECONDS });
       writeConsoleCookie(c, oauth.issuer, session.token, session.expiresAt);
       return c.redirect('/', 303);

@@ -10,6 +10,7 @@ import { configDocumentRoutes } from './config-document.ts';
 import { consoleSessionRoutes } from './console-session.ts';
 import { dependentRoutes } from './dependents.ts';
 import { identityProviderRoutes } from './identity-providers.ts';
+import { meRoutes } from './me.ts';
 import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
 import { playgroundRoutes } from './playground.ts';
@@ -48,6 +49,8 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   });
   // Console sign-in is how a browser gets a credential, so it comes before the auth check too.
   api.route('/session', consoleSessionRoutes(ctx));
+  // Every signed-in person's own area (own auth: requirePerson), so also before the admin check.
+  api.route('/me', meRoutes(ctx, { logger, onKeysChanged: onConfigChanged }));
   // Registered after the document route, so /openapi.json stays public and everything else needs a token.
   api.use('*', requireAdmin(ctx, logger));
   api.use('*', async (c, next) => {
