@@ -40,4 +40,14 @@ export class ApiKeyDirectory {
     if (!key || (key.expiresAt && key.expiresAt.getTime() <= now)) return undefined;
     return key;
   }
+
+  /**
+   * Last use is informational (the console's "Last used"): written at most once a minute per
+   * key, off the request path; the copy in memory remembers the write so the next calls skip it.
+   */
+  noteUse(key: AuthenticatedToken, write: (key: AuthenticatedToken) => Promise<unknown>, now = new Date()): void {
+    if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < 60_000) return;
+    void write({ ...key }).catch(() => {}); // a lost "last used" is harmless; the call goes on
+    key.lastUsedAt = now;
+  }
 }

@@ -3,7 +3,7 @@ import type { FederationRegistry } from '../federation/registry.ts';
 import { bearerToken } from '../http/admin-auth.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import { apiKeyChallenge, oauthChallenge } from '../oauth/challenge.ts';
-import { type AuthenticatedToken, isMcpKey } from '../services/api-tokens.ts';
+import { type AuthenticatedToken, isMcpKey, touchApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { rpcErrorResponse } from './errors.ts';
 import { anonymous, type Principal } from './principal.ts';
@@ -90,6 +90,7 @@ export function createAdmission({ ctx, registry, allowedHosts, bearer }: Admissi
       const message = `the MCP key "${token.name}" is limited to other virtual servers`;
       return rpcErrorResponse(403, -32001, message, { 'WWW-Authenticate': apiKeyChallenge('insufficient_scope', message) });
     }
+    registry.apiKeys.noteUse(token, (key) => touchApiToken(ctx, key));
     return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: mcpKeyClientId(token) };
   }
   return async (rawId, header, url) => {

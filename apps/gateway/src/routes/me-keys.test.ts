@@ -89,6 +89,8 @@ describe('personal MCP keys over a real gateway and upstream', () => {
     expect(ok.isError).toBeFalsy();
     await expect(client.callTool({ name: 'fx__test_error_handling', arguments: {} })).rejects.toThrow(/not found|unknown/i);
     await client.close();
+    // last use is recorded off the request path
+    await waitFor(async () => (await json(asPerson(alice, 'GET', '/api/v1/me/keys'))).items[0].lastUsedAt !== null, 'the key’s last use');
 
     await gw.audit.flush();
     const events = (await json(gw.api('GET', `/api/v1/audit-events?user=${ALICE.email}`))).items;
