@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { requireAdmin } from '../http/admin-auth.ts';
+import { requirePerson } from '../http/person-auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -11,6 +12,7 @@ import { consoleSessionRoutes } from './console-session.ts';
 import { dependentRoutes } from './dependents.ts';
 import { identityProviderRoutes } from './identity-providers.ts';
 import { meRoutes } from './me.ts';
+import { meConnectionRoutes, userConnectionRoutes } from './me-connections.ts';
 import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
 import { playgroundRoutes } from './playground.ts';
@@ -49,10 +51,14 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   });
   // Console sign-in is how a browser gets a credential, so it comes before the auth check too.
   api.route('/session', consoleSessionRoutes(ctx));
-  // Every signed-in person's own area (own auth: requirePerson), so also before the admin check.
-  api.route('/me', meRoutes(ctx, { logger, onKeysChanged: onConfigChanged }));
-  // Registered after the document route, so /openapi.json stays public and everything else needs a token.
-  api.use('*', requireAdmin(ctx, logger));
+  // Every signed-in person's own area (not only admins): its own auth, before the admin check.
+  api.use('/me/*', requirePerson(ctx, logger));
+  api.route('/me', meRoutes(ctx, { onKeysChanged: onConfigChanged }));
+  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged));
+  // Registered after the document route, so /openapi.json stays public and everything else needs a token
+  // (`/me/*` has requirePerson instead, so an unknown path there is a 404, not an admin refusal).
+  const admin = requireAdmin(ctx, logger);
+  api.use('*', (c, next) => (c.req.path.startsWith('/api/v1/me/') || c.req.path === '/api/v1/me' ? next() : admin(c, next)));
   api.use('*', async (c, next) => {
     await next();
     const changesNothing = c.req.path.endsWith('/playground/tools/call') || c.req.query('dryRun') === 'true';
@@ -64,6 +70,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/virtual-servers', playgroundRoutes(ctx));
   api.route('/virtual-servers', virtualServerAccessRoutes(ctx));
   api.route('/users', userRoutes(ctx));
+  api.route('/users', userConnectionRoutes(ctx));
   api.route('/roles', roleRoutes(ctx));
   api.route('/policies', policyRoutes(ctx));
   api.route('/api-tokens', apiTokenRoutes(ctx));

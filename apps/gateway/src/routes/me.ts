@@ -2,17 +2,14 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { apiTokenCreatedSchema, apiTokenSchema, mcpKeyCreateSchema } from '@switchboard/core/contracts/api-tokens';
 import { errorBodySchema, pageOf, pageQuerySchema } from '@switchboard/core/contracts/common';
 import { myServersSchema } from '@switchboard/core/contracts/my-servers';
-import type { Logger } from 'pino';
 import { errorResponses, idParams, jsonResponse } from '../http/crud.ts';
 import type { AppEnv, Person } from '../http/env.ts';
-import { requirePerson } from '../http/person-auth.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { listMyKeys, mintMcpKey, revokeMyKey } from '../services/mcp-keys.ts';
 import { listMyServers } from '../services/my-servers.ts';
 
 export interface MeRoutesOptions {
-  logger: Logger;
   /** A key minted or revoked: the in-memory key directory (every replica) follows before the answer. */
   onKeysChanged: () => Promise<void>;
 }
@@ -22,11 +19,11 @@ const tags = ['me'];
 /**
  * `/api/v1/me`: every signed-in person's own area — what they may use, their personal MCP
  * keys (and their upstream connections). Nobody reaches another person's things here;
- * administrators do that through the admin API.
+ * administrators do that through the admin API. Mounted behind `requirePerson`
+ * (http/person-auth.ts), which sets `person`.
  */
-export function meRoutes(ctx: ServiceContext, { logger, onKeysChanged }: MeRoutesOptions) {
+export function meRoutes(ctx: ServiceContext, { onKeysChanged }: MeRoutesOptions) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('*', requirePerson(ctx, logger));
   const person = (c: { get(key: 'person'): Person | undefined }) => c.get('person')!;
   const notFound = { 404: jsonResponse(errorBodySchema, 'No such key of yours') };
 

@@ -8,6 +8,9 @@ export type UpstreamTransport = (typeof upstreamTransports)[number];
 export const upstreamProtocols = ['auto', 'legacy'] as const;
 export type UpstreamProtocol = (typeof upstreamProtocols)[number];
 
+export const credentialModes = ['shared', 'per-user', 'oauth', 'token-exchange', 'identity-assertion'] as const;
+export type CredentialModeName = (typeof credentialModes)[number];
+
 /**
  * An upstream MCP server. Secret-bearing fields (`env`, `headers`, `bearer_token`) hold
  * ciphertexts from the key ring (`sb1.<kid>....`), never plaintext.
@@ -30,6 +33,13 @@ export const upstreams = pgTable('upstreams', {
   protocol: text('protocol', { enum: upstreamProtocols }).notNull().default('auto'),
   /** stdio: the largest single message accepted, in bytes; null = the default (10 MiB). */
   maxMessageBytes: integer('max_message_bytes'),
+  /**
+   * Whose credentials reach the upstream: `shared` (the values above, for everybody) or one
+   * of the per-person modes (see user_connections). `credential_options` holds the mode's
+   * settings; any secret in it (a service credential, a client secret) is a ciphertext.
+   */
+  credentialMode: text('credential_mode', { enum: credentialModes }).notNull().default('shared'),
+  credentialOptions: jsonb('credential_options').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

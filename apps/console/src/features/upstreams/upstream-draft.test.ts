@@ -21,6 +21,7 @@ const stored: Upstream = {
   timeoutMs: 60000,
   maxMessageBytes: null,
   protocol: 'auto',
+  credentials: { mode: 'shared', userValues: [], options: {} },
   status: null,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
