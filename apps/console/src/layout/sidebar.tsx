@@ -46,7 +46,7 @@ const isActive = (to: string, pathname: string) => (to === '/' ? pathname === '/
 export function Sidebar({ isAdmin }: { isAdmin: boolean }) {
   const { pathname } = useLocation();
   // Administration is not offered to other people (the admin API refuses them anyway).
-  const sections = isAdmin ? [mine('/my-servers'), ...adminSections] : [mine('/')];
+  const sections = isAdmin ? [...adminSections, mine('/my-servers')] : [mine('/')];
   return (
     <nav className="sidebar" id="console-nav" aria-label="Console">
       {sections.map((section) => (
