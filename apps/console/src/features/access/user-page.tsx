@@ -167,8 +167,8 @@ export function UserPage({ id }: { id: string }) {
               <AllowlistEditor subjectType="user" subjectId={user.id} subjectLabel={user.email} />
             </div>
           </Panel>
-          <PreviewOnServer user={user} />
           <UserConnections userId={user.id} email={user.email} />
+          <PreviewOnServer user={user} />
         </div>
       )}
     </QueryState>

@@ -51,7 +51,7 @@ function ConnectionCard({ connection, focused }: { connection: Connection; focus
       >
         {mode === 'per-user' && <ConnectionValuesForm connection={connection} />}
         <div className="form-actions panel-pad">
-          {mode === 'oauth' && <AuthorizeButton connection={connection} />}
+          {(mode === 'oauth' || mode === 'token-exchange') && <AuthorizeButton connection={connection} />}
           {status !== 'not_connected' && (
             <ConfirmButton
               label="Disconnect"
