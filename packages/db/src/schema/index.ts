@@ -10,3 +10,4 @@ export * from './web-sessions.ts';
 export * from './audit-events.ts';
 export * from './oauth-revocations.ts';
 export * from './config-version.ts';
+export * from './upstream-oauth.ts';
