@@ -111,7 +111,7 @@ async function getOnce(url: string, options: SafeFetchOptions, signal: AbortSign
  * address allowed, the address checked is the one connected to, the body capped. Redirects
  * are not followed (the 3xx is the answer): OAuth clients treat them as errors anyway.
  */
-export async function guardedFetch(url: string, init: { method?: string; headers?: HeadersInit; body?: unknown; signal?: AbortSignal | null }, options: SafeFetchOptions = {}): Promise<Response> {
+export async function guardedFetch(url: string, init: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; body?: unknown; signal?: AbortSignal | null }, options: SafeFetchOptions = {}): Promise<Response> {
   const deadline = AbortSignal.timeout(options.timeoutMs ?? 5000);
   const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
   const headers = Object.fromEntries(new Headers(init.headers).entries());
