@@ -32,6 +32,8 @@ const envSchema = z.object({
   SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SWITCHBOARD_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   SWITCHBOARD_MAX_ISOLATED_SESSIONS: z.coerce.number().int().min(0).max(10_000).default(8),
+  SWITCHBOARD_MAX_PERSONAL_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(64),
+  SWITCHBOARD_PERSONAL_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   SWITCHBOARD_LEAN_MCP: z.enum(['on', 'off']).default('on'),
   SWITCHBOARD_MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   SWITCHBOARD_MAX_SESSIONS_PER_CALLER: z.coerce.number().int().min(1).max(1_000_000).default(200),
@@ -84,6 +86,10 @@ export interface Config {
    * so a 2025-era stdio/SSE upstream's elicitation and sampling reach the right client; 0 = none.
    */
   maxIsolatedSessions: number;
+  /** Per upstream whose credentials are per person: people's own connections at most (on stdio, processes). */
+  maxPersonalConnections: number;
+  /** A person's own upstream connection without calls for this long is stopped. */
+  personalIdleMs: number;
   /**
    * Hot tools/call requests take the lean adapter (on, the default) or the SDK's like
    * everything else (off): the same pipeline either way, so `off` is for ruling the lean
@@ -204,6 +210,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     shutdownTimeoutMs: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_MS,
     auditRetentionDays: e.SWITCHBOARD_AUDIT_RETENTION_DAYS,
     maxIsolatedSessions: e.SWITCHBOARD_MAX_ISOLATED_SESSIONS,
+    maxPersonalConnections: e.SWITCHBOARD_MAX_PERSONAL_CONNECTIONS,
+    personalIdleMs: e.SWITCHBOARD_PERSONAL_IDLE_SECONDS * 1000,
     leanMcp: e.SWITCHBOARD_LEAN_MCP === 'on',
     sessions: { max: e.SWITCHBOARD_MAX_SESSIONS, perCaller: e.SWITCHBOARD_MAX_SESSIONS_PER_CALLER, idleMs: e.SWITCHBOARD_SESSION_IDLE_SECONDS * 1000 },
     trustedProxies: new Set(e.SWITCHBOARD_TRUSTED_PROXIES?.split(',').map((a) => a.trim()).filter(Boolean) ?? []),

@@ -6,6 +6,10 @@ import packageJson from '../package.json' with { type: 'json' };
 import { AuditWriter } from './audit/audit-writer.ts';
 import { startAuditRetention } from './audit/retention.ts';
 import type { Config } from './config.ts';
+import { UserConnectionStore } from './credentials/connection-store.ts';
+import { Credentials } from './credentials/credentials.ts';
+import { identityAssertion } from './credentials/identity-assertion.ts';
+import { perUserSecrets } from './credentials/per-user-secrets.ts';
 import { FederationRegistry } from './federation/registry.ts';
 import { startReplicaSync } from './federation/replica-sync.ts';
 import { type Admit, createAdmission } from './mcp/admission.ts';
@@ -33,6 +37,8 @@ export interface Deps {
   replicaSync?: { stop(): Promise<void> };
   /** Who may use an MCP endpoint: the one admission of every MCP request. */
   admit: Admit;
+  /** Per-person upstream credentials: providers, the people's connections (user_connections). */
+  credentials: Credentials;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -56,31 +62,45 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     await assertKeysPresent(database.db, keys.ring);
     const storage = { db: database.db, secrets: keys.ring };
     const audit = new AuditWriter({ db: database.db, logger: logger.child({ component: 'audit' }) });
+    const connections = new UserConnectionStore({ db: database.db, secrets: keys.ring, logger: logger.child({ component: 'credentials' }), signals: database });
+    const credentials = new Credentials({ publicUrl: config.publicUrl, store: connections, logger: logger.child({ component: 'credentials' }) });
     const registry = new FederationRegistry({
       ctx: storage,
       logger,
       version: packageJson.version,
       signals: database,
       audit,
-      pool: { maxIsolatedSessions: config.maxIsolatedSessions, baseEnv: config.upstreamBaseEnv },
+      pool: {
+        maxIsolatedSessions: config.maxIsolatedSessions,
+        maxPersonalConnections: config.maxPersonalConnections,
+        personalIdleMs: config.personalIdleMs,
+        baseEnv: config.upstreamBaseEnv,
+      },
+      credentials,
       leanMcp: config.leanMcp,
       sessions: config.sessions,
     });
     // Revoked tokens, grants, clients, consents and users: loaded now, followed from the other replicas.
     const revocations = new RevocationLedger({ db: database.db, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, logger: logger.child({ component: 'oauth' }) });
     await revocations.start(database);
-    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations };
+    // A changed or withdrawn credential: the person's upstream connection (or process) made with it stops.
+    connections.onChange((userId, upstreamId) => void registry.pool.releaseCredential(upstreamId, userId));
+    const ctx: ServiceContext = { ...storage, publicUrl: config.publicUrl, federation: registry, revocations, credentials };
     // Replicas starting together must not each mint an initial token.
     const bootstrap = await database.withAdvisoryLock(BOOTSTRAP_LOCK_KEY, () => bootstrapAdminToken(ctx, config.adminToken));
-    await registry.followReplicas();
-    await registry.reload();
-    await registry.pool.startAll();
     const oauth = await createOAuth(ctx, config, logger, database, {
       ...overrides.oauth,
       revocations,
       onUsersChanged: () => void registry.configChanged(),
       knownUser: (id) => registry.access.current.user(id),
     });
+    // Per-person upstream credentials: providers by mode (the identity assertion signs with the AS's keys).
+    credentials.register(perUserSecrets({ store: connections, secrets: keys.ring }));
+    credentials.register(identityAssertion({ issuer: config.publicUrl, signingKey: () => oauth.context.keys.signingKey() }));
+    await connections.start();
+    await registry.followReplicas();
+    await registry.reload();
+    await registry.pool.startAll();
     const admit = createAdmission({ ctx, registry, allowedHosts: config.allowedHosts, bearer: oauth.verifier });
     const auditRetention = startAuditRetention({ ctx, logger, days: config.auditRetentionDays });
     // Replicas only: with the embedded database there is no other writer to miss.
@@ -88,7 +108,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, credentials };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -119,6 +119,7 @@ async function closeDeps(deps: Deps) {
   deps.oauth.stop();
   await deps.replicaSync?.stop();
   await deps.revocations.stop();
+  await deps.credentials.store.stop();
   await deps.registry.close();
   // Every call has been answered and recorded by now: write the rest, then close the pool.
   await deps.auditRetention.stop();

@@ -218,12 +218,13 @@ async function insertBatch(db: Database, batch: AuditEventInput[]) {
     outcome: e.outcome,
     duration_ms: e.durationMs,
     error_code: e.errorCode ?? null,
+    credential_mode: e.credentialMode ?? null,
     arguments: e.arguments ?? null,
     result: e.result ?? null,
   }));
   await db.execute(sql`insert into audit_events (occurred_at, user_id, user_email, client_id, actor, virtual_server_id, kind, exposed_name,
-    upstream_name, upstream_item, outcome, duration_ms, error_code, arguments, result)
+    upstream_name, upstream_item, outcome, duration_ms, error_code, credential_mode, arguments, result)
     select occurred_at, user_id, user_email, client_id, actor, virtual_server_id, kind, exposed_name,
-      upstream_name, upstream_item, outcome, duration_ms, error_code, arguments, result
+      upstream_name, upstream_item, outcome, duration_ms, error_code, credential_mode, arguments, result
     from json_populate_recordset(null::audit_events, ${storableJson(rows)}::json)`);
 }

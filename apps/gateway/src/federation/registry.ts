@@ -10,6 +10,7 @@ import type { AuditSink } from '../audit/audit-writer.ts';
 import type { Principal } from '../mcp/principal.ts';
 import type { CallerContext } from '../pipeline/call.ts';
 import { InFlightCalls } from '../pipeline/drain.ts';
+import type { Credentials } from '../credentials/credentials.ts';
 import { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
 import type { FederationView, ServiceContext } from '../services/context.ts';
 import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
@@ -39,6 +40,8 @@ export interface RegistryOptions {
   leanMcp?: boolean;
   /** Session caps and idle time of every virtual server (see Config.sessions). */
   sessions?: { max: number; perCaller: number; idleMs: number };
+  /** Per-person upstream credentials (the credentials stage; catalog credentials at each load). Absent: every upstream is shared. */
+  credentials?: Credentials;
   /**
    * How long a request may wait, at most, for an upstream of its virtual server whose tools
    * are not known yet (neither live nor stored) to connect. Default 5 s.
@@ -120,6 +123,8 @@ export class FederationRegistry implements FederationView {
 
   private async apply() {
     const specs = await loadFederationSpecs(this.options.ctx.db, this.options.ctx.secrets);
+    const credentials = this.options.credentials;
+    if (credentials) specs.upstreams = await credentials.apply(this.options.ctx.db, specs.upstreams, specs.credentialUpstreams);
     const accessChange = await this.access.reload(this.options.ctx.db);
     await this.apiKeys.reload(this.options.ctx.db);
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
@@ -188,6 +193,7 @@ export class FederationRegistry implements FederationView {
       sessionIdleMs: this.options.sessions?.idleMs,
       prepare: () => this.connectUpstreamsOf(spec.id),
       caller: (principal) => this.callerFor(spec.id, principal),
+      credentials: this.options.credentials,
     });
   }
 
@@ -291,6 +297,27 @@ export class FederationRegistry implements FederationView {
     const spec = this.allServers.get(serverId);
     if (!spec) return undefined;
     return { table: this.runtimes.get(serverId)?.router.routingTable ?? this.tableFor(spec), policy: this.access.current };
+  }
+
+  /**
+   * Whether the person can reach the upstream through an enabled virtual server: some tool,
+   * prompt or resource of it is visible to them there, or (its catalog not known yet: nobody
+   * connected) the server lists it at all.
+   */
+  upstreamVisibleTo(upstreamId: string, userId: string): boolean {
+    for (const spec of this.servers.values()) {
+      if (!spec.entries.some((e) => e.upstreamId === upstreamId)) continue;
+      const table = this.runtimes.get(spec.id)?.router.routingTable;
+      if (!table) continue;
+      const visible = this.access.current.visibility(spec.id, userId);
+      const tools = [...table.tools.values()].filter((r) => r.upstreamId === upstreamId);
+      const prompts = [...table.prompts.values()].filter((r) => r.upstreamId === upstreamId);
+      const resources = [...table.resources.values()].filter((r) => r.upstreamId === upstreamId);
+      if (tools.length + prompts.length + resources.length === 0) return true;
+      if (tools.some((r) => visible.tool(r.upstreamName, r.name)) || prompts.some((r) => visible.prompt(r.upstreamName, r.name))) return true;
+      if (resources.some((r) => visible.resource(r.upstreamName, r.resource.uri))) return true;
+    }
+    return false;
   }
 
   /** The auth mode of an enabled virtual server (kept in memory: no database read per request). */

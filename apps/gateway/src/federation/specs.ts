@@ -3,6 +3,8 @@ import type { VirtualServerSpec } from '@switchboard/core/federation/routing-tab
 import type { UpstreamSpec } from '@switchboard/core/upstream/types';
 import type { Database } from '@switchboard/db/client';
 import { upstreams, virtualServerEntries, virtualServers } from '@switchboard/db/schema';
+import { userPlaceholders } from '@switchboard/core/credentials/placeholders';
+import type { CredentialUpstream } from '../credentials/types.ts';
 import { decryptMap } from '../services/secret-fields.ts';
 
 type UpstreamRow = typeof upstreams.$inferSelect;
@@ -40,6 +42,23 @@ export function toUpstreamSpec(row: UpstreamRow, ring: KeyRing): UpstreamSpec {
   };
 }
 
+/** A per-person upstream as the credential providers see it; undefined for a shared one. */
+export function toCredentialUpstream(row: UpstreamRow, spec: UpstreamSpec): CredentialUpstream | undefined {
+  if (row.credentialMode === 'shared') return undefined;
+  const template = spec.transport === 'stdio' ? spec.env : spec.headers;
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    mode: row.credentialMode,
+    transport: row.transport,
+    url: row.url,
+    template,
+    userValues: userPlaceholders(template),
+    options: row.credentialOptions,
+  };
+}
+
 /** Everything federation needs from the database, read in one go. */
 export async function loadFederationSpecs(db: Database, ring: KeyRing) {
   const [upstreamRows, serverRows, entryRows] = await Promise.all([
@@ -58,5 +77,7 @@ export async function loadFederationSpecs(db: Database, ring: KeyRing) {
       .filter((e) => e.virtualServerId === s.id)
       .map((e) => ({ upstreamId: e.upstreamId, kind: e.kind, name: e.name, exposedName: e.exposedName, description: e.description })),
   }));
-  return { upstreams: upstreamRows.map((row) => toUpstreamSpec(row, ring)), servers };
+  const upstreamSpecs = upstreamRows.map((row) => toUpstreamSpec(row, ring));
+  const credentialUpstreams = upstreamRows.flatMap((row, i) => toCredentialUpstream(row, upstreamSpecs[i]!) ?? []);
+  return { upstreams: upstreamSpecs, credentialUpstreams, servers };
 }

@@ -1,3 +1,4 @@
+import type { Credentials } from '../credentials/credentials.ts';
 /**
  * How a VirtualServerRuntime is set up: what it federates, its session limits, and how it
  * learns each caller's context and records their calls.
@@ -35,4 +36,6 @@ export interface RuntimeOptions {
   sseKeepAliveMs?: number;
   /** Per principal: who they are to the pipeline (their live visibility, their e-mail for the audit trail). */
   caller: (principal: Principal) => CallerContext;
+  /** Per-person upstream credentials (the pipeline's credentials stage); absent = all shared. */
+  credentials?: Credentials;
 }

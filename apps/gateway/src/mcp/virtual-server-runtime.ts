@@ -79,6 +79,7 @@ export class VirtualServerRuntime {
       prepare: options.prepare,
       inFlight: options.inFlight,
       audit: options.audit,
+      credentials: options.credentials,
     });
     this.serverInfo = { name: `switchboard/${options.name}`, version: options.version };
     this.modern = createMcpHandler((ctx) => this.newServer(this.callerOf(principalOf(ctx.authInfo))), { legacy: 'reject' });

@@ -40,13 +40,14 @@ export function audit(options: AuditStageOptions): Stage {
         outcome,
         durationMs: Math.round(performance.now() - started),
         errorCode,
+        credentialMode: call.credentialMode ?? null,
         arguments: payloads ? auditPayload(argumentsOf(call)) : null,
         result: payloads && result !== undefined ? auditPayload(result) : null,
       });
     };
     try {
       const result = await next(call);
-      record(outcomeOf(call.kind, result), null, result);
+      record(call.refusal?.outcome ?? outcomeOf(call.kind, result), call.refusal?.errorCode ?? null, result);
       return result;
     } catch (error) {
       // (the error stage runs inside this one: failures arrive classified)

@@ -3,6 +3,8 @@ import type { Visibility } from '@switchboard/core/federation/router';
 import type { ForwardOptions } from '@switchboard/core/upstream/types';
 import type { Principal } from '../mcp/principal.ts';
 import type { LogThreshold } from '../mcp/logging.ts';
+import type { CredentialMode, ResolvedCredential } from '../credentials/types.ts';
+import type { Outcome } from './outcome.ts';
 
 /** The three requests that reach an upstream tool, resource or prompt (and are audited). */
 export type CallKind = 'tool' | 'resource' | 'prompt';
@@ -53,6 +55,12 @@ export interface McpCall {
   downstream: Downstream;
   /** Set by the route stage: the upstream serving the name, and the item's own name there. */
   route?: CallRoute;
+  /** Set by the credentials stage: whose credentials the upstream's mode calls for (audited). */
+  credentialMode?: CredentialMode;
+  /** Set by the credentials stage for a per-person upstream: the caller's own credential (forward uses their connection). */
+  credential?: ResolvedCredential;
+  /** Set when a failure was answered as a result (a tool error): how the audit trail names it. */
+  refusal?: { outcome: Outcome; errorCode: string };
 }
 
 export interface CallRoute {

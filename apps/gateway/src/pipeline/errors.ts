@@ -1,8 +1,10 @@
-import { INTERNAL_ERROR, ProtocolError } from '@modelcontextprotocol/server';
+import { randomUUID } from 'node:crypto';
+import { INTERNAL_ERROR, INVALID_REQUEST, inputRequired, ProtocolError, UrlElicitationRequiredError } from '@modelcontextprotocol/server';
 import { RoutingError } from '@switchboard/core/federation/router';
 import { UpstreamError } from '@switchboard/core/upstream/types';
 import type { Logger } from 'pino';
-import type { Stage } from './call.ts';
+import { CredentialRequired } from '../credentials/types.ts';
+import type { CallResult, McpCall, Stage } from './call.ts';
 import { classifyFailure, type Outcome } from './outcome.ts';
 
 const REQUEST_TIMEOUT = -32001;
@@ -56,10 +58,42 @@ export function mapErrors(options: { logger: Logger }): Stage {
     try {
       return await next(call);
     } catch (error) {
+      if (error instanceof CredentialRequired) return credentialRequired(call, error);
       const { outcome, errorCode } = classifyFailure(error);
       const mapped = toProtocolError(error, call.route?.upstreamName);
       if (!mapped) options.logger.error({ err: error, kind: call.kind, name: call.name }, 'call failed unexpectedly');
       throw new CallFailure(mapped ?? new ProtocolError(INTERNAL_ERROR, 'internal error'), outcome, errorCode);
     }
   };
+}
+
+/** Whether the client said it can open a URL for the person (elicitation `url` mode, 2025-11-25 and later). */
+const opensUrls = (call: McpCall) => {
+  const elicitation = call.downstream.clientCapabilities?.elicitation as Record<string, unknown> | undefined;
+  return typeof elicitation === 'object' && elicitation !== null && 'url' in elicitation;
+};
+
+/**
+ * The person has not connected their credential for the upstream: a client that can open
+ * URLs is asked to open the connect link — the URL-elicitation-required error (-32042) on
+ * the 2025 era, an `input_required` result on 2026-07-28 (where that error does not
+ * exist) — and retries the call once the person connected. Any other client gets a tool
+ * error (or, for a resource or prompt, a JSON-RPC error) whose text gives the link.
+ */
+function credentialRequired(call: McpCall, error: CredentialRequired): CallResult {
+  const refusal = { outcome: 'denied', errorCode: 'credential_required' } as const;
+  const message = `${error.message}. Open ${error.connectUrl} to connect, then try again.`;
+  if (opensUrls(call)) {
+    if (call.era === 'legacy') {
+      const elicitation = { mode: 'url' as const, elicitationId: randomUUID(), url: error.connectUrl, message };
+      throw new CallFailure(new UrlElicitationRequiredError([elicitation], message), refusal.outcome, refusal.errorCode);
+    }
+    if (call.downstream.inputRequired === 'relay') {
+      call.refusal = refusal;
+      return inputRequired({ inputRequests: { [`connect-${error.upstreamName}`]: inputRequired.elicitUrl({ url: error.connectUrl, message }) } }) as CallResult;
+    }
+  }
+  if (call.kind !== 'tool') throw new CallFailure(new ProtocolError(INVALID_REQUEST, message, { upstream: error.upstreamName, reason: 'credential_required', connectUrl: error.connectUrl }), refusal.outcome, refusal.errorCode);
+  call.refusal = refusal;
+  return { content: [{ type: 'text', text: message }], isError: true };
 }

@@ -8,6 +8,8 @@ const METHODS = { tool: 'tools/call', prompt: 'prompts/get', resource: 'resource
 export function forward(options: { router: () => VirtualServerRouter }): CallHandler {
   return (call) => {
     const { hooks, timeoutMs } = call.downstream;
-    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), timeoutMs === undefined ? hooks : { ...hooks, timeoutMs });
+    // (the common case, a shared upstream and no timeout of the caller's, copies nothing)
+    const options_ = call.credential || timeoutMs !== undefined ? { ...hooks, timeoutMs, credential: call.credential } : hooks;
+    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), options_);
   };
 }

@@ -1,6 +1,7 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
 import { RoutingError } from '@switchboard/core/federation/router';
 import { UpstreamError } from '@switchboard/core/upstream/types';
+import { CredentialRequired } from '../credentials/types.ts';
 
 /**
  * How a call ended, as the audit trail, the playground and (later) metrics name it:
@@ -19,6 +20,7 @@ export class PolicyDenied extends RoutingError {}
 
 /** A failed call's outcome and a short, stable error code (never a message: they can carry data). */
 export function classifyFailure(error: unknown): { outcome: Outcome; errorCode: string } {
+  if (error instanceof CredentialRequired) return { outcome: 'denied', errorCode: 'credential_required' };
   if (error instanceof PolicyDenied) return { outcome: 'denied', errorCode: 'policy' };
   if (error instanceof UnknownName) return { outcome: 'denied', errorCode: 'not_found' };
   if (error instanceof UpstreamError) {

@@ -1,8 +1,10 @@
 import type { VirtualServerRouter } from '@switchboard/core/federation/router';
 import type { Logger } from 'pino';
 import type { AuditSink } from '../audit/audit-writer.ts';
+import type { Credentials } from '../credentials/credentials.ts';
 import { audit } from './audit.ts';
 import { type CallHandler, compose, type Stage } from './call.ts';
+import { credentials } from './credentials.ts';
 import type { InFlightCalls } from './drain.ts';
 import { mapErrors } from './errors.ts';
 import { forward } from './forward.ts';
@@ -20,6 +22,8 @@ export interface PipelineOptions {
   inFlight?: InFlightCalls;
   /** Where calls are recorded; absent = not audited. */
   audit?: { sink: AuditSink; payloads(): boolean };
+  /** Per-person upstream credentials; absent = every upstream is shared. */
+  credentials?: Credentials;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface PipelineOptions {
  * era (mcp/lean/), the console playground (services/playground.ts). Each of them only
  * decodes its request into an McpCall and encodes what comes back.
  *
- *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ (credentials ▸ limits ▸ guardrails) ▸ project ▸ forward
+ *   audit ▸ map errors ▸ drain ▸ route ▸ policy ▸ credentials ▸ (limits ▸ guardrails) ▸ project ▸ forward
  *
  * A new stage is one file and one line here.
  */
@@ -39,6 +43,7 @@ export function createCallPipeline(options: PipelineOptions): CallHandler {
     ...(options.inFlight ? [options.inFlight.stage()] : []),
     route({ router: options.router, prepare: options.prepare }),
     policy(),
+    ...(options.credentials ? [credentials({ credentials: options.credentials })] : []),
     project(),
   ];
   return compose(stages, forward({ router: options.router }));

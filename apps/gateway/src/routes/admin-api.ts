@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { requireAdmin } from '../http/admin-auth.ts';
+import { requirePerson } from '../http/person-auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -10,6 +11,7 @@ import { configDocumentRoutes } from './config-document.ts';
 import { consoleSessionRoutes } from './console-session.ts';
 import { dependentRoutes } from './dependents.ts';
 import { identityProviderRoutes } from './identity-providers.ts';
+import { meConnectionRoutes, userConnectionRoutes } from './me-connections.ts';
 import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
 import { playgroundRoutes } from './playground.ts';
@@ -48,8 +50,11 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   });
   // Console sign-in is how a browser gets a credential, so it comes before the auth check too.
   api.route('/session', consoleSessionRoutes(ctx));
+  // Self-service for every signed-in person (not only admins): before the admin check.
+  api.use('/me/*', requirePerson(ctx, logger));
+  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged));
   // Registered after the document route, so /openapi.json stays public and everything else needs a token.
-  api.use('*', requireAdmin(ctx, logger));
+  api.use('*', async (c, next) => (c.req.path.startsWith('/api/v1/me/') || c.req.path === '/api/v1/me' ? next() : requireAdmin(ctx, logger)(c, next)));
   api.use('*', async (c, next) => {
     await next();
     const changesNothing = c.req.path.endsWith('/playground/tools/call') || c.req.query('dryRun') === 'true';
@@ -61,6 +66,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/virtual-servers', playgroundRoutes(ctx));
   api.route('/virtual-servers', virtualServerAccessRoutes(ctx));
   api.route('/users', userRoutes(ctx));
+  api.route('/users', userConnectionRoutes(ctx));
   api.route('/roles', roleRoutes(ctx));
   api.route('/policies', policyRoutes(ctx));
   api.route('/api-tokens', apiTokenRoutes(ctx));

@@ -24,6 +24,7 @@ export const toAuditDto = (row: AuditRow): AuditEvent => ({
   outcome: row.outcome,
   durationMs: row.durationMs,
   errorCode: row.errorCode,
+  credentialMode: row.credentialMode,
   arguments: row.arguments ?? null,
   result: row.result ?? null,
 });

@@ -19,6 +19,7 @@ const CSV_COLUMNS = [
   'outcome',
   'durationMs',
   'errorCode',
+  'credentialMode',
   'arguments',
   'result',
 ] as const satisfies ReadonlyArray<keyof AuditEvent>;

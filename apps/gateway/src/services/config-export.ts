@@ -23,6 +23,10 @@ export async function exportConfig(ctx: ServiceContext): Promise<ConfigDocumentI
       ...(u.connectAtBoot && { connectAtBoot: true }),
       ...(u.timeoutMs !== 60_000 && { timeoutMs: u.timeoutMs }),
       ...(u.protocol !== 'auto' && { protocol: u.protocol }),
+      // the mode and its non-secret options (a service credential is a secret: left out)
+      ...(u.credentialMode !== 'shared' && {
+        credentials: { mode: u.credentialMode, ...Object.fromEntries(Object.entries(u.credentialOptions).filter(([k]) => k !== 'serviceCredential')) } as never,
+      }),
     };
     doc.mcpServers[u.name] =
       u.transport === 'stdio'

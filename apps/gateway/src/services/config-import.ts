@@ -8,7 +8,8 @@ import { badRequest } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { importExtraPolicies } from './config-import-policies.ts';
 import { createRole, updateRole } from './roles.ts';
-import { createUpstream, upstreamValues } from './upstreams.ts';
+import { normalizeCredentialsConfig } from '@switchboard/core/contracts/credentials';
+import { checkedUpstreamValues, createUpstream } from './upstreams.ts';
 import { createUser, updateUser } from './users.ts';
 import { createVirtualServer, updateVirtualServer } from './virtual-servers.ts';
 
@@ -34,6 +35,7 @@ export function upstreamInput(name: string, server: McpServerConfig): UpstreamCr
     connectAtBoot: server.connectAtBoot ?? false,
     timeoutMs: server.timeoutMs ?? 60_000,
     protocol: server.protocol ?? 'auto',
+    credentials: normalizeCredentialsConfig(server.credentials),
   };
   if ('command' in server) {
     return {
@@ -136,7 +138,7 @@ async function importUpstreams(tx: TxContext, doc: ConfigDocument, summary: Impo
     const [existing] = await tx.db.select({ id: upstreams.id }).from(upstreams).where(eq(upstreams.name, name));
     if (existing) {
       // The document is the whole definition: secrets not listed are removed.
-      await tx.db.update(upstreams).set(upstreamValues(tx, input)).where(eq(upstreams.id, existing.id));
+      await tx.db.update(upstreams).set(checkedUpstreamValues(tx, input)).where(eq(upstreams.id, existing.id));
       ids.set(name, existing.id);
     } else {
       ids.set(name, (await createUpstream(tx, input)).id);

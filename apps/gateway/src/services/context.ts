@@ -4,6 +4,7 @@ import type { PolicySnapshot } from '@switchboard/core/policy/policy-snapshot';
 import type { Catalog, UpstreamStatus } from '@switchboard/core/upstream/types';
 import type { Database, Executor } from '@switchboard/db/client';
 import type { VirtualServerRuntime } from '../mcp/virtual-server-runtime.ts';
+import type { Credentials } from '../credentials/credentials.ts';
 import type { RevocationLedger } from '../oauth/revocations.ts';
 
 /** The live federation, as services see it (set once the registry exists). */
@@ -21,6 +22,8 @@ export interface FederationView {
   openSessions?(): Array<{ virtualServerId: string; sessions: number }>;
   /** A virtual server's routing table (enabled or not) and the live policy snapshot; undefined when unknown. */
   accessState?(serverId: string): { table: RoutingTable; policy: PolicySnapshot } | undefined;
+  /** Whether a person can reach the upstream through some enabled virtual server (what /me/connections lists). */
+  upstreamVisibleTo?(upstreamId: string, userId: string): boolean;
 }
 
 /** What services need from the outside world; built once in deps.ts. */
@@ -32,6 +35,8 @@ export interface ServiceContext {
   federation?: FederationView;
   /** Where revoked OAuth access is recorded for every replica (set once the authorization server exists). */
   revocations?: Pick<RevocationLedger, 'record'>;
+  /** Per-person upstream credentials (set once the registry exists). */
+  credentials?: Credentials;
 }
 
 /** The same context, but running inside a transaction. */

@@ -5,12 +5,19 @@ import { eq } from 'drizzle-orm';
 import { badRequest, notFound, uniqueOr409 } from '../errors.ts';
 import type { ServiceContext, TxContext } from './context.ts';
 import { fetchPage, searchWhere, toPage } from './pagination.ts';
-import { describeMap, encryptMap, mergeEncryptedMap } from './secret-fields.ts';
+import { decryptMap, describeMap, encryptMap, mergeEncryptedMap } from './secret-fields.ts';
+import { assertCredentials, describeCredentials, storedCredentials } from './upstream-credentials.ts';
 import { stripUndefined } from './patch.ts';
 
 type UpstreamRow = typeof upstreams.$inferSelect;
 
-export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceContext['federation'] }): Upstream {
+/** The env and headers in the clear, only where the names people supply are read from them (per-user upstreams). */
+function decryptedTemplates(row: UpstreamRow, ctx?: { secrets?: ServiceContext['secrets'] }) {
+  if (row.credentialMode === 'shared' || !ctx?.secrets) return { env: {}, headers: {} };
+  return { env: decryptMap(ctx.secrets, row.env), headers: decryptMap(ctx.secrets, row.headers) };
+}
+
+export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceContext['federation']; secrets?: ServiceContext['secrets'] }): Upstream {
   return {
     id: row.id,
     name: row.name,
@@ -28,6 +35,7 @@ export function toUpstreamDto(row: UpstreamRow, ctx?: { federation?: ServiceCont
     timeoutMs: row.timeoutMs,
     protocol: row.protocol,
     maxMessageBytes: row.maxMessageBytes,
+    credentials: describeCredentials(row, decryptedTemplates(row, ctx)),
     status: ctx?.federation?.status(row.id) ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -60,6 +68,7 @@ export function upstreamValues(ctx: TxContext, input: UpstreamCreate) {
     connectAtBoot: input.connectAtBoot,
     timeoutMs: input.timeoutMs,
     protocol: input.protocol,
+    ...storedCredentials(ctx.secrets, input.credentials ?? { mode: 'shared' }),
   };
   if (input.transport === 'stdio') {
     return {
@@ -87,9 +96,17 @@ export function upstreamValues(ctx: TxContext, input: UpstreamCreate) {
   };
 }
 
+/** A create's values, checked like an update's: credentials that fit the transport and the values. */
+export function checkedUpstreamValues(ctx: TxContext, input: UpstreamCreate) {
+  const values = upstreamValues(ctx, input);
+  assertCredentials(values as UpstreamRow, input.transport === 'stdio' ? { env: input.env, headers: {} } : { env: {}, headers: input.headers });
+  return values;
+}
+
 export async function createUpstream(ctx: TxContext, input: UpstreamCreate): Promise<Upstream> {
+  const values = checkedUpstreamValues(ctx, input);
   const [row] = await uniqueOr409(
-    () => ctx.db.insert(upstreams).values(upstreamValues(ctx, input)).returning(),
+    () => ctx.db.insert(upstreams).values(values).returning(),
     `an upstream named "${input.name}" already exists`,
   );
   return toUpstreamDto(row!, ctx);
@@ -119,9 +136,11 @@ export async function updateUpstream(ctx: TxContext, id: string, patch: Upstream
       patch.bearerToken === undefined
         ? current.bearerToken
         : patch.bearerToken && ctx.secrets.encrypt(patch.bearerToken),
+    ...(patch.credentials ? storedCredentials(ctx.secrets, patch.credentials, current) : {}),
   };
   clearOtherTransportFields(next);
   assertTransportFields(next);
+  assertCredentials(next, { env: decryptMap(ctx.secrets, next.env), headers: decryptMap(ctx.secrets, next.headers) });
   const { id: _id, createdAt: _c, updatedAt: _u, ...values } = next;
   const [row] = await uniqueOr409(
     () => ctx.db.update(upstreams).set(values).where(eq(upstreams.id, id)).returning(),

@@ -3,7 +3,7 @@ import { generateApiToken } from '@switchboard/auth/api-token';
 import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import type { DatabaseHandle } from '@switchboard/db/client';
 import { type Backend, openTestDatabase } from '@switchboard/db/testing/test-database';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { AuditWriter } from '../audit/audit-writer.ts';
 import { loadConfig } from '../config.ts';
 import type { FederationRegistry } from '../federation/registry.ts';
@@ -35,7 +35,13 @@ export interface TestGateway {
  * Postgres) and a free loopback port. Requests go over the socket, so MCP requests reach
  * the entry, the lean adapters and the SDK's exactly as in production.
  */
-export async function createTestGateway(backend: Backend, env: Record<string, string> = {}, oauthOptions: OAuthSetupOptions = {}): Promise<TestGateway> {
+export async function createTestGateway(
+  backend: Backend,
+  env: Record<string, string> = {},
+  oauthOptions: OAuthSetupOptions = {},
+  /** Where the gateway logs (default: nowhere); a test reading its output passes its own. */
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<TestGateway> {
   const database = await openTestDatabase(backend);
   const adminToken = generateApiToken().token;
   const config = loadConfig({
@@ -48,7 +54,7 @@ export async function createTestGateway(backend: Backend, env: Record<string, st
     SWITCHBOARD_ADMIN_TOKEN: adminToken,
     ...env,
   });
-  const gateway = await startGateway(config, pino({ level: 'silent' }), env, { database, oauth: { cimdFetch: oauthOptions.cimdFetch } });
+  const gateway = await startGateway(config, logger, env, { database, oauth: { cimdFetch: oauthOptions.cimdFetch } });
   const { deps } = gateway;
   const fetch = socketFetch(gateway.url);
   return {

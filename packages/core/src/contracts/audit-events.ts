@@ -26,6 +26,8 @@ export const auditEventSchema = z
     durationMs: z.number().int(),
     /** `policy` / `not_found` for denied calls; `timeout`, `unavailable`, `cancelled`, `rpc_<code>` for failures. */
     errorCode: z.string().nullable(),
+    /** Whose credential reached the upstream: `shared`, `per-user`, `oauth`, `token-exchange`, `identity-assertion` (never the credential). */
+    credentialMode: z.string().nullable(),
     /** Only on servers with `auditPayloads`: redacted and size-capped. */
     arguments: z.unknown().nullable(),
     result: z.unknown().nullable(),

@@ -3,6 +3,7 @@ import { slugSchema, uuidSchema } from './common.ts';
 import { nearestKey, strictSection } from './config-document-keys.ts';
 import { emailSchema } from './identity.ts';
 import { policyEffectSchema, policyKindSchema, policyPatternSchema } from './policies.ts';
+import { credentialsConfigSchema } from './credentials.ts';
 import { maxMessageBytesSchema, upstreamProtocolSchema } from './upstreams.ts';
 import { accessDefaultSchema, authModeSchema, exposedNameSchema, prefixModeSchema } from './virtual-servers.ts';
 
@@ -19,6 +20,12 @@ const switchboardExtras = z.object({
   timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
   /** `legacy` pins a 2025-era session; absent means `auto` (see upstreamProtocolSchema). */
   protocol: upstreamProtocolSchema.optional(),
+  /**
+   * Whose credentials reach the upstream: `"per-user"` (with `${user:NAME}` in headers/env,
+   * kept as written), `"identity-assertion"`, `"oauth"`, `"token-exchange"`, or an object
+   * `{ "mode": …, options }`. Absent: `shared`.
+   */
+  credentials: credentialsConfigSchema.optional(),
 });
 
 const stdioServer = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretStateSchema, slugSchema, timestampSchema, uuidSchema } from './common.ts';
+import { upstreamCredentialsInputSchema, upstreamCredentialsSchema } from './credentials.ts';
 
 export const upstreamTransportSchema = z.enum(['stdio', 'sse', 'streamable-http']);
 export type UpstreamTransportName = z.infer<typeof upstreamTransportSchema>;
@@ -28,6 +29,8 @@ const upstreamBase = {
   connectAtBoot: z.boolean().default(false),
   timeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
   protocol: upstreamProtocolSchema.default('auto'),
+  /** Whose credentials reach the upstream (see contracts/credentials.ts); default `shared`. */
+  credentials: upstreamCredentialsInputSchema.default({ mode: 'shared' }),
 };
 
 export const upstreamCreateSchema = z
@@ -73,6 +76,8 @@ export const upstreamUpdateSchema = z
     headers: z.record(headerName, z.string().max(65_536).nullable()),
     bearerToken: z.string().min(1).max(65_536).nullable(),
     maxMessageBytes: maxMessageBytesSchema.nullable(),
+    /** Replaces the mode and its options; a per-user service credential merges like the secret maps. */
+    credentials: upstreamCredentialsInputSchema,
   })
   .partial()
   .strict()
@@ -89,6 +94,8 @@ export const upstreamStatusSchema = z
     inFlight: z.number().int(),
     /** Client sessions served by a dedicated connection (2025-era stdio/SSE upstreams asking for input). */
     isolatedSessions: z.number().int(),
+    /** People's own connections (per-person credentials; on stdio, one process each). */
+    personalConnections: z.number().int(),
     tools: z.number().int(),
     resources: z.number().int(),
     prompts: z.number().int(),
@@ -132,6 +139,7 @@ export const upstreamSchema = z
     protocol: upstreamProtocolSchema,
     /** stdio: the largest single message accepted, in bytes; null = 10 MiB. */
     maxMessageBytes: z.number().int().nullable(),
+    credentials: upstreamCredentialsSchema,
     /** Live connection state in this gateway process; null when it is not running here. */
     status: upstreamStatusSchema.nullable(),
     createdAt: timestampSchema,

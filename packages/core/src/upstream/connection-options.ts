@@ -28,6 +28,13 @@ export interface UpstreamConnectionOptions extends UpstreamClientOptions {
   /** A dedicated connection without calls for this long is stopped. Default 5 min. */
   isolatedIdleMs?: number;
   /**
+   * Connections made with one person's credential (ForwardOptions.credential) at most per
+   * upstream; on stdio each is a process. Default 64.
+   */
+  maxPersonalConnections?: number;
+  /** A person's connection without calls for this long is stopped. Default 10 min. */
+  personalIdleMs?: number;
+  /**
    * Set on a dedicated connection: it serves one downstream session, so what the upstream
    * sends unattributed goes to that session's calls; it keeps no catalog and skips the
    * era probe (`prior` is the shared connection's verdict).

@@ -7,7 +7,7 @@ import { unavailable } from './errors.ts';
 import type { UpstreamError, UpstreamState, UpstreamStatus } from './types.ts';
 
 /** The parts of a status only the connection knows (its calls, sessions and catalog). */
-export type StatusCounts = Pick<UpstreamStatus, 'inFlight' | 'isolatedSessions' | 'tools' | 'resources' | 'prompts'>;
+export type StatusCounts = Pick<UpstreamStatus, 'inFlight' | 'isolatedSessions' | 'personalConnections' | 'tools' | 'resources' | 'prompts'>;
 
 export class ConnectionStatus {
   state: UpstreamState = 'idle';

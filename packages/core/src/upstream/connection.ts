@@ -28,6 +28,7 @@ import {
   startLiveHealth,
 } from './live-session.ts';
 import { type Logger, noopLogger } from './logger.ts';
+import { personalSpec } from './personal-spec.ts';
 import { ResourceSubscriptions } from './resource-subscriptions.ts';
 import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamStatus } from './types.ts';
 import { coalesced, within } from './wait.ts';
@@ -52,6 +53,8 @@ export class UpstreamConnection {
   private readonly resources = new ResourceSubscriptions();
   /** Absent on a dedicated connection (they do not nest). */
   private readonly isolated?: IsolatedConnections;
+  /** Each person's own connection, for calls that carry their credential (ForwardOptions.credential). */
+  private readonly personal?: IsolatedConnections;
   /** The client of a connect attempt still under way (stop() must not leave it behind). */
   private attempting?: Live;
   private stopping?: Promise<void>;
@@ -82,13 +85,23 @@ export class UpstreamConnection {
         logger: this.log,
         create: (onLost) => this.dedicatedConnection(onLost),
       });
+      this.personal = new IsolatedConnections({
+        upstreamId: spec.id,
+        max: options.maxPersonalConnections ?? 64,
+        idleMs: options.personalIdleMs ?? 10 * 60_000,
+        logger: this.log,
+        create: () => {
+          throw new Error('a personal connection is made from its credential');
+        },
+        capWarning: 'personal connection cap reached: calls of people without one fail until one is idle (SWITCHBOARD_MAX_PERSONAL_CONNECTIONS)',
+      });
     }
   }
 
   /** Same spec and client settings; none of this one's callbacks (catalog, notifications, status). */
-  private dedicatedConnection(onLost: () => void): UpstreamConnection {
+  private dedicatedConnection(onLost: () => void, spec: UpstreamSpec = this.spec): UpstreamConnection {
     const { onCatalogChanged, onNotification, onStatus, ...shared } = this.options;
-    return new UpstreamConnection(this.spec, {
+    return new UpstreamConnection(spec, {
       ...shared,
       // a dead one fails its calls and is dropped (onLost); health pings would only add traffic
       healthIntervalMs: 0,
@@ -101,6 +114,7 @@ export class UpstreamConnection {
     return this.health.snapshot({
       inFlight: this.calls.size,
       isolatedSessions: this.isolated?.size ?? 0,
+      personalConnections: this.personal?.size ?? 0,
       tools: this.cat.tools.length,
       resources: this.cat.resources.length,
       prompts: this.cat.prompts.length,
@@ -125,6 +139,9 @@ export class UpstreamConnection {
   ensureConnected(): Promise<void> {
     if (!this.spec.enabled) return Promise.reject(unavailable(`upstream ${this.spec.name} is disabled`));
     if (this.stopping) return Promise.reject(unavailable(`upstream ${this.spec.name} is stopped`));
+    if (this.spec.awaitingCredential) {
+      return Promise.reject(unavailable(`upstream ${this.spec.name} lists its tools once a service credential is set or a person connects`));
+    }
     if (this.current && this.health.connected) return Promise.resolve();
     if (this.connecting) return this.connecting;
     if (this.reconnectTimer) return Promise.reject(this.health.unavailable());
@@ -144,7 +161,7 @@ export class UpstreamConnection {
       this.reconnectTimer = undefined;
       this.generation += 1;
       // their calls drain alongside ours
-      const isolated = this.isolated?.stopAll(graceMs);
+      const isolated = Promise.all([this.isolated?.stopAll(graceMs), this.personal?.stopAll(graceMs)]);
       const deadline = Date.now() + graceMs;
       while (this.calls.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const live = this.current;
@@ -164,6 +181,28 @@ export class UpstreamConnection {
     return this.isolated?.release(key) ?? Promise.resolve();
   }
 
+  /** A person's credential was withdrawn or changed: their own connection stops now. */
+  releaseCredential(key: string): Promise<void> {
+    return this.personal?.release(key) ?? Promise.resolve();
+  }
+
+  /**
+   * A call carrying the person's credential: on their own connection (this spec with
+   * their headers/env laid over it), never on the shared one. When every person's
+   * connection is taken the call fails clearly rather than borrow someone else's.
+   */
+  private personalRequest(method: string, params: Record<string, unknown> | undefined, options: ForwardOptions) {
+    const credential = options.credential!;
+    if (!this.personal) throw unavailable(`upstream ${this.spec.name}: a personal connection cannot have personal connections`);
+    if (!this.spec.enabled) throw unavailable(`upstream ${this.spec.name} is disabled`);
+    const sent = this.personal.request(credential.key, method, params, { ...options, credential: undefined }, {
+      version: credential.version,
+      create: (onLost) => this.dedicatedConnection(onLost, personalSpec(this.spec, credential)),
+    });
+    if (!sent) throw unavailable(`upstream ${this.spec.name} has as many personal connections as it may (${this.personal.size}); try again shortly`);
+    return sent;
+  }
+
   /** Forwards one request (any method) on behalf of one downstream client. */
   async request(
     method: string,
@@ -171,6 +210,7 @@ export class UpstreamConnection {
     options: ForwardOptions = {},
   ): Promise<Record<string, unknown>> {
     if (options.signal?.aborted) throw toUpstreamError(options.signal.reason, true);
+    if (options.credential) return this.personalRequest(method, params, options);
     const deadline = Date.now() + (options.timeoutMs ?? this.spec.timeoutMs);
     if (!(this.current && this.health.connected)) {
       if (this.circuitOpen) throw this.health.unavailable();

@@ -27,20 +27,40 @@ export interface DedicatedConnection {
 
 export interface IsolatedConnectionsOptions {
   upstreamId: string;
-  /** At most this many at once; beyond it calls stay on the shared connection. 0 disables. */
+  /** At most this many at once; beyond it `request` answers undefined (the caller decides). 0 disables. */
   max: number;
   /** A connection without calls for this long is stopped. */
   idleMs: number;
   logger: Logger;
   /** A new connection, not yet connected; it calls `onLost` when it fails (crash, failed connect). */
   create(onLost: () => void): DedicatedConnection;
+  /** What the "cap reached" warning says (default: the isolated-session one). */
+  capWarning?: string;
 }
 
 interface Entry {
   connection: DedicatedConnection;
+  /** What the connection was made with (see `Variant`): another version replaces it. */
+  version: string;
   calls: number;
   idleTimer?: NodeJS.Timeout;
 }
+
+/**
+ * A connection made differently per key (a person's own credentials): `create` replaces
+ * the options' one, and an existing connection of another `version` is replaced (it
+ * finishes its calls first).
+ */
+export interface Variant {
+  version: string;
+  create(onLost: () => void): DedicatedConnection;
+}
+
+/** How long a replaced connection may finish its calls. */
+const REPLACED_GRACE_MS = 30_000;
+
+const CAP_WARNING =
+  'isolated session cap reached: further sessions share the connection, where requests to the client are declined unless one call is in flight (SWITCHBOARD_MAX_ISOLATED_SESSIONS)';
 
 /** How often at most the "cap reached" warning is logged per upstream. */
 const WARN_EVERY_MS = 60_000;
@@ -65,8 +85,9 @@ export class IsolatedConnections {
     method: string,
     params: Record<string, unknown> | undefined,
     options: ForwardOptions,
+    variant?: Variant,
   ): Promise<Record<string, unknown>> | undefined {
-    const entry = this.entryFor(key);
+    const entry = this.entryFor(key, variant);
     if (!entry) return undefined;
     entry.calls += 1;
     clearTimeout(entry.idleTimer);
@@ -98,15 +119,24 @@ export class IsolatedConnections {
     await Promise.all(entries.map((entry) => entry.connection.stop(graceMs)));
   }
 
-  private entryFor(key: string): Entry | undefined {
-    const existing = this.entries.get(key);
+  private entryFor(key: string, variant?: Variant): Entry | undefined {
+    const version = variant?.version ?? '';
+    let existing = this.entries.get(key);
+    if (existing && existing.version !== version) {
+      // the credential changed: new calls go on a new connection, the old one drains
+      this.entries.delete(key);
+      clearTimeout(existing.idleTimer);
+      void existing.connection.stop(REPLACED_GRACE_MS);
+      existing = undefined;
+    }
     if (existing || this.stopped || this.options.max <= 0) return existing;
     if (this.entries.size >= this.options.max) {
       this.warnCapReached();
       return undefined;
     }
     // a crashed connection is dropped: the session's next call gets a fresh one
-    const entry: Entry = { calls: 0, connection: this.options.create(() => void this.drop(key, entry)) };
+    const create = variant?.create ?? this.options.create;
+    const entry: Entry = { calls: 0, version, connection: create(() => void this.drop(key, entry)) };
     this.entries.set(key, entry);
     return entry;
   }
@@ -120,9 +150,8 @@ export class IsolatedConnections {
     const now = Date.now();
     if (now - this.warnedAt < WARN_EVERY_MS) return;
     this.warnedAt = now;
-    this.options.logger.warn(
-      { upstream: this.options.upstreamId, maxIsolatedSessions: this.options.max },
-      'isolated session cap reached: further sessions share the connection, where requests to the client are declined unless one call is in flight (SWITCHBOARD_MAX_ISOLATED_SESSIONS)',
-    );
+    const { upstreamId, max, capWarning } = this.options;
+    if (capWarning) this.options.logger.warn({ upstream: upstreamId, max }, capWarning);
+    else this.options.logger.warn({ upstream: upstreamId, maxIsolatedSessions: max }, CAP_WARNING);
   }
 }

@@ -71,6 +71,11 @@ export class UpstreamPool {
     for (const { connection } of this.entries.values()) void connection.releaseSession(key);
   }
 
+  /** A person's credential for one upstream changed or went: the connection made with it stops. */
+  releaseCredential(upstreamId: string, key: string): Promise<void> {
+    return this.entries.get(upstreamId)?.connection.releaseCredential(key) ?? Promise.resolve();
+  }
+
   get(id: string): UpstreamConnection | undefined {
     return this.entries.get(id)?.connection;
   }

@@ -32,6 +32,8 @@ export const fixtureStdio = (id = 'fixture', extra: Partial<StdioSpec> = {}) =>
   stdioSpec(id, tsx('conformance-server/stdio.ts'), extra);
 export const misbehaving = (id = 'misbehaving', extra: Partial<StdioSpec> = {}) =>
   stdioSpec(id, tsx('misbehaving-server.ts'), extra);
+/** Its `env` tool answers `{ value: process.env[name], pid }` (per-person credentials: whose process is this?). */
+export const envEcho = (id = 'env-echo', extra: Partial<StdioSpec> = {}) => stdioSpec(id, tsx('env-echo-server.ts'), extra);
 
 /** The bin script of an installed npm server, run with this Node (no npx download at test time). */
 export function npmServerBin(name: string): string {

@@ -27,6 +27,12 @@ export type UpstreamSpec = {
    * the SDK's buffer cap). A bigger one fails only the request it answers.
    */
   maxMessageBytes?: number | null;
+  /**
+   * An upstream whose credentials are per person and that has nothing to list its catalog
+   * with yet (no service credential, nobody connected): the shared connection does not
+   * connect. Calls with a person's credential still go on their own connection.
+   */
+  awaitingCredential?: boolean;
 } & (
   | { transport: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string | null }
   | { transport: 'sse' | 'streamable-http'; url: string; headers: Record<string, string>; bearerToken?: string | null }
@@ -45,6 +51,8 @@ export interface UpstreamStatus {
   inFlight: number;
   /** Downstream sessions with a dedicated connection to this upstream (see ForwardOptions.isolationKey). */
   isolatedSessions: number;
+  /** People's own connections to this upstream (per-person credentials; on stdio, processes). */
+  personalConnections: number;
   /** Counts of the catalog last seen. */
   tools: number;
   resources: number;
@@ -96,6 +104,25 @@ export interface ForwardOptions {
    * SSE) then serves it on a connection dedicated to this session, within the pool's cap.
    */
   isolationKey?: string;
+  /**
+   * The caller's own credential for an upstream whose credentials are per person: the
+   * request goes on the connection of `credential.key` (made with these headers/env), never
+   * on the shared one and never on another key's.
+   */
+  credential?: UpstreamCredential;
+}
+
+/**
+ * What one person's connection to an upstream is made with. One connection per `key`
+ * (one person, one upstream); when `version` changes (new values, a refreshed token, a
+ * renewed assertion) that connection is replaced. `headers` are laid over the upstream's
+ * (HTTP), `env` over its environment (stdio: one process per key).
+ */
+export interface UpstreamCredential {
+  key: string;
+  version: string;
+  headers?: Record<string, string>;
+  env?: Record<string, string>;
 }
 
 export type UpstreamErrorCode =

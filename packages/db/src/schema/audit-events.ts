@@ -26,6 +26,8 @@ export const auditEvents = pgTable(
     outcome: text('outcome', { enum: auditOutcomes }).notNull(),
     durationMs: integer('duration_ms').notNull(),
     errorCode: text('error_code'),
+    /** Whose credential reached the upstream (`shared`, `per-user`, …); never the credential. Null when the call never got that far. */
+    credentialMode: text('credential_mode'),
     arguments: jsonb('arguments'),
     result: jsonb('result'),
   },

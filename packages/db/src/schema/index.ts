@@ -10,4 +10,5 @@ export * from './web-sessions.ts';
 export * from './audit-events.ts';
 export * from './oauth-revocations.ts';
 export * from './config-version.ts';
+export * from './user-connections.ts';
 export * from './upstream-oauth.ts';

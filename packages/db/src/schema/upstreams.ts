@@ -8,19 +8,8 @@ export type UpstreamTransport = (typeof upstreamTransports)[number];
 export const upstreamProtocols = ['auto', 'legacy'] as const;
 export type UpstreamProtocol = (typeof upstreamProtocols)[number];
 
-/** How the gateway obtains a person's token for an upstream (see the gateway's upstream-oauth/). */
-export interface UpstreamOAuthSettings {
-  /** A client pre-registered at the upstream's authorization server; absent: CIMD or DCR. */
-  clientId?: string;
-  clientSecret?: string;
-  scopes?: string[];
-  /** The AS issuer the admin names (pins discovery, and is a trusted origin for it). */
-  authorizationServer?: string;
-  /** Token exchange: the slug of the identity provider people log in with, whose tokens are exchanged. */
-  identityProvider?: string;
-  /** Token exchange: the audience (or resource) asked for; default the upstream's URL. */
-  audience?: string;
-}
+export const credentialModes = ['shared', 'per-user', 'oauth', 'token-exchange', 'identity-assertion'] as const;
+export type CredentialModeName = (typeof credentialModes)[number];
 
 /**
  * An upstream MCP server. Secret-bearing fields (`env`, `headers`, `bearer_token`) hold
@@ -38,14 +27,19 @@ export const upstreams = pgTable('upstreams', {
   env: jsonb('env').$type<Record<string, string>>().notNull().default({}),
   headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
   bearerToken: text('bearer_token'),
-  /** Per-user OAuth and token-exchange settings (credentials modes `oauth`, `token-exchange`); `clientSecret` is a ciphertext. */
-  oauth: jsonb('oauth').$type<UpstreamOAuthSettings>(),
   enabled: boolean('enabled').notNull().default(true),
   connectAtBoot: boolean('connect_at_boot').notNull().default(false),
   timeoutMs: integer('timeout_ms').notNull().default(60_000),
   protocol: text('protocol', { enum: upstreamProtocols }).notNull().default('auto'),
   /** stdio: the largest single message accepted, in bytes; null = the default (10 MiB). */
   maxMessageBytes: integer('max_message_bytes'),
+  /**
+   * Whose credentials reach the upstream: `shared` (the values above, for everybody) or one
+   * of the per-person modes (see user_connections). `credential_options` holds the mode's
+   * settings; any secret in it (a service credential, a client secret) is a ciphertext.
+   */
+  credentialMode: text('credential_mode', { enum: credentialModes }).notNull().default('shared'),
+  credentialOptions: jsonb('credential_options').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -20,7 +20,6 @@ CREATE TABLE "upstream_oauth_clients" (
 	CONSTRAINT "upstream_oauth_clients_issuer_redirect_uri_pk" PRIMARY KEY("issuer","redirect_uri")
 );
 --> statement-breakpoint
-ALTER TABLE "upstreams" ADD COLUMN "oauth" jsonb;--> statement-breakpoint
 ALTER TABLE "user_identities" ADD COLUMN "tokens" text;--> statement-breakpoint
 ALTER TABLE "upstream_oauth_authorizations" ADD CONSTRAINT "upstream_oauth_authorizations_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "upstream_oauth_authorizations" ADD CONSTRAINT "upstream_oauth_authorizations_upstream_id_upstreams_id_fk" FOREIGN KEY ("upstream_id") REFERENCES "public"."upstreams"("id") ON DELETE cascade ON UPDATE no action;
