@@ -78,20 +78,28 @@ describe('upstreams that need each person’s own OAuth token', () => {
   }, 180_000);
   afterAll(() => cleanup.run());
 
-  it('a person who has not connected gets the connect link; after connecting, each person reaches the upstream as themselves', async () => {
-    const before = await sessions.alice.call('secure__whoami').then(
-      (r) => textOf(r),
-      (e: Error) => e.message,
+  /** A refused call, as the client sees it: a JSON-RPC error (code, message, data) or a tool error. */
+  async function refusal(person: Person) {
+    return sessions[person].call('secure__whoami').then(
+      (r) => ({ code: undefined as number | undefined, text: textOf(r) }),
+      (e: { code?: number; message: string; data?: unknown }) => ({ code: e.code, text: `${e.message} ${JSON.stringify(e.data)}` }),
     );
-    expect(before).toContain(`${gw.url}/connections/secure`);
+  }
 
-    for (const person of ['alice', 'bob'] as const) {
-      const done = await connect(person);
-      expect(done.url).toContain('/oauth/upstream-callback');
-      expect(done.html).toContain('Connected');
-    }
+  it('each person connects through their browser and reaches the upstream as themselves; one not connected gets the link', async () => {
+    const done = await connect('alice');
+    expect(done.url).toContain('/oauth/upstream-callback');
+    expect(done.html).toContain('Connected');
     expect(textOf(await sessions.alice.call('secure__whoami'))).toBe('alice');
+
+    // bob has not connected: the URL-elicitation error (his client declared URL elicitation) with the link
+    const refused = await refusal('bob');
+    expect(refused.code).toBe(-32042);
+    expect(refused.text).toContain(`${gw.url}/connections/secure`);
+
+    expect((await connect('bob')).html).toContain('Connected');
     expect(textOf(await sessions.bob.call('secure__whoami'))).toBe('bob');
+    expect(textOf(await sessions.alice.call('secure__whoami'))).toBe('alice');
     // the gateway registered itself once at the AS (DCR), for both people
     const registrations = await gw.running.deps.database.db.select().from(upstreamOauthClients);
     expect(registrations).toHaveLength(1);
@@ -121,10 +129,7 @@ describe('upstreams that need each person’s own OAuth token', () => {
   it('a refresh token revoked at the AS: the next call gets the URL-elicitation error; reconnecting makes it work again', async () => {
     expect(await as.revokeGrantsOf('alice')).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const refused = await sessions.alice.call('secure__whoami').then(
-      (r) => ({ code: undefined, text: textOf(r) }),
-      (e: { code?: number; message: string; data?: unknown }) => ({ code: e.code, text: `${e.message} ${JSON.stringify(e.data)}` }),
-    );
+    const refused = await refusal('alice');
     expect(refused.code).toBe(-32042);
     expect(refused.text).toContain(`${gw.url}/connections/secure`);
     // bob is untouched

@@ -11,6 +11,7 @@ import { configDocumentRoutes } from './config-document.ts';
 import { consoleSessionRoutes } from './console-session.ts';
 import { dependentRoutes } from './dependents.ts';
 import { identityProviderRoutes } from './identity-providers.ts';
+import type { AuthorizeUrl } from './me-connection-authorize.ts';
 import { meConnectionRoutes, userConnectionRoutes } from './me-connections.ts';
 import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
@@ -32,10 +33,12 @@ export interface AdminApiOptions {
   version: string;
   /** Called after every successful change, before the response: live state follows the database. */
   onConfigChanged: () => Promise<void>;
+  /** `POST /me/connections/{upstream}/authorize`: where the person goes to connect (upstream-oauth/). */
+  authorizeUrl?: AuthorizeUrl;
 }
 
 /** `/api/v1`: every admin resource, behind API-token auth, described at /openapi.json. */
-export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChanged }: AdminApiOptions) {
+export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChanged, authorizeUrl }: AdminApiOptions) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -52,7 +55,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/session', consoleSessionRoutes(ctx));
   // Self-service for every signed-in person (not only admins): before the admin check.
   api.use('/me/*', requirePerson(ctx, logger));
-  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged));
+  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged, authorizeUrl));
   // Registered after the document route, so /openapi.json stays public and everything else needs a token.
   api.use('*', async (c, next) => (c.req.path.startsWith('/api/v1/me/') || c.req.path === '/api/v1/me' ? next() : requireAdmin(ctx, logger)(c, next)));
   api.use('*', async (c, next) => {

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import type { UserConnectionStore } from '../credentials/connection-store.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { consumePendingAuthorization, createPendingAuthorization } from './authorizations.ts';
+import { consumePendingAuthorization, createPendingAuthorization, deleteOldPendingAuthorizations } from './authorizations.ts';
 import { upstreamCallbackPath } from './client-identity.ts';
 import { UpstreamDiscoveryError } from './discovery.ts';
 import { type OAuthTokenPayload, tokenPayload } from './token-payload.ts';
@@ -13,6 +13,8 @@ export interface ConnectFlowDeps {
   store: Pick<UserConnectionStore, 'save'>;
   /** An `oauth` upstream by id (the live credentials view); undefined when it is gone or no longer `oauth`. */
   upstream(id: string): OAuthUpstream | undefined;
+  /** A person connected: live state follows (the upstream's catalog may be listed with it for the first time). */
+  onConnected?(): Promise<void>;
 }
 
 /**
@@ -24,6 +26,8 @@ export async function startUpstreamAuthorization(deps: ConnectFlowDeps, input: {
   const client = await deps.clients.get(input.upstream);
   const methods = client.as.server.code_challenge_methods_supported;
   if (methods && !methods.includes('S256')) throw new UpstreamDiscoveryError(`the authorization server ${client.as.issuer} does not support PKCE with S256`);
+  // housekeeping where the rows are made: spent and long-expired authorizations go
+  deleteOldPendingAuthorizations(deps.ctx).catch(() => {});
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = await createPendingAuthorization(deps.ctx, {
     userId: input.userId,
@@ -107,5 +111,6 @@ export async function completeUpstreamAuthorization(deps: ConnectFlowDeps, input
     expiresAt: payload.expires_at ? new Date(payload.expires_at) : null,
     metadata: { issuer, scope: payload.scope ?? null, refreshable: Boolean(payload.refresh_token) },
   });
+  await deps.onConnected?.();
   return { ok: true, upstream };
 }

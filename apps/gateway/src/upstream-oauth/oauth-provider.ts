@@ -33,7 +33,7 @@ export interface OAuthProviderDeps {
  * refused refresh (`invalid_grant`: revoked, expired) marks the connection
  * `needs_authorization` and the call gets the connect link.
  */
-export function upstreamOAuthProvider(deps: OAuthProviderDeps): CredentialProvider & { catalogFromConnection: CatalogFromConnection; disconnect(upstream: CredentialUpstream, userId: string): Promise<void> } {
+export function upstreamOAuthProvider(deps: OAuthProviderDeps): CredentialProvider & { catalogFromConnection: CatalogFromConnection } {
   const refreshing = new Map<string, Promise<OAuthTokenPayload>>();
 
   function credential(userId: string, payload: OAuthTokenPayload): ResolvedCredential {
@@ -107,22 +107,19 @@ export function upstreamOAuthProvider(deps: OAuthProviderDeps): CredentialProvid
       return credential(subject.userId, await pending);
     },
     catalogFromConnection(_upstream, connection: StoredConnection) {
-      if (connection.kind !== 'oauth' || !isTokenPayload(connection.payload) || needsRefresh(connection.payload)) return undefined;
-      return { headers: { Authorization: `Bearer ${connection.payload.access_token}` } };
+      // listing needs a token that still works now, not one good for another minute
+      const payload = connection.payload;
+      if (connection.kind !== 'oauth' || !isTokenPayload(payload) || (payload.expires_at !== undefined && payload.expires_at <= Date.now())) return undefined;
+      return { headers: { Authorization: `Bearer ${payload.access_token}` } };
     },
     /** Disconnect: revoke at the upstream's AS when it has a revocation endpoint (best effort; the row is deleted by the caller). */
-    async disconnect(upstream, userId) {
-      const connection = await freshRow(userId, upstream.id);
-      if (!connection || !isTokenPayload(connection.payload)) return;
-      try {
-        const client = await deps.clients.get(upstream);
-        if (!client.as.server.revocation_endpoint) return;
-        const { refresh_token, access_token } = connection.payload;
-        // revoking the refresh token ends the grant (RFC 7009 §2.1); the access token too where there is none
-        await oidc.tokenRevocation(client.config, refresh_token ?? access_token, { token_type_hint: refresh_token ? 'refresh_token' : 'access_token' });
-      } catch (error) {
-        deps.logger.warn({ upstream: upstream.name, err: { message: (error as Error).message } }, 'could not revoke the token at the upstream');
-      }
+    async onDisconnect(upstream, connection) {
+      if (connection.kind !== 'oauth' || !isTokenPayload(connection.payload)) return;
+      const client = await deps.clients.get(upstream);
+      if (!client.as.server.revocation_endpoint) return;
+      const { refresh_token, access_token } = connection.payload;
+      // revoking the refresh token ends the grant (RFC 7009 §2.1); the access token where there is none
+      await oidc.tokenRevocation(client.config, refresh_token ?? access_token, { token_type_hint: refresh_token ? 'refresh_token' : 'access_token' });
     },
   };
 }

@@ -9,11 +9,11 @@ import { readConsoleCookie } from '../http/console-cookie.ts';
 import { ProviderClients } from '../oauth/identity-provider-client.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { findWebSession } from '../services/web-sessions.ts';
-import { deleteOldPendingAuthorizations } from './authorizations.ts';
 import { startUpstreamAuthorization } from './connect-flow.ts';
 import { browserBinding, connectRoutes } from './connect-routes.ts';
 import { upstreamOAuthProvider } from './oauth-provider.ts';
-import { tokenExchangeOptionsSchema, tokenExchangeProvider } from './token-exchange.ts';
+import { tokenExchangeOptionsSchema } from './options.ts';
+import { tokenExchangeProvider } from './token-exchange.ts';
 import { UpstreamOAuthClients } from './upstream-clients.ts';
 
 export interface UpstreamOAuthOptions {
@@ -22,6 +22,8 @@ export interface UpstreamOAuthOptions {
   store: UserConnectionStore;
   logger: Logger;
   database: Pick<DatabaseHandle, 'withAdvisoryLock'>;
+  /** A person connected an account: the configuration's live state reloads (as after `PUT /me/connections`). */
+  onConnected?: () => Promise<void>;
   /** Tests only: what the outbound guard allows for URLs nobody configured (as `cimdFetch` for CIMD). */
   guard?: SafeFetchOptions;
 }
@@ -48,28 +50,19 @@ export function createUpstreamOAuth(options: UpstreamOAuthOptions) {
     const parsed = tokenExchangeOptionsSchema.safeParse(upstream.options);
     if (!parsed.success) return undefined;
     try {
-      await exchange.resolve(upstream, { userId, email: null, roles: [], principal: { userId } as never });
+      await exchange.resolve(upstream, { userId, email: null, roles: [], principal: { key: `user:${userId}`, kind: 'console', userId, clientId: null } });
       return undefined;
     } catch {
       return parsed.data.identityProvider;
     }
   }
 
-  const routes = connectRoutes({ ctx, clients, store, logger: log, upstream: oauthUpstream, find, signInProvider });
+  const routes = connectRoutes({ ctx, clients, store, logger: log, upstream: oauthUpstream, find, signInProvider, onConnected: options.onConnected });
 
   return {
     oauth,
     exchange,
     routes,
-    /** Forgets discovery and registrations of upstreams that changed (a configuration load). */
-    forget: (upstreamId: string) => clients.forget(upstreamId),
-    /** Hourly housekeeping: spent and expired pending authorizations. */
-    sweep: () => deleteOldPendingAuthorizations(ctx).catch((err) => log.warn({ err }, 'could not delete old pending authorizations')),
-    /** Revokes the person's token at the upstream's AS before their connection is deleted. */
-    async disconnect(upstreamId: string, userId: string): Promise<void> {
-      const upstream = credentials.upstream(upstreamId);
-      if (upstream?.mode === 'oauth') await oauth.disconnect(upstream, userId);
-    },
     /**
      * The URL a person opens to connect the upstream. From the console (its session cookie
      * came with the request) the authorization starts here, bound to this browser, and the
@@ -81,8 +74,13 @@ export function createUpstreamOAuth(options: UpstreamOAuthOptions) {
       if (upstream.mode !== 'oauth') return connectPage;
       const session = await findWebSession(ctx, 'console', readConsoleCookie(c, ctx.publicUrl));
       if (!session || session.userId !== userId) return connectPage;
-      const url = await startUpstreamAuthorization({ ctx, clients, store, upstream: oauthUpstream }, { upstream, userId, browserBinding: browserBinding(c, ctx.publicUrl) });
-      return url.toString();
+      try {
+        const url = await startUpstreamAuthorization({ ctx, clients, store, upstream: oauthUpstream }, { upstream, userId, browserBinding: browserBinding(c, ctx.publicUrl) });
+        return url.toString();
+      } catch (error) {
+        log.warn({ upstream: upstream.name, err: { message: (error as Error).message } }, 'could not start an upstream authorization');
+        throw error;
+      }
     },
   };
 }

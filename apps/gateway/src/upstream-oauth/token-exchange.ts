@@ -3,30 +3,16 @@ import { UpstreamError } from '@switchboard/core/upstream/types';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { UserConnectionStore } from '../credentials/connection-store.ts';
 import { CredentialRequired, type CredentialProvider, type CredentialUpstream, type ResolvedCredential } from '../credentials/types.ts';
 import type { ProviderClients } from '../oauth/identity-provider-client.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { REFRESH_MARGIN_MS } from './oauth-provider.ts';
+import { tokenExchangeOptionsSchema } from './options.ts';
 import { isTokenPayload, type OAuthTokenPayload, tokenPayload } from './token-payload.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-
-/**
- * The `token-exchange` mode's options: the identity provider (slug) people log in with and
- * the upstream trusts, and what to ask it for — `audience` (default: the upstream's URL),
- * optionally a `resource` and `scopes`.
- */
-export const tokenExchangeOptionsSchema = z
-  .object({
-    identityProvider: z.string().min(1).max(100),
-    audience: z.string().min(1).max(2000).optional(),
-    resource: z.url().optional(),
-    scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
-  })
-  .strict();
 
 /** Whether a login at this provider must keep its tokens: some upstream exchanges them. Safer default: none kept. */
 export async function keepsLoginTokens(ctx: Pick<ServiceContext, 'db'>, providerSlug: string): Promise<boolean> {
