@@ -7,11 +7,11 @@
  * redirects) through the gateway's and the AS's pages.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { userConnections, upstreamOauthClients } from '@switchboard/db/schema';
+import { upstreamOauthClients, userConnections, userIdentities } from '@switchboard/db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPage, type PageResult, TestBrowser } from '../apps/gateway/src/testing/test-browser.ts';
 import { Cleanup, type E2eGateway, startE2eGateway } from './support/gateway.ts';
-import { HeadlessOAuthProvider, signInLocally } from './support/oauth.ts';
+import { HeadlessOAuthProvider, signInLocally, signInWithProvider } from './support/oauth.ts';
 import { type ProtectedMcpServer, type RunningAuthorizationServer, startAuthorizationServer, startProtectedMcpServer, TOKEN_EXCHANGE } from './support/oauth-upstream.ts';
 
 const DEV = '7d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e401';
@@ -169,8 +169,138 @@ describe('upstreams that need each person’s own OAuth token', () => {
     expect(textOf(await sessions.alice.call('secure__whoami'))).toBe('alice');
   });
 
-  it('disconnecting revokes the token at the AS and the next call needs the connect link again', async () => {
-    // (uses the person-facing API as the console does)
-    expect(TOKEN_EXCHANGE).toContain('token-exchange');
+  it('from the console: authorize returns the AS URL bound to this browser; disconnecting revokes the token at the AS', async () => {
+    const admin = await gw.api('POST', '/api/v1/users', { email: 'carol@example.com', name: 'Carol', password: 'carol-password-123', isAdmin: true });
+    expect(admin.status).toBe(201);
+    const browser = new TestBrowser(fetch, [gw.url, as.issuer]);
+    const signIn = await browser.request(`${gw.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'carol@example.com', password: 'carol-password-123' }) });
+    const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+    const asPerson = (method: string, path: string) =>
+      browser.request(`${gw.url}/api/v1/me/connections${path ? `/${path}` : ''}`, { method, headers: { 'x-csrf-token': csrfToken } });
+
+    const authorize = await asPerson('POST', 'secure/authorize');
+    expect(authorize.status).toBe(200);
+    const { url } = (await authorize.json()) as { url: string };
+    expect(new URL(url).origin).toBe(as.issuer);
+    let page = await browser.navigate(url);
+    for (let step = 0; step < 4 && isPage(page) && page.url.startsWith(as.issuer); step++) {
+      page = await browser.submit(page, page.html.includes('name="login"') ? { login: 'carol', password: 'any' } : {});
+    }
+    expect(isPage(page) && page.html).toContain('Connected');
+    const listed = (await (await asPerson('GET', '')).json()) as { items: Array<{ upstream: { name: string }; status: string; metadata: Record<string, unknown> }> };
+    expect(listed.items.find((i) => i.upstream.name === 'secure')).toMatchObject({ status: 'connected', metadata: { issuer: as.issuer } });
+
+    // the refresh token the gateway holds is live at the AS until carol disconnects
+    const [row] = (await gw.running.deps.database.db.select().from(userConnections)).filter((r) => r.userId === admin.body.id);
+    const held = JSON.parse(gw.running.deps.ctx.secrets.decrypt(row!.payload)) as { refresh_token: string };
+    expect(await as.provider.RefreshToken.find(held.refresh_token)).toBeTruthy();
+    expect((await asPerson('DELETE', 'secure')).status).toBe(204);
+    expect(await as.provider.RefreshToken.find(held.refresh_token)).toBeFalsy();
+    expect((await asPerson('GET', 'secure').then((r) => r.json())) as { status: string }).toMatchObject({ status: 'not_connected' });
+  });
+
+  it('refuses an authorization server the upstream names on a private address the admin did not configure', async () => {
+    // an upstream (admin-configured, on loopback) whose metadata sends the gateway to another
+    // loopback port, and one that names a private network address
+    const rogue = await startProtectedMcpServer({ trustedIssuer: as.issuer });
+    cleanup.add(() => rogue.stop());
+    const inner = await startProtectedMcpServer({ trustedIssuer: as.issuer, authorizationServers: ['https://10.20.30.40/'] });
+    cleanup.add(() => inner.stop());
+    await gw.importConfig({
+      mcpServers: {
+        rogue: { type: 'http', url: rogue.url, credentials: 'oauth' },
+        inner: { type: 'http', url: inner.url, credentials: 'oauth' },
+      },
+      virtualServers: { dev: { id: DEV, upstreams: ['secure', 'rogue', 'inner'], auth: 'oauth', defaultAccess: 'allow' } },
+    });
+    const grantsBefore = as.grants.length;
+    for (const name of ['rogue', 'inner']) {
+      const page = await sessions.alice.browser.navigate(`${gw.url}/connections/${name}/connect`);
+      expect(isPage(page) && page.status).toBe(502);
+      expect(isPage(page) && page.html).toContain(`Cannot connect ${name}`);
+    }
+    const rows = await gw.running.deps.database.db.select().from(upstreamOauthClients);
+    expect(rows.map((r) => r.issuer)).toEqual([as.issuer]); // no registration anywhere else
+    expect(as.grants.length).toBe(grantsBefore);
+  });
+});
+
+describe('token exchange: an upstream that trusts the identity provider people log in with', () => {
+  const cleanup = new Cleanup();
+  const SERVER = '7d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e402';
+  let gw: E2eGateway;
+  let idp: RunningAuthorizationServer;
+  let hr: ProtectedMcpServer;
+
+  beforeAll(async () => {
+    gw = await startE2eGateway();
+    cleanup.add(() => gw.stop());
+    idp = await startAuthorizationServer({
+      accessTokenTtl: 300,
+      tokenExchange: true,
+      clients: [
+        {
+          client_id: 'switchboard',
+          client_secret: 'gateway-client-secret-0123456789abcdef',
+          redirect_uris: [`${gw.url}/oauth/callback/corp`],
+          grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+      ],
+    });
+    cleanup.add(() => idp.stop());
+    hr = await startProtectedMcpServer({ trustedIssuer: idp.issuer });
+    cleanup.add(() => hr.stop());
+    const created = await gw.api('POST', '/api/v1/identity-providers', {
+      slug: 'corp',
+      displayName: 'Corp SSO',
+      issuer: idp.issuer,
+      clientId: 'switchboard',
+      clientSecret: 'gateway-client-secret-0123456789abcdef',
+      scopes: ['openid', 'email', 'profile'],
+    });
+    expect(created.status).toBe(201);
+    await gw.importConfig({
+      mcpServers: { hr: { type: 'http', url: hr.url, credentials: { mode: 'token-exchange', identityProvider: 'corp' } } },
+      virtualServers: { hr: { id: SERVER, upstreams: ['hr'], auth: 'oauth', defaultAccess: 'allow' } },
+    });
+  }, 180_000);
+  afterAll(() => cleanup.run());
+
+  it('exchanges each person’s login token for one with the upstream’s audience, with no second browser flow', async () => {
+    const seen: Record<string, string> = {};
+    const clients: Record<string, Client> = {};
+    for (const login of ['dave', 'erin']) {
+      const browser = new TestBrowser(fetch, [gw.url, idp.issuer]);
+      const provider = new HeadlessOAuthProvider(`client of ${login}`);
+      const first = new StreamableHTTPClientTransport(new URL(gw.mcpUrl(SERVER)), { authProvider: provider });
+      await new Client({ name: 'e2e', version: '1' }).connect(first).catch(() => undefined);
+      await first.finishAuth((await signInWithProvider(provider.authorizationUrl!, 'Corp SSO', login, [gw.url, idp.issuer], browser)).searchParams);
+      const client = new Client({ name: 'e2e', version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(gw.mcpUrl(SERVER)), { authProvider: provider }));
+      cleanup.add(() => client.close());
+      clients[login] = client;
+      // the connect link needs no second sign-in: the exchange happens at once
+      const page = await browser.navigate(`${gw.url}/connections/hr/connect`);
+      expect(isPage(page) && page.html).toContain('Connected');
+      const result = (await client.callTool({ name: 'hr__whoami', arguments: {} })) as { content: Array<{ text: string }> };
+      seen[login] = result.content[0]!.text;
+    }
+    expect(seen).toEqual({ dave: 'dave', erin: 'erin' });
+    expect(idp.grants.filter((g) => g === TOKEN_EXCHANGE).length).toBeGreaterThanOrEqual(2);
+    // the login tokens and exchanged tokens are encrypted at rest
+    const rows = JSON.stringify([
+      ...(await gw.running.deps.database.db.select().from(userConnections)),
+      ...(await gw.running.deps.database.db.select().from(userIdentities)),
+    ]);
+    expect(rows).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.|access_token|refresh_token/);
+    // cached per person until expiry: more calls exchange nothing
+    const exchanges = idp.grants.filter((g) => g === TOKEN_EXCHANGE).length;
+    for (const login of ['dave', 'erin']) {
+      const again = (await clients[login]!.callTool({ name: 'hr__whoami', arguments: {} })) as { content: Array<{ text: string }> };
+      expect(again.content[0]!.text).toBe(login);
+    }
+    expect(idp.grants.filter((g) => g === TOKEN_EXCHANGE).length).toBe(exchanges);
   });
 });

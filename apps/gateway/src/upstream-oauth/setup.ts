@@ -45,19 +45,25 @@ export function createUpstreamOAuth(options: UpstreamOAuthOptions) {
     return upstream?.mode === 'oauth' ? upstream : undefined;
   };
 
-  /** Token exchange: the provider to sign in with when the person holds no login token for it (else undefined). */
-  async function signInProvider(upstream: CredentialUpstream, userId: string): Promise<string | undefined> {
+  /**
+   * Token exchange, from the connect page: exchange now (the first exchange also lets the
+   * upstream's catalog be listed); undefined when it worked, else the provider to sign in with.
+   */
+  async function exchangeOrSignIn(upstream: CredentialUpstream, userId: string): Promise<string | undefined> {
     const parsed = tokenExchangeOptionsSchema.safeParse(upstream.options);
     if (!parsed.success) return undefined;
+    const had = await store.get(userId, upstream.id);
     try {
       await exchange.resolve(upstream, { userId, email: null, roles: [], principal: { key: `user:${userId}`, kind: 'console', userId, clientId: null } });
-      return undefined;
-    } catch {
+    } catch (error) {
+      log.info({ upstream: upstream.name, err: { message: (error as Error).message } }, 'token exchange from the connect page failed: signing in with the provider');
       return parsed.data.identityProvider;
     }
+    if (had?.status !== 'connected') await options.onConnected?.();
+    return undefined;
   }
 
-  const routes = connectRoutes({ ctx, clients, store, logger: log, upstream: oauthUpstream, find, signInProvider, onConnected: options.onConnected });
+  const routes = connectRoutes({ ctx, clients, store, logger: log, upstream: oauthUpstream, find, signInProvider: exchangeOrSignIn, onConnected: options.onConnected });
 
   return {
     oauth,

@@ -3,7 +3,8 @@ import { UpstreamError } from '@switchboard/core/upstream/types';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import type { UserConnectionStore } from '../credentials/connection-store.ts';
+import type { StoredConnection, UserConnectionStore } from '../credentials/connection-store.ts';
+import type { CatalogFromConnection } from '../credentials/credentials.ts';
 import { CredentialRequired, type CredentialProvider, type CredentialUpstream, type ResolvedCredential } from '../credentials/types.ts';
 import type { ProviderClients } from '../oauth/identity-provider-client.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -41,7 +42,7 @@ export interface TokenExchangeDeps {
  * the provider when it has expired). No login token, or one the provider refuses: the
  * person is sent to sign in with the provider again.
  */
-export function tokenExchangeProvider(deps: TokenExchangeDeps): CredentialProvider {
+export function tokenExchangeProvider(deps: TokenExchangeDeps): CredentialProvider & { catalogFromConnection: CatalogFromConnection } {
   const exchanging = new Map<string, Promise<OAuthTokenPayload>>();
 
   async function loginTokens(upstream: CredentialUpstream, userId: string, slug: string) {
@@ -95,6 +96,11 @@ export function tokenExchangeProvider(deps: TokenExchangeDeps): CredentialProvid
   return {
     mode: 'token-exchange',
     needsConnection: true,
+    catalogFromConnection(_upstream, connection: StoredConnection) {
+      const payload = connection.payload;
+      if (connection.kind !== 'token-exchange' || !isTokenPayload(payload) || (payload.expires_at !== undefined && payload.expires_at <= Date.now())) return undefined;
+      return { headers: { Authorization: `Bearer ${payload.access_token}` } };
+    },
     async resolve(upstream, subject): Promise<ResolvedCredential> {
       const connection = await deps.store.get(subject.userId, upstream.id);
       if (connection?.kind === 'token-exchange' && connection.status === 'connected' && isTokenPayload(connection.payload) && !stale(connection.payload)) {
