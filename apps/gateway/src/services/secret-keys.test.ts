@@ -1,6 +1,6 @@
 import { generateSecretKey, KeyRing, keyIdOf } from '@switchboard/auth/secret-box';
 import type { DatabaseHandle } from '@switchboard/db/client';
-import { identityProviders, signingKeys, upstreams } from '@switchboard/db/schema';
+import { identityProviders, signingKeys, upstreams, userConnections, users } from '@switchboard/db/schema';
 import { backends, openTestDatabase } from '@switchboard/db/testing/test-database';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertKeysPresent, MissingSecretKeyError, reencryptSecrets } from './secret-keys.ts';
@@ -11,7 +11,20 @@ const newKey = generateSecretKey('new');
 /** Every kind of stored ciphertext, each encrypted under the `old` key. */
 async function seed(db: DatabaseHandle['db']) {
   const ring = new KeyRing([oldKey]);
-  await db.insert(upstreams).values({ name: 'remote', transport: 'sse', url: 'https://example.com/sse', bearerToken: ring.encrypt('bearer-value') });
+  const [upstream] = await db
+    .insert(upstreams)
+    .values({
+      name: 'remote',
+      transport: 'sse',
+      url: 'https://example.com/sse',
+      bearerToken: ring.encrypt('bearer-value'),
+      credentialMode: 'per-user',
+      credentialOptions: { serviceCredential: { TOKEN: ring.encrypt('service-value') }, note: 'plain' },
+    })
+    .returning();
+  // a person's own credential for it
+  const [person] = await db.insert(users).values({ email: 'p@example.com' }).returning();
+  await db.insert(userConnections).values({ userId: person!.id, upstreamId: upstream!.id, kind: 'secrets', payload: ring.encrypt('{"values":{"TOKEN":"person-value"}}') });
   await db.insert(identityProviders).values({
     slug: 'okta',
     displayName: 'Okta',
@@ -56,7 +69,9 @@ describe.each(backends)('secret key checks and re-keying on %s', (backend) => {
     database = await openTestDatabase(backend);
     await seed(database.db);
     const rotating = new KeyRing([newKey, oldKey]);
-    expect(await reencryptSecrets(database.db, rotating)).toBe(3);
+    const before = await assertKeysPresent(database.db, new KeyRing([newKey])).catch((e: unknown) => (e as Error).message);
+    expect(before).toMatch(/user connection [0-9a-f-]{36}/);
+    expect(await reencryptSecrets(database.db, rotating)).toBe(5);
     expect(await reencryptSecrets(database.db, rotating)).toBe(0);
 
     const onlyNew = new KeyRing([newKey]);
@@ -70,5 +85,10 @@ describe.each(backends)('secret key checks and re-keying on %s', (backend) => {
     expect(onlyNew.decrypt(key!.privateJwk)).toBe('{"kty":"EC","d":"private"}');
     const [upstream] = await database.db.select().from(upstreams);
     expect(onlyNew.decrypt(upstream!.bearerToken!)).toBe('bearer-value');
+    const service = upstream!.credentialOptions as { serviceCredential: { TOKEN: string }; note: string };
+    expect(onlyNew.decrypt(service.serviceCredential.TOKEN)).toBe('service-value');
+    expect(service.note).toBe('plain');
+    const [connection] = await database.db.select().from(userConnections);
+    expect(onlyNew.decrypt(connection!.payload)).toBe('{"values":{"TOKEN":"person-value"}}');
   });
 });
