@@ -108,10 +108,10 @@ export class Credentials {
         const first = await this.options.store.firstConnected(upstream.id);
         credential = first && provider.catalogFromConnection(upstream, first);
       }
-      if (credential) return personalSpec(spec, { key: '', version: '', ...credential });
+      if (credential) return { ...personalSpec(spec, { key: '', version: '', ...credential }), perPerson: true };
     } catch (err) {
       this.options.logger.warn({ upstream: spec.name, err: { message: (err as Error).message } }, 'could not make the credential to list an upstream with');
     }
-    return { ...spec, awaitingCredential: true };
+    return { ...spec, awaitingCredential: true, perPerson: true };
   }
 }

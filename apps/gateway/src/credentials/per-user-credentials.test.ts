@@ -14,7 +14,7 @@ import { createTestGateway, json, type TestGateway } from '../testing/test-gatew
 const SERVER_ID = '5d1c7a3e-2b4f-4e6a-9c8d-0f1e2a3b4c5d';
 const PUBLIC = 'https://gw.example.com';
 const RESOURCE = `${PUBLIC}/servers/${SERVER_ID}/mcp`;
-const SECRETS = { service: 'service-token-9f2c', alice: 'alice-secret-51b7', bob: 'bob-secret-c03e', aliceEnv: 'alice-env-77aa', bobEnv: 'bob-env-88bb' };
+const SECRETS = { carol: 'carol-secret-4d19', service: 'service-token-9f2c', alice: 'alice-secret-51b7', bob: 'bob-secret-c03e', aliceEnv: 'alice-env-77aa', bobEnv: 'bob-env-88bb' };
 
 /**
  * Per-user secrets end to end, through the real gateway: an HTTP upstream whose headers
@@ -78,7 +78,7 @@ describe('per-user secrets', () => {
         envy: { command: env.command, args: env.args, cwd: env.cwd ?? undefined, env: { SECRET: '${user:SECRET}' }, credentials: 'per-user' },
       },
       virtualServers: { dev: { id: SERVER_ID, upstreams: ['gh', 'envy'], auth: 'oauth', defaultAccess: 'allow' } },
-      users: { 'alice@example.com': { name: 'Alice' }, 'bob@example.com': { name: 'Bob' } },
+      users: { 'alice@example.com': { name: 'Alice' }, 'bob@example.com': { name: 'Bob' }, 'carol@example.com': { name: 'Carol' } },
     });
     expect(res.status).toBe(200);
     for (const row of await gw.database.db.select().from(users)) ids[row.email.split('@')[0]!] = row.id;
@@ -120,6 +120,29 @@ describe('per-user secrets', () => {
     expect(textOf(result)).toContain(`Open ${PUBLIC}/connections/gh to connect, then try again.`);
   });
 
+  it('asks a 2026-07-28 client that opens URLs to open the link (input_required); once the person connected, its retry succeeds', async () => {
+    const opened: string[] = [];
+    const carol = new Client({ name: 'creds-test-modern', version: '1' }, { versionNegotiation: { mode: 'auto' }, capabilities: { elicitation: { url: {} } } });
+    carol.setRequestHandler('elicitation/create', async (request) => {
+      const params = request.params as { mode?: string; url?: string };
+      opened.push(`${params.mode} ${params.url}`);
+      // the person opens the link and enters their value in the console
+      const put = await (await asPerson(ids.carol!))('PUT', '/api/v1/me/connections/gh', { values: { GITHUB_TOKEN: SECRETS.carol } });
+      expect(put.status).toBe(200);
+      return { action: 'accept' };
+    });
+    await carol.connect(
+      new StreamableHTTPClientTransport(new URL(RESOURCE), {
+        fetch: (url, init) => gw.fetch(String(url), init as RequestInit),
+        requestInit: { headers: { authorization: `Bearer ${await tokenFor(ids.carol!)}` } },
+      }),
+    );
+    clients.push(carol);
+    expect(carol.getProtocolEra()).toBe('modern');
+    expect(textOf(await carol.callTool({ name: 'gh__whoami', arguments: {} }))).toBe(`Bearer ${SECRETS.carol}`);
+    expect(opened).toEqual([`url ${PUBLIC}/connections/gh`]);
+  });
+
   it('lists, for a person who is not an admin, what needs their credential; refuses unknown names', async () => {
     const bob = await asPerson(ids.bob!);
     const list = await json(bob('GET', '/api/v1/me/connections'));
@@ -146,8 +169,9 @@ describe('per-user secrets', () => {
       expect(textOf(await alice.callTool({ name: 'gh__whoami', arguments: {} }))).toBe(`Bearer ${SECRETS.alice}`);
       expect(textOf(await bob.callTool({ name: 'gh__whoami', arguments: {} }))).toBe(`Bearer ${SECRETS.bob}`);
     }
-    expect(new Set(echo.seen)).toEqual(new Set([`Bearer ${SECRETS.service}`, `Bearer ${SECRETS.alice}`, `Bearer ${SECRETS.bob}`]));
-    expect(gw.registry.status(ids.gh!)?.personalConnections).toBe(2);
+    // the catalog with the service credential, and each person's calls with their own (Carol connected in an earlier test)
+    expect(new Set(echo.seen)).toEqual(new Set([`Bearer ${SECRETS.service}`, `Bearer ${SECRETS.carol}`, `Bearer ${SECRETS.alice}`, `Bearer ${SECRETS.bob}`]));
+    expect(gw.registry.status(ids.gh!)?.personalConnections).toBe(3);
   });
 
   it('on a stdio upstream, runs one process per person with only their value; its tools are listed once the first person connects', async () => {

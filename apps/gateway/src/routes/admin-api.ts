@@ -12,6 +12,7 @@ import { consoleSessionRoutes } from './console-session.ts';
 import { dependentRoutes } from './dependents.ts';
 import { identityProviderRoutes } from './identity-providers.ts';
 import { meRoutes } from './me.ts';
+import type { AuthorizeUrl } from './me-connection-authorize.ts';
 import { meConnectionRoutes, userConnectionRoutes } from './me-connections.ts';
 import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
@@ -33,10 +34,12 @@ export interface AdminApiOptions {
   version: string;
   /** Called after every successful change, before the response: live state follows the database. */
   onConfigChanged: () => Promise<void>;
+  /** `POST /me/connections/{upstream}/authorize`: where the person goes to connect (upstream-oauth/). */
+  authorizeUrl?: AuthorizeUrl;
 }
 
 /** `/api/v1`: every admin resource, behind API-token auth, described at /openapi.json. */
-export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChanged }: AdminApiOptions) {
+export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChanged, authorizeUrl }: AdminApiOptions) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -54,7 +57,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   // Every signed-in person's own area (not only admins): its own auth, before the admin check.
   api.use('/me/*', requirePerson(ctx, logger));
   api.route('/me', meRoutes(ctx, { onKeysChanged: onConfigChanged }));
-  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged));
+  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged, authorizeUrl));
   // Registered after the document route, so /openapi.json stays public and everything else needs a token
   // (`/me/*` has requirePerson instead, so an unknown path there is a 404, not an admin refusal).
   const admin = requireAdmin(ctx, logger);

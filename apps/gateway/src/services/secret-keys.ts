@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { type KeyRing, keyIdOf, needsReencrypt, parseKeyRing } from '@switchboard/auth/secret-box';
+import { isCiphertext, type KeyRing, keyIdOf, needsReencrypt, parseKeyRing } from '@switchboard/auth/secret-box';
 import { loadOrCreateKeyFile } from '@switchboard/auth/key-file';
 import type { Database } from '@switchboard/db/client';
-import { identityProviders, signingKeys, upstreams } from '@switchboard/db/schema';
-import { eq } from 'drizzle-orm';
+import { identityProviders, signingKeys, upstreamOauthAuthorizations, upstreamOauthClients, upstreams, userConnections, userIdentities } from '@switchboard/db/schema';
+import { and, eq } from 'drizzle-orm';
 
 export class MissingSecretKeyError extends Error {
   override readonly name = 'MissingSecretKeyError';
@@ -23,18 +23,47 @@ export async function loadKeyRing(options: {
   return { ring, source: 'key-file', created };
 }
 
+/** The ciphertexts anywhere inside a JSON value (an upstream's credential options keep theirs among plain settings). */
+function ciphertextsIn(value: unknown): string[] {
+  if (typeof value === 'string') return isCiphertext(value) ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(ciphertextsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(ciphertextsIn);
+  return [];
+}
+
+/** The same JSON value with each ciphertext passed through `reseal`. */
+function resealIn(value: unknown, reseal: (ciphertext: string) => string): unknown {
+  if (typeof value === 'string') return isCiphertext(value) ? reseal(value) : value;
+  if (Array.isArray(value)) return value.map((item) => resealIn(item, reseal));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resealIn(v, reseal)]));
+  return value;
+}
+
 /** Every ciphertext stored anywhere. One place to extend (and reencryptSecrets below with it). */
 async function* storedSecrets(db: Database) {
   const rows = await db
-    .select({ id: upstreams.id, env: upstreams.env, headers: upstreams.headers, bearerToken: upstreams.bearerToken })
+    .select({ id: upstreams.id, env: upstreams.env, headers: upstreams.headers, bearerToken: upstreams.bearerToken, credentialOptions: upstreams.credentialOptions })
     .from(upstreams);
   for (const row of rows) {
-    yield { owner: `upstream ${row.id}`, values: [...Object.values(row.env), ...Object.values(row.headers), row.bearerToken] };
+    yield {
+      owner: `upstream ${row.id}`,
+      values: [...Object.values(row.env), ...Object.values(row.headers), row.bearerToken, ...ciphertextsIn(row.credentialOptions)],
+    };
   }
+  const connections = await db.select({ id: userConnections.id, payload: userConnections.payload }).from(userConnections);
+  for (const row of connections) yield { owner: `user connection ${row.id}`, values: [row.payload] };
   const providers = await db.select({ slug: identityProviders.slug, clientSecret: identityProviders.clientSecret }).from(identityProviders);
   for (const row of providers) yield { owner: `identity provider ${row.slug}`, values: [row.clientSecret] };
   const keys = await db.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys);
   for (const row of keys) yield { owner: `signing key ${row.kid}`, values: [row.privateJwk] };
+  // upstream OAuth: the gateway's registrations at upstreams' authorization servers, people's
+  // login tokens kept for token exchange, PKCE verifiers of authorizations under way
+  const registrations = await db.select({ issuer: upstreamOauthClients.issuer, clientSecret: upstreamOauthClients.clientSecret }).from(upstreamOauthClients);
+  for (const row of registrations) yield { owner: `upstream OAuth client at ${row.issuer}`, values: [row.clientSecret] };
+  const identities = await db.select({ id: userIdentities.id, tokens: userIdentities.tokens }).from(userIdentities);
+  for (const row of identities) yield { owner: `login tokens ${row.id}`, values: [row.tokens] };
+  const pending = await db.select({ stateHash: upstreamOauthAuthorizations.stateHash, codeVerifier: upstreamOauthAuthorizations.codeVerifier }).from(upstreamOauthAuthorizations);
+  for (const row of pending) yield { owner: 'an upstream authorization under way', values: [row.codeVerifier] };
 }
 
 /** Refuses to run when stored secrets were encrypted under a key the ring does not have. */
@@ -76,7 +105,12 @@ export async function reencryptSecrets(db: Database, ring: KeyRing): Promise<num
       const env = resealMap(row.env);
       const headers = resealMap(row.headers);
       const bearerToken = row.bearerToken && reseal(row.bearerToken);
-      if (changed > before) await tx.update(upstreams).set({ env, headers, bearerToken }).where(eq(upstreams.id, row.id));
+      const credentialOptions = resealIn(row.credentialOptions, reseal) as Record<string, unknown>;
+      if (changed > before) await tx.update(upstreams).set({ env, headers, bearerToken, credentialOptions }).where(eq(upstreams.id, row.id));
+    }
+    const connections = await tx.select({ id: userConnections.id, payload: userConnections.payload }).from(userConnections).for('update');
+    for (const row of connections) {
+      if (needsReencrypt(ring, row.payload)) await tx.update(userConnections).set({ payload: reseal(row.payload) }).where(eq(userConnections.id, row.id));
     }
     const providers = await tx.select({ id: identityProviders.id, clientSecret: identityProviders.clientSecret }).from(identityProviders).for('update');
     for (const row of providers) {
@@ -87,6 +121,25 @@ export async function reencryptSecrets(db: Database, ring: KeyRing): Promise<num
     const keys = await tx.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys).for('update');
     for (const row of keys) {
       if (needsReencrypt(ring, row.privateJwk)) await tx.update(signingKeys).set({ privateJwk: reseal(row.privateJwk) }).where(eq(signingKeys.kid, row.kid));
+    }
+    const registrations = await tx.select().from(upstreamOauthClients).for('update');
+    for (const row of registrations) {
+      if (row.clientSecret && needsReencrypt(ring, row.clientSecret)) {
+        await tx
+          .update(upstreamOauthClients)
+          .set({ clientSecret: reseal(row.clientSecret) })
+          .where(and(eq(upstreamOauthClients.issuer, row.issuer), eq(upstreamOauthClients.redirectUri, row.redirectUri)));
+      }
+    }
+    const identities = await tx.select({ id: userIdentities.id, tokens: userIdentities.tokens }).from(userIdentities).for('update');
+    for (const row of identities) {
+      if (row.tokens && needsReencrypt(ring, row.tokens)) await tx.update(userIdentities).set({ tokens: reseal(row.tokens) }).where(eq(userIdentities.id, row.id));
+    }
+    const pending = await tx.select({ stateHash: upstreamOauthAuthorizations.stateHash, codeVerifier: upstreamOauthAuthorizations.codeVerifier }).from(upstreamOauthAuthorizations).for('update');
+    for (const row of pending) {
+      if (needsReencrypt(ring, row.codeVerifier)) {
+        await tx.update(upstreamOauthAuthorizations).set({ codeVerifier: reseal(row.codeVerifier) }).where(eq(upstreamOauthAuthorizations.stateHash, row.stateHash));
+      }
     }
     return changed;
   });

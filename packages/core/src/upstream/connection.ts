@@ -30,7 +30,7 @@ import {
 import { type Logger, noopLogger } from './logger.ts';
 import { personalSpec } from './personal-spec.ts';
 import { ResourceSubscriptions } from './resource-subscriptions.ts';
-import type { Catalog, ForwardOptions, UpstreamSpec, UpstreamStatus } from './types.ts';
+import { type Catalog, type ForwardOptions, UpstreamError, type UpstreamSpec, type UpstreamStatus } from './types.ts';
 import { coalesced, within } from './wait.ts';
 
 export type { UpstreamConnectionOptions } from './connection-options.ts';
@@ -211,6 +211,9 @@ export class UpstreamConnection {
   ): Promise<Record<string, unknown>> {
     if (options.signal?.aborted) throw toUpstreamError(options.signal.reason, true);
     if (options.credential) return this.personalRequest(method, params, options);
+    if (this.spec.perPerson && !this.options.dedicated) {
+      throw new UpstreamError('upstream_error', `upstream ${this.spec.name} acts as each person: ${method} cannot be sent to it without your credential`, -32600);
+    }
     const deadline = Date.now() + (options.timeoutMs ?? this.spec.timeoutMs);
     if (!(this.current && this.health.connected)) {
       if (this.circuitOpen) throw this.health.unavailable();

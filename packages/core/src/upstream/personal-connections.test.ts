@@ -90,4 +90,15 @@ describe('personal connections (a stdio upstream that needs each person’s env)
     await expect(shared.ensureConnected()).rejects.toThrow(/lists its tools once a service credential is set or a person connects/);
     expect((await secretSeenBy(shared, person('gina', 'gina-value'))).value).toBe('gina-value');
   });
+
+  it('refuse, on an upstream that acts as each person, any request that carries no one’s credential', async () => {
+    const shared = open(envEcho('per-person-only', { perPerson: true, env: { SECRET: 'the service account' } }));
+    const refused = await shared.request('tools/call', callTool('env', { name: 'SECRET' })).then(
+      () => expect.unreachable('the call should have been refused'),
+      (error: unknown) => error as UpstreamError,
+    );
+    expect(refused).toBeInstanceOf(UpstreamError);
+    expect(refused.message).toMatch(/acts as each person: tools\/call cannot be sent to it without your credential/);
+    expect((await secretSeenBy(shared, person('hal', 'hal-value'))).value).toBe('hal-value');
+  });
 });

@@ -11,10 +11,10 @@ export function personalSpec(spec: UpstreamSpec, credential: UpstreamCredential)
     if (credential.headers && Object.keys(credential.headers).length > 0 && !credential.env) {
       throw new UpstreamError('upstream_unavailable', `upstream ${spec.name} runs over stdio: a credential in headers cannot reach it`);
     }
-    return { ...spec, awaitingCredential: false, env: { ...spec.env, ...credential.env } };
+    return { ...spec, awaitingCredential: false, perPerson: false, env: { ...spec.env, ...credential.env } };
   }
   const overlay = credential.headers ?? {};
   const replaced = new Set(Object.keys(overlay).map((name) => name.toLowerCase()));
   const kept = Object.fromEntries(Object.entries(spec.headers).filter(([name]) => !replaced.has(name.toLowerCase())));
-  return { ...spec, awaitingCredential: false, headers: { ...kept, ...overlay }, bearerToken: replaced.has('authorization') ? null : spec.bearerToken };
+  return { ...spec, awaitingCredential: false, perPerson: false, headers: { ...kept, ...overlay }, bearerToken: replaced.has('authorization') ? null : spec.bearerToken };
 }

@@ -33,6 +33,12 @@ export type UpstreamSpec = {
    * connect. Calls with a person's credential still go on their own connection.
    */
   awaitingCredential?: boolean;
+  /**
+   * The upstream acts as each person: its shared connection (made with a service or the
+   * first person's credential) lists the catalog and serves nobody's requests; a request
+   * without a person's credential (ForwardOptions.credential) is refused.
+   */
+  perPerson?: boolean;
 } & (
   | { transport: 'stdio'; command: string; args: string[]; env: Record<string, string>; cwd?: string | null }
   | { transport: 'sse' | 'streamable-http'; url: string; headers: Record<string, string>; bearerToken?: string | null }

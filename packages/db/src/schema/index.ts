@@ -11,3 +11,4 @@ export * from './audit-events.ts';
 export * from './oauth-revocations.ts';
 export * from './config-version.ts';
 export * from './user-connections.ts';
+export * from './upstream-oauth.ts';

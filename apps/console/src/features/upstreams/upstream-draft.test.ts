@@ -2,7 +2,7 @@ import { upstreamCreateSchema, upstreamUpdateSchema } from '@switchboard/core/co
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../lib/form-errors.ts';
 import type { Upstream } from '@switchboard/core/contracts/upstreams';
-import { draftFrom, emptyDraft, toCreate, toUpdate } from './upstream-draft.ts';
+import { declaredNames, draftFrom, emptyDraft, toCreate, toUpdate } from './upstream-draft.ts';
 
 const stored: Upstream = {
   id: '0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40',
@@ -72,5 +72,18 @@ describe('upstream drafts', () => {
     expect(toUpdate(sse)).not.toHaveProperty('protocol');
     const created = validate(upstreamCreateSchema, toCreate({ ...sse, name: 'old' }));
     expect(created.ok && created.data.protocol).toBe('auto');
+  });
+
+  it('sends the credential mode it edits, keeps modes it does not, and finds the names people supply', () => {
+    const perUser = { ...emptyDraft(), name: 'gh', transport: 'streamable-http' as const, url: 'https://gh.example.com/mcp', credentialMode: 'per-user' as const };
+    perUser.headers = [{ key: 'Authorization', value: 'Bearer ${user:GITHUB_TOKEN}', stored: false }];
+    expect(validate(upstreamCreateSchema, toCreate(perUser)).ok).toBe(true);
+    expect(toCreate(perUser).credentials).toEqual({ mode: 'per-user' });
+    expect(declaredNames(perUser)).toEqual(['GITHUB_TOKEN']);
+    const assertion = { ...draftFrom(stored), credentialMode: 'identity-assertion' as const, assertionLifetime: '120' };
+    expect(toUpdate(assertion).credentials).toEqual({ mode: 'identity-assertion', lifetimeSeconds: 120 });
+    expect(validate(upstreamUpdateSchema, toUpdate(assertion)).ok).toBe(true);
+    const oauth = draftFrom({ ...stored, credentials: { mode: 'oauth', userValues: [], options: { scopes: 'repo' } } });
+    expect(toUpdate(oauth).credentials).toBeUndefined();
   });
 });

@@ -19,6 +19,40 @@ export interface UpstreamDraft {
   connectAtBoot: boolean;
   timeoutMs: string;
   protocol: Upstream['protocol'];
+  /** Whose credentials reach the upstream (see "Upstreams that need each person's credentials" in the README). */
+  credentialMode: Upstream['credentials']['mode'];
+  /** The `${user:NAME}` names the gateway found in the stored headers/env (read-only). */
+  userValues: string[];
+  /** identity-assertion: header, audience, lifetime in seconds ('' = the default). */
+  assertionHeader: string;
+  assertionAudience: string;
+  assertionLifetime: string;
+}
+
+/** The modes this form edits; the others (upstream OAuth, token exchange) keep their own settings and are left alone. */
+export const editableModes = ['shared', 'per-user', 'identity-assertion'] as const;
+const editable = (mode: string): mode is (typeof editableModes)[number] => (editableModes as readonly string[]).includes(mode);
+
+const PLACEHOLDER = /\$\{user:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** The per-person names the draft uses: those stored, plus those in values typed now. */
+export function declaredNames(d: Pick<UpstreamDraft, 'userValues' | 'transport' | 'env' | 'headers'>): string[] {
+  const rows = d.transport === 'stdio' ? d.env : d.headers;
+  const typed = rows.flatMap((r) => [...r.value.matchAll(PLACEHOLDER)].map((m) => m[1]!));
+  return [...new Set([...d.userValues, ...typed])];
+}
+
+/** The `credentials` of a create or update body; undefined for a mode this form does not edit. */
+function credentialsOf(d: UpstreamDraft): Record<string, unknown> | undefined {
+  if (!editable(d.credentialMode)) return undefined;
+  if (d.credentialMode !== 'identity-assertion') return { mode: d.credentialMode };
+  const lifetime = d.assertionLifetime.trim();
+  return {
+    mode: 'identity-assertion',
+    ...(d.assertionHeader.trim() && { header: d.assertionHeader.trim() }),
+    ...(d.assertionAudience.trim() && { audience: d.assertionAudience.trim() }),
+    ...(lifetime && { lifetimeSeconds: Number(lifetime) }),
+  };
 }
 
 export const emptyDraft = (): UpstreamDraft => ({
@@ -37,6 +71,11 @@ export const emptyDraft = (): UpstreamDraft => ({
   connectAtBoot: false,
   timeoutMs: '60000',
   protocol: 'auto',
+  credentialMode: 'shared',
+  userValues: [],
+  assertionHeader: '',
+  assertionAudience: '',
+  assertionLifetime: '',
 });
 
 export function draftFrom(u: Upstream): UpstreamDraft {
@@ -56,6 +95,11 @@ export function draftFrom(u: Upstream): UpstreamDraft {
     connectAtBoot: u.connectAtBoot,
     timeoutMs: String(u.timeoutMs),
     protocol: u.protocol,
+    credentialMode: u.credentials.mode,
+    userValues: u.credentials.userValues,
+    assertionHeader: String(u.credentials.options.header ?? ''),
+    assertionAudience: String(u.credentials.options.audience ?? ''),
+    assertionLifetime: u.credentials.options.lifetimeSeconds === undefined ? '' : String(u.credentials.options.lifetimeSeconds),
   };
 }
 
@@ -77,6 +121,7 @@ export function toCreate(d: UpstreamDraft): Record<string, unknown> {
     connectAtBoot: d.connectAtBoot,
     timeoutMs: timeout(d.timeoutMs),
     protocol: pinnable(d) ? d.protocol : undefined,
+    credentials: credentialsOf(d),
   };
   if (d.transport === 'stdio') {
     return { ...common, transport: 'stdio', command: d.command.trim(), args: lines(d.args), cwd: d.cwd.trim() || null, env: createMap(d.env) };
@@ -94,6 +139,8 @@ export function toUpdate(d: UpstreamDraft): UpstreamUpdate {
     transport: d.transport,
   };
   if (pinnable(d)) common.protocol = d.protocol;
+  const credentials = credentialsOf(d);
+  if (credentials) common.credentials = credentials as UpstreamUpdate['credentials'];
   const ms = timeout(d.timeoutMs);
   if (ms !== undefined) common.timeoutMs = ms;
   if (d.transport === 'stdio') {

@@ -2,7 +2,7 @@ import type { Upstream } from '@switchboard/core/contracts/upstreams';
 import { Check, Field, TextField } from '../../components/field.tsx';
 import { SecretMapEditor } from '../../components/secret-map-editor.tsx';
 import { errorFor, type FieldErrors } from '../../lib/form-errors.ts';
-import { pinnable, type UpstreamDraft } from './upstream-draft.ts';
+import { declaredNames, editableModes, pinnable, type UpstreamDraft } from './upstream-draft.ts';
 
 interface UpstreamFieldsProps {
   draft: UpstreamDraft;
@@ -94,6 +94,7 @@ export function UpstreamFields({ draft, onChange, errors }: UpstreamFieldsProps)
           )}
         </Field>
       )}
+      <CredentialFields draft={draft} set={set} errors={errors} />
       <div className="checks">
         <Check checked={draft.enabled} onChange={(v) => set('enabled', v)}>
           Enabled
@@ -103,5 +104,49 @@ export function UpstreamFields({ draft, onChange, errors }: UpstreamFieldsProps)
         </Check>
       </div>
     </div>
+  );
+}
+
+const MODE_LABELS: Record<string, string> = {
+  shared: 'Shared: everyone reaches it with the values above',
+  'per-user': "Each person's own values (user placeholders in headers/env)",
+  'identity-assertion': 'Identity assertion: a JWT the gateway signs for each person',
+  oauth: "Each person's OAuth account",
+  'token-exchange': "Token exchange from the person's login",
+};
+
+/** Whose credentials reach the upstream, and what each mode needs. */
+function CredentialFields({ draft, set, errors }: { draft: UpstreamDraft; set: <K extends keyof UpstreamDraft>(key: K, value: UpstreamDraft[K]) => void; errors: FieldErrors }) {
+  const modes = (editableModes as readonly string[]).includes(draft.credentialMode) ? [...editableModes] : [...editableModes, draft.credentialMode];
+  const names = declaredNames(draft);
+  return (
+    <>
+      <Field label="Credentials" hint="Shared, or per person: each call then reaches the upstream as the person making it." error={errorFor(errors, 'credentials')}>
+        {(p) => (
+          <select {...p} value={draft.credentialMode} onChange={(e) => set('credentialMode', e.target.value as UpstreamDraft['credentialMode'])}>
+            {modes.map((mode) => (
+              <option key={mode} value={mode} disabled={mode === 'identity-assertion' && draft.transport === 'stdio'}>
+                {MODE_LABELS[mode] ?? mode}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {draft.credentialMode === 'per-user' && (
+        <p className="muted small span-2">
+          {names.length > 0
+            ? `Each person enters: ${names.join(', ')} (in My connections). `
+            : `Write \${user:NAME} in a ${draft.transport === 'stdio' ? 'environment' : 'header'} value, e.g. Bearer \${user:API_TOKEN}. `}
+          The tools are listed with the first connected person's values until a service credential is set through the API.
+        </p>
+      )}
+      {draft.credentialMode === 'identity-assertion' && (
+        <>
+          <TextField label="Assertion header" hint="Authorization (default) carries Bearer <jwt>; any other header the bare JWT." error={errorFor(errors, 'credentials.header')} value={draft.assertionHeader} onChange={(v) => set('assertionHeader', v)} placeholder="Authorization" />
+          <TextField label="Audience" hint="The JWT's aud; default: the upstream URL." error={errorFor(errors, 'credentials.audience')} value={draft.assertionAudience} onChange={(v) => set('assertionAudience', v)} placeholder={draft.url || 'https://…'} />
+          <TextField label="Lifetime (s)" hint="30–3600; default 300, renewed before expiry." error={errorFor(errors, 'credentials.lifetimeSeconds')} inputMode="numeric" value={draft.assertionLifetime} onChange={(v) => set('assertionLifetime', v)} placeholder="300" />
+        </>
+      )}
+    </>
   );
 }
