@@ -70,7 +70,7 @@ describe('personal MCP keys over a real gateway and upstream', () => {
     const upstreamId = (await json(gw.api('GET', '/api/v1/upstreams'))).items[0].id;
     expect((await gw.api('POST', `/api/v1/upstreams/${upstreamId}/refresh`)).status).toBe(200);
     alice = await signIn(ALICE);
-  }, 60_000);
+  }, 120_000); // a gateway, an upstream process and its first listing: slow on a loaded machine
   afterAll(() => gw?.close());
 
   it('a non-admin mints a key (shown once) that acts as them: only their allowlisted tools, the denied one refused, the audit names the key', async () => {
