@@ -61,8 +61,8 @@ describe('per-user access through the gateway', () => {
     const { body } = await gw.api('GET', '/api/v1/users?limit=200');
     for (const user of body.items as Array<{ id: string; email: string }>) {
       userIds[user.email] = user.id;
-      // An API key bound to the user: the api-key auth mode's principal is that user.
-      tokens[user.email] = (await createApiToken(gw.running.deps.ctx, { name: user.email, scopes: ['admin:read'], userId: user.id })).token;
+      // A personal MCP key of the user: on an api-key server it acts as its owner.
+      tokens[user.email] = (await createApiToken(gw.running.deps.ctx, { name: user.email, scopes: ['mcp'], userId: user.id })).token;
     }
     // written past the admin API: apply them as an admin change would (keys are admitted from memory)
     await gw.running.deps.registry.configChanged();

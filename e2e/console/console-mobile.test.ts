@@ -75,6 +75,9 @@ describe('console on a phone and for keyboard and screen-reader users (issue 18 
       ['identity-providers', '/identity-providers', 'Identity providers'],
       ['audit-log', '/audit', 'Audit log'],
       ['settings', '/settings', 'Settings'],
+      ['my-servers', '/my-servers', 'My servers'],
+      ['my-connections', '/connections', 'My connections'],
+      ['my-keys', '/keys', 'My keys'],
     );
     b = await openBrowser(gw.url);
     cleanup.add(() => b.close());

@@ -94,8 +94,7 @@ export async function signInLocally(authorizationUrl: URL, credentials: { email:
  * consenting at an `oidc-provider` (its development interaction pages), then approving
  * the MCP client on the gateway.
  */
-export async function signInWithProvider(authorizationUrl: URL, providerName: string, login: string, origins: string[]): Promise<Callback> {
-  const browser = new TestBrowser(fetch, origins);
+export async function signInWithProvider(authorizationUrl: URL, providerName: string, login: string, origins: string[], browser = new TestBrowser(fetch, origins)): Promise<Callback> {
   const loginPage = await browser.navigate(authorizationUrl.toString());
   if (!isPage(loginPage)) throw new Error('expected the gateway login page');
   const href = new RegExp(`href="([^"]+)">Sign in with ${providerName}<`).exec(loginPage.html)?.[1];

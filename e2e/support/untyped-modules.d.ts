@@ -3,4 +3,6 @@ declare module 'oidc-provider' {
   // biome-ignore lint/suspicious/noExplicitAny: untyped third-party module
   const Provider: any;
   export default Provider;
+  // biome-ignore lint/suspicious/noExplicitAny: untyped third-party module
+  export const errors: any;
 }

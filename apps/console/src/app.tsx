@@ -51,6 +51,8 @@ export function App() {
     if (!signedIn) document.title = 'Sign in · Switchboard';
   }, [signedIn]);
   const who = user ? (user.name ?? user.email) : 'API token';
+  // An admin API token administers; a signed-in person sees administration only when they are an administrator.
+  const isAdmin = token ? true : Boolean(user?.isAdmin);
 
   return (
     <div className="shell">
@@ -85,9 +87,9 @@ export function App() {
       </header>
       {signedIn ? (
         <div className={`frame${menuOpen ? ' menu-open' : ''}`}>
-          <Sidebar />
+          <Sidebar isAdmin={isAdmin} />
           <main className="content" id="main" tabIndex={-1}>
-            <Routes />
+            <Routes isAdmin={isAdmin} />
           </main>
         </div>
       ) : (

@@ -31,8 +31,8 @@ export function createApp(deps: Deps, options: AppOptions) {
       throw new AppError(413, 'payload_too_large', `request body exceeds ${config.maxBodyBytes} bytes`);
     },
   });
-  for (const path of ['/api/*', '/oauth/*', '/login', '/consent']) app.use(path, limitBody);
-  for (const path of ['/api/*', '/oauth/*', '/login', '/consent']) app.use(path, databaseGate(database.health));
+  for (const path of ['/api/*', '/oauth/*', '/login', '/consent', '/connections/*']) app.use(path, limitBody);
+  for (const path of ['/api/*', '/oauth/*', '/login', '/consent', '/connections/*']) app.use(path, databaseGate(database.health));
   app.route('/', healthRoutes(database, logger, options.isShuttingDown ?? (() => false)));
   app.route('/', metricsRoute(deps));
   app.route(
@@ -43,9 +43,12 @@ export function createApp(deps: Deps, options: AppOptions) {
       substitutionEnv: options.substitutionEnv,
       version: packageJson.version,
       onConfigChanged: () => registry.configChanged(),
+      authorizeUrl: deps.upstreamOAuth.authorizeUrl,
     }),
   );
   app.route('/', oauthRoutes(deps.oauth.context));
+  // connecting a person's account at an upstream's authorization server (before the console's catch-all)
+  app.route('/', deps.upstreamOAuth.routes);
   // (the MCP endpoints are served before Hono: mcp/entry.ts)
   app.all('/api/*', () => {
     throw new AppError(404, 'not_found', 'no such API endpoint');

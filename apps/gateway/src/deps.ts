@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import type { SafeFetchOptions } from '@switchboard/auth/oauth/safe-fetch';
 import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { migrateDatabase } from '@switchboard/db/migrate';
 import { trace, type Tracer } from '@opentelemetry/api';
@@ -25,6 +26,7 @@ import { createOAuth, type OAuthRuntime, type OAuthSetupOptions } from './oauth/
 import { BOOTSTRAP_LOCK_KEY, type BootstrapResult, bootstrapAdminToken } from './services/admin-bootstrap.ts';
 import type { ServiceContext } from './services/context.ts';
 import { assertKeysPresent, loadKeyRing } from './services/secret-keys.ts';
+import { createUpstreamOAuth, type UpstreamOAuth } from './upstream-oauth/setup.ts';
 
 /** Everything the process holds; the one composition root. */
 export interface Deps {
@@ -54,6 +56,8 @@ export interface Deps {
   sessions: SessionCluster;
   /** Per-person upstream credentials: providers, the people's connections (user_connections). */
   credentials: Credentials;
+  /** The gateway as an OAuth client of upstreams, for people (modes `oauth`, `token-exchange`). */
+  upstreamOAuth: UpstreamOAuth;
 }
 
 /** What tests (and only tests) hand in instead of what config would open. */
@@ -61,6 +65,8 @@ export interface DepsOverrides {
   /** An already opened (and migrated) database. */
   database?: DatabaseHandle;
   oauth?: Pick<OAuthSetupOptions, 'cimdFetch'>;
+  /** Tests only: what the upstream-OAuth guard allows for URLs no administrator configured. */
+  upstreamOAuthGuard?: SafeFetchOptions;
 }
 
 /** Builds every long-lived object once, each handed its collaborators at construction. */
@@ -144,6 +150,17 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
     // Per-person upstream credentials: providers by mode (the identity assertion signs with the AS's keys).
     credentials.register(perUserSecrets({ store: connections, secrets: keys.ring }));
     credentials.register(identityAssertion({ issuer: config.publicUrl, signingKey: () => oauth.context.keys.signingKey() }));
+    const upstreamOAuth = createUpstreamOAuth({
+      ctx,
+      credentials,
+      store: connections,
+      logger,
+      database,
+      onConnected: () => registry.configChanged(),
+      guard: overrides.upstreamOAuthGuard,
+    });
+    credentials.register(upstreamOAuth.oauth);
+    credentials.register(upstreamOAuth.exchange);
     await connections.start();
     await registry.followReplicas();
     await registry.reload();
@@ -155,7 +172,7 @@ export async function createDeps(config: Config, logger: Logger, overrides: Deps
       database.kind === 'postgres'
         ? startReplicaSync({ db: database.db, logger: logger.child({ component: 'replica-sync' }), reload: () => registry.reload(), intervalMs: config.replicaCheckIntervalMs })
         : undefined;
-    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics, tracer, limiter, sessions, credentials };
+    return { config, logger, database, ctx, bootstrap, registry, audit, auditRetention, oauth, revocations, replicaSync, admit, metrics, tracer, limiter, sessions, credentials, upstreamOAuth };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;

@@ -7,6 +7,9 @@ import { AdminEventsPage } from '../features/admin-events/admin-events-page.tsx'
 import { AuditPage } from '../features/audit/audit-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { IdentityProvidersPage } from '../features/identity-providers/identity-providers-page.tsx';
+import { MyConnectionsPage } from '../features/me/my-connections-page.tsx';
+import { MyKeysPage } from '../features/me/my-keys-page.tsx';
+import { MyServersPage } from '../features/me/my-servers-page.tsx';
 import { OAuthClientsPage } from '../features/oauth/oauth-clients-page.tsx';
 import { RateLimitsPage } from '../features/limits/rate-limits-page.tsx';
 import { PlaygroundPage } from '../features/playground/playground-page.tsx';
@@ -22,9 +25,23 @@ import { matchPath, useLocation } from '../lib/router.tsx';
 
 type Params = Record<string, string>;
 
-/** Every page of the console; the first pattern that matches wins. */
-const routes: Array<[pattern: string, title: string, render: (params: Params) => ReactNode]> = [
+type Route = [pattern: string, title: string, render: (params: Params) => ReactNode];
+
+/** Every person's own area (admins too). */
+const personRoutes: Route[] = [
+  ['/my-servers', 'My servers', () => <MyServersPage />],
+  ['/connections', 'My connections', () => <MyConnectionsPage />],
+  ['/connections/:upstream', 'My connections', (p) => <MyConnectionsPage focus={p.upstream} />],
+  ['/keys', 'My keys', () => <MyKeysPage />],
+];
+
+/** A non-administrator starts on their servers; the administration pages do not exist for them. */
+const nonAdminRoutes: Route[] = [['/', 'My servers', () => <MyServersPage />], ...personRoutes];
+
+/** Every page of an administrator's console; the first pattern that matches wins. */
+const adminRoutes: Route[] = [
   ['/', 'Dashboard', () => <DashboardPage />],
+  ...personRoutes,
   ['/upstreams', 'Upstreams', () => <UpstreamsPage />],
   ['/upstreams/new', 'New upstream', () => <NewUpstreamPage />],
   ['/upstreams/import', 'Import upstreams', () => <ImportUpstreamsPage />],
@@ -46,24 +63,26 @@ const routes: Array<[pattern: string, title: string, render: (params: Params) =>
   ['/settings', 'Settings', () => <SettingsPage />],
 ];
 
+const routesFor = (isAdmin: boolean) => (isAdmin ? adminRoutes : nonAdminRoutes);
+
 /** The page's own document title (tabs, history and screen readers tell pages apart by it). */
-export function pageTitle(pathname: string): string {
-  const route = routes.find(([pattern]) => matchPath(pattern, pathname));
+export function pageTitle(pathname: string, isAdmin = true): string {
+  const route = routesFor(isAdmin).find(([pattern]) => matchPath(pattern, pathname));
   return `${route ? route[1] : 'No such page'} · Switchboard`;
 }
 
-export function Routes() {
+export function Routes({ isAdmin }: { isAdmin: boolean }) {
   const { pathname } = useLocation();
   useEffect(() => {
-    document.title = pageTitle(pathname);
-  }, [pathname]);
-  for (const [pattern, , render] of routes) {
+    document.title = pageTitle(pathname, isAdmin);
+  }, [pathname, isAdmin]);
+  for (const [pattern, , render] of routesFor(isAdmin)) {
     const params = matchPath(pattern, pathname);
     if (params) return <>{render(params)}</>;
   }
   return (
     <div className="panel state empty">
-      <strong>No such page.</strong> <a href="/">Back to the dashboard</a>
+      <strong>No such page.</strong> <a href="/">Back to the start</a>
     </div>
   );
 }

@@ -1,6 +1,18 @@
 import { Link, useLocation } from '../lib/router.tsx';
 
-const sections: Array<{ title: string; links: Array<{ to: string; label: string }> }> = [
+type Section = { title: string; links: Array<{ to: string; label: string }> };
+
+/** Every person's own pages. */
+const mine = (home: string): Section => ({
+  title: 'Me',
+  links: [
+    { to: home, label: 'My servers' },
+    { to: '/connections', label: 'My connections' },
+    { to: '/keys', label: 'My keys' },
+  ],
+});
+
+const adminSections: Section[] = [
   { title: 'Overview', links: [{ to: '/', label: 'Dashboard' }] },
   {
     title: 'Federation',
@@ -33,8 +45,10 @@ const sections: Array<{ title: string; links: Array<{ to: string; label: string 
 
 const isActive = (to: string, pathname: string) => (to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`));
 
-export function Sidebar() {
+export function Sidebar({ isAdmin }: { isAdmin: boolean }) {
   const { pathname } = useLocation();
+  // Administration is not offered to other people (the admin API refuses them anyway).
+  const sections = isAdmin ? [...adminSections, mine('/my-servers')] : [mine('/')];
   return (
     <nav className="sidebar" id="console-nav" aria-label="Console">
       {sections.map((section) => (

@@ -69,7 +69,7 @@ describe.each(backends)('per-user access on %s', (backend) => {
     expect(res.status).toBe(200);
     for (const u of await gw.ctx.db.select().from(users)) ids[u.email.split('@')[0]!] = u.id;
     for (const name of ['alice', 'bob', 'carol'] as const) {
-      tokens[name] = (await createApiToken(gw.ctx, { name, scopes: ['admin:read'], userId: ids[name] })).token;
+      tokens[name] = (await createApiToken(gw.ctx, { name, scopes: ['mcp'], userId: ids[name] })).token;
     }
     // written past the admin API: apply them as an admin change would (keys are admitted from memory)
     await gw.registry.configChanged();

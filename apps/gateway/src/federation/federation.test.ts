@@ -3,6 +3,7 @@ import { fixtureStdio } from '@switchboard/core/upstream/test-upstreams';
 import { backends } from '@switchboard/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureGateway, createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+import { mcpKeyFor } from '../testing/mcp-keys.ts';
 
 const fixture = fixtureStdio();
 const SERVER_ID = '3f1c2b9a-6d4e-4f8a-9b7c-2e5d1a0c8f31';
@@ -138,8 +139,8 @@ describe('sessions and API keys', () => {
   it('requires a key, and a session id presented with another key does not exist', async () => {
     const noKey = await gw.fetch(`/servers/${SERVER_ID}/mcp`, { method: 'POST', body: '{}', headers: { host: 'localhost' } });
     expect(noKey.status).toBe(401);
-    const a = (await json(gw.api('POST', '/api/v1/api-tokens', { name: 'a' }))).token;
-    const b = (await json(gw.api('POST', '/api/v1/api-tokens', { name: 'b' }))).token;
+    const a = (await mcpKeyFor(gw, 'a@example.com')).token;
+    const b = (await mcpKeyFor(gw, 'b@example.com')).token;
     const init = await gw.fetch(`/servers/${SERVER_ID}/mcp`, {
       method: 'POST',
       headers: { authorization: `Bearer ${a}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },

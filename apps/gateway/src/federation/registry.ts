@@ -355,6 +355,13 @@ export class FederationRegistry implements FederationView {
     return { table: this.tableFor(spec), policy: this.access.current, upstreams };
   }
 
+  /** The server's routing table as it is now (nothing connected first) and the policy snapshot. */
+  currentAccess(serverId: string) {
+    const spec = this.allServers.get(serverId);
+    if (!spec) return undefined;
+    return { table: this.runtimes.get(serverId)?.router.routingTable ?? this.tableFor(spec), policy: this.access.current };
+  }
+
   /** The rate-limit rules that apply to a person on a server, with their remaining budgets (explain API). */
   limitsFor(serverId: string, userId: string) {
     return this.options.limiter?.applied(serverId, userId) ?? Promise.resolve([]);

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
-import { authenticateApiToken, touchApiToken } from '../services/api-tokens.ts';
+import { authenticateApiToken, isMcpKey, touchApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { findWebSession } from '../services/web-sessions.ts';
 import { CSRF_HEADER, readConsoleCookie } from './console-cookie.ts';
@@ -15,6 +15,14 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer[ ]+([^\s]+)\s*$/i);
   return match?.[1];
 }
+
+/** A personal MCP key presented where an admin API token is needed. */
+export const wrongKeyKind = () =>
+  new AppError(
+    403,
+    'wrong_key_kind',
+    'this is a personal MCP key (scope mcp): it works only on MCP endpoints of api-key virtual servers; the admin API needs an admin API token (scope admin or admin:read)',
+  );
 
 /**
  * Admin API authentication: `Authorization: Bearer <api token>`. 401 when absent or not a
@@ -41,6 +49,7 @@ export function requireAdmin(ctx: ServiceContext, logger: Logger): MiddlewareHan
     if (!presented) throw new AppError(401, 'unauthorized', 'an admin API token is required (Authorization: Bearer <token>)');
     const token = await authenticateApiToken(ctx, presented);
     if (!token) throw new AppError(401, 'invalid_token', 'the API token is unknown, revoked or expired');
+    if (isMcpKey(token)) throw wrongKeyKind();
     const allowed = token.scopes.includes('admin') || (token.scopes.includes('admin:read') && READ_METHODS.has(c.req.method));
     if (!allowed) throw new AppError(403, 'forbidden', 'this token is not allowed to make changes (scope admin:read)');
     c.set('adminToken', token);

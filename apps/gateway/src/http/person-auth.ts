@@ -1,10 +1,12 @@
+import { users } from '@switchboard/db/schema';
+import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
-import { authenticateApiToken, touchApiToken } from '../services/api-tokens.ts';
+import { authenticateApiToken, isMcpKey, touchApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { findWebSession } from '../services/web-sessions.ts';
-import { bearerToken } from './admin-auth.ts';
+import { bearerToken, wrongKeyKind } from './admin-auth.ts';
 import { CSRF_HEADER, readConsoleCookie } from './console-cookie.ts';
 import { csrfMatches } from './csrf.ts';
 import type { AppEnv } from './env.ts';
@@ -12,9 +14,11 @@ import type { AppEnv } from './env.ts';
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Self-service authentication (`/api/v1/me/…`): any signed-in person, not only admins —
- * the console session cookie (changes carry its CSRF token), or an API token that belongs
- * to a person (`admin:read` tokens only read). Sets `person`.
+ * `/api/v1/me/*`: any signed-in person, administrator or not, acting on their own things
+ * only. Accepted: the console session cookie (changes carry its CSRF token, as on the
+ * admin API), or an admin API token that belongs to a person (automation of one's own
+ * keys and connections). A personal MCP key is refused: it is for MCP endpoints only, so
+ * a leaked key cannot mint more keys.
  */
 export function requirePerson(ctx: ServiceContext, logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -26,7 +30,7 @@ export function requirePerson(ctx: ServiceContext, logger: Logger): MiddlewareHa
       if (!READ_METHODS.has(c.req.method) && !csrfMatches(c.req.header(CSRF_HEADER), session.csrfToken)) {
         throw new AppError(403, 'csrf_failed', 'the X-CSRF-Token header is missing or does not match the session');
       }
-      c.set('person', { id: session.userId, email: session.email, isAdmin: session.isAdmin });
+      c.set('person', { id: session.userId, email: session.email, name: session.name, isAdmin: session.isAdmin });
       await next();
       return;
     }
@@ -34,12 +38,15 @@ export function requirePerson(ctx: ServiceContext, logger: Logger): MiddlewareHa
     if (!presented) throw new AppError(401, 'unauthorized', 'sign in to the console, or send an API token of yours (Authorization: Bearer <token>)');
     const token = await authenticateApiToken(ctx, presented);
     if (!token) throw new AppError(401, 'invalid_token', 'the API token is unknown, revoked or expired');
-    if (!token.userId) throw new AppError(403, 'forbidden', 'this API token belongs to no person: /me needs a token of yours, or the console session');
-    const writes = token.scopes.includes('admin');
-    if (!writes && !(token.scopes.includes('admin:read') && READ_METHODS.has(c.req.method))) {
+    if (isMcpKey(token)) throw wrongKeyKind();
+    if (!READ_METHODS.has(c.req.method) && !token.scopes.includes('admin')) {
       throw new AppError(403, 'forbidden', 'this token is not allowed to make changes (scope admin:read)');
     }
-    c.set('person', { id: token.userId, email: null, isAdmin: writes });
+    const [owner] = token.userId
+      ? await ctx.db.select({ id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin, disabled: users.disabled }).from(users).where(eq(users.id, token.userId))
+      : [];
+    if (!owner || owner.disabled) throw new AppError(403, 'no_person', 'this API token belongs to no (enabled) person, so it has no keys or connections of its own');
+    c.set('person', { id: owner.id, email: owner.email, name: owner.name, isAdmin: owner.isAdmin });
     touchApiToken(ctx, token).catch((err) => logger.warn({ err }, 'could not record API token use'));
     await next();
   };

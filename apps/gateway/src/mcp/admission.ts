@@ -3,11 +3,17 @@ import type { FederationRegistry } from '../federation/registry.ts';
 import { bearerToken } from '../http/admin-auth.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import { apiKeyChallenge, oauthChallenge } from '../oauth/challenge.ts';
+import { type AuthenticatedToken, isMcpKey, touchApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { apiTokenClientId } from '../services/audit-clients.ts';
 import { rpcErrorResponse } from './errors.ts';
 import { anonymous, type Principal } from './principal.ts';
 import type { VirtualServerRuntime } from './virtual-server-runtime.ts';
+
+const WRONG_KIND =
+  'this is an admin API token: MCP endpoints take a personal MCP key (scope mcp), which each person mints for themselves in the console (My keys) or with POST /api/v1/me/keys';
+
+/** How the audit trail names an MCP key: its id (stable) and its name (readable). */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,22 +65,34 @@ export function createAdmission({ ctx, registry, allowedHosts, bearer }: Admissi
       return rpcErrorResponse(400, -32600, 'tokens in the query string are refused; send Authorization: Bearer');
     }
     if (authMode === 'none') return anonymous;
-    const challenge = { 'WWW-Authenticate': apiKeyChallenge() };
     const presented = bearerToken(header('authorization') ?? undefined);
-    if (authMode === 'api-key') {
-      const token = presented ? registry.apiKeys.authenticate(presented) : undefined;
-      // A key bound to a disabled or deleted user is dead with its user (checked in memory).
-      if (!token || (token.userId && !registry.access.current.userActive(token.userId))) {
-        return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', challenge);
-      }
-      // (the audit trail names the key by this id: see audit-clients.ts)
-      return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: apiTokenClientId(token.id) };
-    }
+    if (authMode === 'api-key') return admitMcpKey(serverId, presented);
     const verified = await bearer.verify(serverId, presented);
     if ('kind' in verified) return verified;
     return rpcErrorResponse(verified.status, -32001, verified.description, { 'WWW-Authenticate': oauthChallenge(ctx.publicUrl, serverId, verified) });
   }
 
+  /**
+   * An `api-key` server takes a person's own MCP key and acts as that person: their policy
+   * applies, and the audit names the key (clientId). Admin API tokens are refused here, so
+   * an automation key never reads users or the audit log and allowlists always apply.
+   */
+  function admitMcpKey(serverId: string, presented: string | undefined): Principal | Response {
+    const token = presented ? registry.apiKeys.authenticate(presented) : undefined;
+    // A key of a disabled or deleted person is dead with them (checked in memory).
+    if (!token || (token.userId && !registry.access.current.userActive(token.userId))) {
+      return rpcErrorResponse(401, -32001, 'a valid API key is required (Authorization: Bearer <key>)', { 'WWW-Authenticate': apiKeyChallenge() });
+    }
+    if (!isMcpKey(token) || !token.userId) {
+      return rpcErrorResponse(403, -32001, WRONG_KIND, { 'WWW-Authenticate': apiKeyChallenge('insufficient_scope', WRONG_KIND) });
+    }
+    if (token.virtualServerIds && !token.virtualServerIds.includes(serverId)) {
+      const message = `the MCP key "${token.name}" is limited to other virtual servers`;
+      return rpcErrorResponse(403, -32001, message, { 'WWW-Authenticate': apiKeyChallenge('insufficient_scope', message) });
+    }
+    registry.apiKeys.noteUse(token, (key) => touchApiToken(ctx, key));
+    return { key: `api-token:${token.id}`, kind: 'api-token', userId: token.userId, clientId: apiTokenClientId(token.id) };
+  }
   return async (rawId, header, url) => {
     const problem = originProblem(header);
     if (problem) return rpcErrorResponse(403, -32000, problem);

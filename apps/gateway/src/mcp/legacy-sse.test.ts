@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { type RunningGateway, startGateway } from '../server.ts';
 import { json } from '../testing/test-gateway.ts';
+import { mcpKeyFor } from '../testing/mcp-keys.ts';
 import { anonymous, type Principal } from './principal.ts';
 import { VirtualServerRuntime } from './virtual-server-runtime.ts';
 
@@ -121,8 +122,8 @@ describe('legacy HTTP+SSE transport', () => {
         keyed: { id: KEYED_ID, upstreams: ['legacy'], auth: 'api-key', defaultAccess: 'allow' },
       },
     });
-    keyA = (await api('POST', '/api/v1/api-tokens', { name: 'a' })).token;
-    keyB = (await api('POST', '/api/v1/api-tokens', { name: 'b' })).token;
+    keyA = (await mcpKeyFor(gw.deps, 'a@example.com')).token;
+    keyB = (await mcpKeyFor(gw.deps, 'b@example.com')).token;
   }, 60_000);
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { backends } from '@switchboard/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initializeRequest } from '../testing/oauth-helpers.ts';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+import { mcpKeyFor } from '../testing/mcp-keys.ts';
 
 const ISSUER = 'https://gw.example.com';
 
@@ -27,7 +28,11 @@ describe.each(backends)('the challenge of an api-key virtual server on %s', (bac
     }
     // No protected-resource metadata either: nothing for a client to start OAuth with.
     expect((await gw.fetch(`${ISSUER}/.well-known/oauth-protected-resource/servers/${serverId}/mcp`)).status).toBe(404);
-    const { token } = await json(gw.api('POST', '/api/v1/api-tokens', { name: 'client' }));
+    // an admin API token is the wrong kind of key: 403, saying which kind is needed
+    const admin = await gw.fetch(url, initializeRequest(gw.adminToken));
+    expect(admin.status).toBe(403);
+    expect(admin.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", error_description="this is an admin API token: MCP endpoints take a personal MCP key/);
+    const { token } = await mcpKeyFor(gw, 'client@example.com');
     expect((await gw.fetch(url, initializeRequest(token))).status).toBe(200);
   });
 });

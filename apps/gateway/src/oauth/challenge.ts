@@ -19,11 +19,12 @@ export function oauthChallenge(issuer: string, serverId: string, failure: Bearer
  * MCP client (Claude Code, MCP Inspector) that saw a bare `Bearer` challenge would start an
  * OAuth flow that can only end in `invalid_target`, since this server is no OAuth resource.
  */
-export function apiKeyChallenge(): string {
-  return `Bearer realm="switchboard", error="invalid_token", error_description="${API_KEY_DESCRIPTION}"`;
+export function apiKeyChallenge(error: 'invalid_token' | 'insufficient_scope' = 'invalid_token', description = API_KEY_DESCRIPTION): string {
+  return `Bearer realm="switchboard", error="${error}", error_description="${quotable(description)}"`;
 }
 
-const API_KEY_DESCRIPTION = 'this server takes an API key, not OAuth: send Authorization: Bearer <API key> (an API token issued by an administrator)';
+const API_KEY_DESCRIPTION =
+  'this server takes an API key, not OAuth: send Authorization: Bearer <key> (a personal MCP key, minted in the console under My keys)';
 
 /** RFC 7235 quoted-string: no double quotes or backslashes inside. */
 const quotable = (text: string) => text.replace(/["\\]/g, "'");

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
-export type CookieName = 'login' | 'login_csrf' | 'oidc';
+export type CookieName = 'login' | 'login_csrf' | 'oidc' | 'upstream_oauth';
 
 /**
  * Cookie names and flags. On https the `__Host-` prefix pins a cookie to our exact origin

@@ -13,6 +13,8 @@ import { LOGIN_SESSION_SECONDS } from './login-routes.ts';
 import { errorPage } from './pages/error-page.ts';
 import { provisionUser } from './provision-user.ts';
 import { safeReturnTo } from './return-to.ts';
+import { keepsLoginTokens } from '../upstream-oauth/token-exchange.ts';
+import { tokenPayload } from '../upstream-oauth/token-payload.ts';
 
 const PENDING_SECONDS = 600;
 
@@ -93,6 +95,7 @@ export function oidcLoginRoutes(oauth: OAuthContext) {
     const row = await provider(pending.slug);
     if (!row) return failed('This identity provider is not configured.');
     let claims: Record<string, unknown>;
+    let sealedTokens: string | undefined;
     try {
       const config = await clients.configuration(row);
       const current = new URL(callbackUrl(row.slug));
@@ -104,6 +107,8 @@ export function oidcLoginRoutes(oauth: OAuthContext) {
         idTokenExpected: true,
       });
       claims = { ...(tokens.claims() ?? {}) };
+      // Kept (encrypted) only where an upstream exchanges them (RFC 8693): see upstream-oauth/token-exchange.ts.
+      if (await keepsLoginTokens(oauth.ctx, row.slug)) sealedTokens = oauth.ctx.secrets.encrypt(JSON.stringify(tokenPayload(tokens)));
       if (tokens.access_token && !(row.emailClaim in claims)) {
         Object.assign(claims, await oidc.fetchUserInfo(config, tokens.access_token, claims.sub as string), claims);
       }
@@ -112,12 +117,12 @@ export function oidcLoginRoutes(oauth: OAuthContext) {
       oauth.events?.oauthEvent('login_failed');
       return failed(`${row.displayName} did not complete the sign-in. Please start again.`);
     }
-    const result = await provisionUser(oauth.ctx, row, claims);
+    const result = await provisionUser(oauth.ctx, row, claims, sealedTokens);
     oauth.events?.oauthEvent(result.ok ? 'login' : 'login_failed');
     if (!result.ok) return failed(result.message);
     oauth.onUsersChanged?.();
     if (pending.purpose === 'console') {
-      if (!result.user.isAdmin) return errorPage(c, 'Not an administrator', 'Your account cannot use the admin console.', 403);
+      // Every person may use the console: non-administrators see only their own area (My servers, connections, keys).
       const session = await createWebSession(oauth.ctx, { kind: 'console', userId: result.user.id, ttlSeconds: CONSOLE_SESSION_TTL_SECONDS });
       writeConsoleCookie(c, oauth.issuer, session.token, session.expiresAt);
       return c.redirect('/', 303);

@@ -16,7 +16,13 @@ const claimValues = (value: unknown): string[] =>
  * (only when the provider vouches for the address, so nobody can claim a local account by
  * registering its email elsewhere) or created. Roles mapped from claims are then synced.
  */
-export async function provisionUser(ctx: ServiceContext, provider: ProviderRow, claims: Record<string, unknown>): Promise<ProvisionResult> {
+export async function provisionUser(
+  ctx: ServiceContext,
+  provider: ProviderRow,
+  claims: Record<string, unknown>,
+  /** The login's tokens at the provider, sealed with the key ring (kept for token exchange); undefined keeps none. */
+  sealedTokens?: string,
+): Promise<ProvisionResult> {
   const subject = typeof claims.sub === 'string' ? claims.sub : undefined;
   const rawEmail = claims[provider.emailClaim];
   if (!subject) return { ok: false, message: 'The identity provider did not say who you are (no subject).' };
@@ -35,9 +41,9 @@ export async function provisionUser(ctx: ServiceContext, provider: ProviderRow, 
       }
       const name = typeof claims[provider.nameClaim] === 'string' ? (claims[provider.nameClaim] as string).slice(0, 200) : null;
       userId = existing?.id ?? (await tx.insert(users).values({ email, name }).returning({ id: users.id }))[0]!.id;
-      await tx.insert(userIdentities).values({ userId, identityProviderId: provider.id, subject, claims });
+      await tx.insert(userIdentities).values({ userId, identityProviderId: provider.id, subject, claims, tokens: sealedTokens ?? null });
     } else {
-      await tx.update(userIdentities).set({ claims, lastLoginAt: new Date() }).where(and(eq(userIdentities.identityProviderId, provider.id), eq(userIdentities.subject, subject)));
+      await tx.update(userIdentities).set({ claims, lastLoginAt: new Date(), tokens: sealedTokens ?? null }).where(and(eq(userIdentities.identityProviderId, provider.id), eq(userIdentities.subject, subject)));
     }
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user || user.disabled) return { ok: false, message: 'This account is disabled.' };

@@ -13,6 +13,8 @@ import { configDocumentRoutes } from './config-document.ts';
 import { consoleSessionRoutes } from './console-session.ts';
 import { dependentRoutes } from './dependents.ts';
 import { identityProviderRoutes } from './identity-providers.ts';
+import { meRoutes } from './me.ts';
+import type { AuthorizeUrl } from './me-connection-authorize.ts';
 import { meConnectionRoutes, userConnectionRoutes } from './me-connections.ts';
 import { oauthClientRoutes } from './oauth-clients.ts';
 import { oauthConsentRoutes } from './oauth-consents.ts';
@@ -36,10 +38,12 @@ export interface AdminApiOptions {
   version: string;
   /** Called after every successful change, before the response: live state follows the database. */
   onConfigChanged: () => Promise<void>;
+  /** `POST /me/connections/{upstream}/authorize`: where the person goes to connect (upstream-oauth/). */
+  authorizeUrl?: AuthorizeUrl;
 }
 
 /** `/api/v1`: every admin resource, behind API-token auth, described at /openapi.json. */
-export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChanged }: AdminApiOptions) {
+export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChanged, authorizeUrl }: AdminApiOptions) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -54,15 +58,18 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   });
   // Console sign-in is how a browser gets a credential, so it comes before the auth check too.
   api.route('/session', consoleSessionRoutes(ctx));
-  // Self-service for every signed-in person (not only admins): before the admin check.
+  // Every signed-in person's own area (not only admins): its own auth, before the admin check.
   api.use('/me/*', requirePerson(ctx, logger));
-  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged));
-  // Registered after the document route, so /openapi.json stays public and everything else needs a token.
-  // (/me: every signed-in person, checked above; the rest is the administrators')
+  api.route('/me', meRoutes(ctx, { onKeysChanged: onConfigChanged }));
+  api.route('/me/connections', meConnectionRoutes(ctx, onConfigChanged, authorizeUrl));
+  // Registered after the document route, so /openapi.json stays public and everything else needs a token
+  // (`/me/*` has requirePerson instead, so an unknown path there is a 404, not an admin refusal; and
+  // what a person does in their own area is not an administrator's change).
   const isMe = (path: string) => path.startsWith('/api/v1/me/') || path === '/api/v1/me';
-  api.use('*', async (c, next) => (isMe(c.req.path) ? next() : requireAdmin(ctx, logger)(c, next)));
+  const admin = requireAdmin(ctx, logger);
   const trail = adminTrail(ctx);
-  api.use('*', async (c, next) => (isMe(c.req.path) ? next() : trail(c, next)));
+  api.use('*', (c, next) => (isMe(c.req.path) ? next() : admin(c, next)));
+  api.use('*', (c, next) => (isMe(c.req.path) ? next() : trail(c, next)));
   api.use('*', async (c, next) => {
     await next();
     const changesNothing = c.req.path.endsWith('/playground/tools/call') || c.req.query('dryRun') === 'true';

@@ -23,7 +23,8 @@ import { csrfMatches } from '../http/csrf.ts';
 import { jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
-import { authenticateApiToken } from '../services/api-tokens.ts';
+import { wrongKeyKind } from '../http/admin-auth.ts';
+import { authenticateApiToken, isMcpKey } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { verifyLocalLogin } from '../services/local-login.ts';
 import { createWebSession, endWebSession, findWebSession } from '../services/web-sessions.ts';
@@ -34,7 +35,8 @@ const tags = ['session'];
 const security: [] = [];
 
 /**
- * `/api/v1/session`: console sign-in for local administrators. The session lives in an
+ * `/api/v1/session`: console sign-in for every local person (the admin API still takes
+ * administrators only; others use `/api/v1/me`). The session lives in an
  * HttpOnly, SameSite=Strict cookie; mutations through the admin API also need its CSRF
  * token in `X-CSRF-Token` (see http/admin-auth.ts).
  */
@@ -48,13 +50,12 @@ export function consoleSessionRoutes(ctx: ServiceContext) {
       path: '/',
       tags,
       security,
-      summary: 'Sign in to the console with a local administrator account',
+      summary: 'Sign in to the console with a local account (administrators manage everything; other people their own area)',
       request: { body: { ...jsonResponse(consoleSignInSchema, 'Email and password'), required: true } },
       responses: {
         200: jsonResponse(consoleSessionSchema, 'Signed in; the session cookie is set'),
         400: jsonResponse(errorBodySchema, 'Invalid input'),
         401: jsonResponse(errorBodySchema, 'Wrong email or password'),
-        403: jsonResponse(errorBodySchema, 'Not an administrator'),
         429: jsonResponse(errorBodySchema, 'Too many failed attempts, or too many attempts from this address; try again later (Retry-After)'),
       },
     }),
@@ -71,13 +72,12 @@ export function consoleSessionRoutes(ctx: ServiceContext) {
         throw new AppError(429, 'locked', 'too many failed sign-in attempts; try again later');
       }
       if (!login.ok) throw new AppError(401, 'invalid_credentials', 'wrong email or password');
-      if (!login.user.isAdmin) throw new AppError(403, 'not_admin', 'only administrators can sign in to the console');
       await endWebSession(ctx, readConsoleCookie(c, ctx.publicUrl));
       const session = await createWebSession(ctx, { kind: 'console', userId: login.user.id, ttlSeconds: CONSOLE_SESSION_TTL_SECONDS });
       writeConsoleCookie(c, ctx.publicUrl, session.token, session.expiresAt);
-      const { id, email: userEmail, name } = login.user;
+      const { id, email: userEmail, name, isAdmin } = login.user;
       return c.json(
-        { user: { id, email: userEmail, name }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
+        { user: { id, email: userEmail, name, isAdmin }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
         200,
       );
     },
@@ -95,9 +95,9 @@ export function consoleSessionRoutes(ctx: ServiceContext) {
     async (c) => {
       c.header('Cache-Control', 'no-store');
       const session = await current(c);
-      if (!session?.isAdmin) return c.json(signedOut, 200);
-      const { userId: id, email, name, csrfToken, expiresAt } = session;
-      return c.json({ user: { id, email, name }, csrfToken, expiresAt: expiresAt.toISOString() }, 200);
+      if (!session) return c.json(signedOut, 200);
+      const { userId: id, email, name, isAdmin, csrfToken, expiresAt } = session;
+      return c.json({ user: { id, email, name, isAdmin }, csrfToken, expiresAt: expiresAt.toISOString() }, 200);
     },
   );
 
@@ -141,6 +141,7 @@ export function consoleSessionRoutes(ctx: ServiceContext) {
       // The same check the admin API makes on every request (http/admin-auth.ts).
       const token = await authenticateApiToken(ctx, c.req.valid('json').token);
       if (!token) throw new AppError(401, 'invalid_token', 'this token is not valid: it is unknown, revoked or expired');
+      if (isMcpKey(token)) throw wrongKeyKind();
       return c.json({ scopes: token.scopes, readOnly: !token.scopes.includes('admin') }, 200);
     },
   );

@@ -4,6 +4,7 @@ import { errorResponses, jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { type AuthorizeUrl, meAuthorizeRoute } from './me-connection-authorize.ts';
 import { findConnectable, getConnection, listConnections, removeConnection, setConnectionValues } from '../services/user-connections.ts';
 
 const upstreamParams = z.object({ upstream: z.string().min(1).max(100).describe('The upstream id or name') });
@@ -14,8 +15,9 @@ const personOf = (c: { get(key: 'person'): AppEnv['Variables']['person'] }) => c
  * person. Values are write-only; a change applies to the person's next call (their
  * upstream connection is remade with it) on every replica.
  */
-export function meConnectionRoutes(ctx: ServiceContext, onChanged: () => Promise<void>) {
+export function meConnectionRoutes(ctx: ServiceContext, onChanged: () => Promise<void>, authorizeUrl?: AuthorizeUrl) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  if (authorizeUrl) app.route('/', meAuthorizeRoute(ctx, authorizeUrl));
   app.openapi(
     createRoute({
       method: 'get',

@@ -29,6 +29,8 @@ export interface FederationView {
    * each one's items are known, and the live policy snapshot; undefined when unknown.
    */
   accessState?(serverId: string): Promise<{ table: RoutingTable; policy: PolicySnapshot; upstreams: AccessUpstream[] } | undefined>;
+  /** The same table and policy as they are now, without connecting anything (cheap: lists of a person's servers). */
+  currentAccess?(serverId: string): { table: RoutingTable; policy: PolicySnapshot } | undefined;
   /** The rate-limit rules that apply to a person on a server, with their remaining budgets. */
   limitsFor?(serverId: string, userId: string): Promise<AppliedLimit[]>;
   /** Whether a person can reach the upstream through some enabled virtual server (what /me/connections lists). */

@@ -1,6 +1,6 @@
 import { generateSecretKey, KeyRing, keyIdOf } from '@switchboard/auth/secret-box';
 import type { DatabaseHandle } from '@switchboard/db/client';
-import { identityProviders, signingKeys, upstreams, userConnections, users } from '@switchboard/db/schema';
+import { identityProviders, signingKeys, upstreamOauthAuthorizations, upstreamOauthClients, upstreams, userConnections, userIdentities, users } from '@switchboard/db/schema';
 import { backends, openTestDatabase } from '@switchboard/db/testing/test-database';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertKeysPresent, MissingSecretKeyError, reencryptSecrets } from './secret-keys.ts';
@@ -25,12 +25,27 @@ async function seed(db: DatabaseHandle['db']) {
   // a person's own credential for it
   const [person] = await db.insert(users).values({ email: 'p@example.com' }).returning();
   await db.insert(userConnections).values({ userId: person!.id, upstreamId: upstream!.id, kind: 'secrets', payload: ring.encrypt('{"values":{"TOKEN":"person-value"}}') });
-  await db.insert(identityProviders).values({
-    slug: 'okta',
-    displayName: 'Okta',
-    issuer: 'https://idp.example.com',
-    clientId: 'sb',
-    clientSecret: ring.encrypt('idp-secret'),
+  const [okta] = await db
+    .insert(identityProviders)
+    .values({
+      slug: 'okta',
+      displayName: 'Okta',
+      issuer: 'https://idp.example.com',
+      clientId: 'sb',
+      clientSecret: ring.encrypt('idp-secret'),
+    })
+    .returning();
+  // upstream OAuth: a registration at an AS, a person's login tokens, an authorization under way
+  await db.insert(upstreamOauthClients).values({ issuer: 'https://as.example.com', redirectUri: 'https://gw/cb', clientId: 'c1', clientSecret: ring.encrypt('dcr-secret'), authMethod: 'client_secret_basic' });
+  await db.insert(userIdentities).values({ userId: person!.id, identityProviderId: okta!.id, subject: 's1', tokens: ring.encrypt('{"access_token":"login"}') });
+  await db.insert(upstreamOauthAuthorizations).values({
+    stateHash: 'h1',
+    userId: person!.id,
+    upstreamId: upstream!.id,
+    sessionHash: 'b1',
+    codeVerifier: ring.encrypt('verifier'),
+    issuer: 'https://as.example.com',
+    expiresAt: new Date(Date.now() + 600_000),
   });
   // A public provider has no secret: nothing to check or re-encrypt.
   await db.insert(identityProviders).values({ slug: 'public', displayName: 'Public', issuer: 'https://idp2.example.com', clientId: 'sb' });
@@ -71,7 +86,7 @@ describe.each(backends)('secret key checks and re-keying on %s', (backend) => {
     const rotating = new KeyRing([newKey, oldKey]);
     const before = await assertKeysPresent(database.db, new KeyRing([newKey])).catch((e: unknown) => (e as Error).message);
     expect(before).toMatch(/user connection [0-9a-f-]{36}/);
-    expect(await reencryptSecrets(database.db, rotating)).toBe(5);
+    expect(await reencryptSecrets(database.db, rotating)).toBe(8);
     expect(await reencryptSecrets(database.db, rotating)).toBe(0);
 
     const onlyNew = new KeyRing([newKey]);
@@ -90,5 +105,11 @@ describe.each(backends)('secret key checks and re-keying on %s', (backend) => {
     expect(service.note).toBe('plain');
     const [connection] = await database.db.select().from(userConnections);
     expect(onlyNew.decrypt(connection!.payload)).toBe('{"values":{"TOKEN":"person-value"}}');
+    const [registration] = await database.db.select().from(upstreamOauthClients);
+    expect(onlyNew.decrypt(registration!.clientSecret!)).toBe('dcr-secret');
+    const [identity] = await database.db.select().from(userIdentities);
+    expect(onlyNew.decrypt(identity!.tokens!)).toBe('{"access_token":"login"}');
+    const [pending] = await database.db.select().from(upstreamOauthAuthorizations);
+    expect(onlyNew.decrypt(pending!.codeVerifier)).toBe('verifier');
   });
 });

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { isCiphertext, type KeyRing, keyIdOf, needsReencrypt, parseKeyRing } from '@switchboard/auth/secret-box';
 import { loadOrCreateKeyFile } from '@switchboard/auth/key-file';
 import type { Database } from '@switchboard/db/client';
-import { identityProviders, signingKeys, upstreams, userConnections } from '@switchboard/db/schema';
-import { eq } from 'drizzle-orm';
+import { identityProviders, signingKeys, upstreamOauthAuthorizations, upstreamOauthClients, upstreams, userConnections, userIdentities } from '@switchboard/db/schema';
+import { and, eq } from 'drizzle-orm';
 
 export class MissingSecretKeyError extends Error {
   override readonly name = 'MissingSecretKeyError';
@@ -56,6 +56,14 @@ async function* storedSecrets(db: Database) {
   for (const row of providers) yield { owner: `identity provider ${row.slug}`, values: [row.clientSecret] };
   const keys = await db.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys);
   for (const row of keys) yield { owner: `signing key ${row.kid}`, values: [row.privateJwk] };
+  // upstream OAuth: the gateway's registrations at upstreams' authorization servers, people's
+  // login tokens kept for token exchange, PKCE verifiers of authorizations under way
+  const registrations = await db.select({ issuer: upstreamOauthClients.issuer, clientSecret: upstreamOauthClients.clientSecret }).from(upstreamOauthClients);
+  for (const row of registrations) yield { owner: `upstream OAuth client at ${row.issuer}`, values: [row.clientSecret] };
+  const identities = await db.select({ id: userIdentities.id, tokens: userIdentities.tokens }).from(userIdentities);
+  for (const row of identities) yield { owner: `login tokens ${row.id}`, values: [row.tokens] };
+  const pending = await db.select({ stateHash: upstreamOauthAuthorizations.stateHash, codeVerifier: upstreamOauthAuthorizations.codeVerifier }).from(upstreamOauthAuthorizations);
+  for (const row of pending) yield { owner: 'an upstream authorization under way', values: [row.codeVerifier] };
 }
 
 /** Refuses to run when stored secrets were encrypted under a key the ring does not have. */
@@ -113,6 +121,25 @@ export async function reencryptSecrets(db: Database, ring: KeyRing): Promise<num
     const keys = await tx.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys).for('update');
     for (const row of keys) {
       if (needsReencrypt(ring, row.privateJwk)) await tx.update(signingKeys).set({ privateJwk: reseal(row.privateJwk) }).where(eq(signingKeys.kid, row.kid));
+    }
+    const registrations = await tx.select().from(upstreamOauthClients).for('update');
+    for (const row of registrations) {
+      if (row.clientSecret && needsReencrypt(ring, row.clientSecret)) {
+        await tx
+          .update(upstreamOauthClients)
+          .set({ clientSecret: reseal(row.clientSecret) })
+          .where(and(eq(upstreamOauthClients.issuer, row.issuer), eq(upstreamOauthClients.redirectUri, row.redirectUri)));
+      }
+    }
+    const identities = await tx.select({ id: userIdentities.id, tokens: userIdentities.tokens }).from(userIdentities).for('update');
+    for (const row of identities) {
+      if (row.tokens && needsReencrypt(ring, row.tokens)) await tx.update(userIdentities).set({ tokens: reseal(row.tokens) }).where(eq(userIdentities.id, row.id));
+    }
+    const pending = await tx.select({ stateHash: upstreamOauthAuthorizations.stateHash, codeVerifier: upstreamOauthAuthorizations.codeVerifier }).from(upstreamOauthAuthorizations).for('update');
+    for (const row of pending) {
+      if (needsReencrypt(ring, row.codeVerifier)) {
+        await tx.update(upstreamOauthAuthorizations).set({ codeVerifier: reseal(row.codeVerifier) }).where(eq(upstreamOauthAuthorizations.stateHash, row.stateHash));
+      }
     }
     return changed;
   });

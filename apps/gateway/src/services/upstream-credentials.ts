@@ -3,6 +3,7 @@ import { userPlaceholders } from '@switchboard/core/credentials/placeholders';
 import type { UpstreamCredentials, UpstreamCredentialsInput } from '@switchboard/core/contracts/credentials';
 import type { upstreams } from '@switchboard/db/schema';
 import { badRequest } from '../errors.ts';
+import { describeOAuthOptions, storedOAuthOptions } from '../upstream-oauth/options.ts';
 import { describeMap, mergeEncryptedMap } from './secret-fields.ts';
 
 type UpstreamRow = typeof upstreams.$inferSelect;
@@ -22,13 +23,26 @@ export function storedCredentials(ring: KeyRing, input: UpstreamCredentialsInput
     const serviceCredential = mergeEncryptedMap(ring, kept, patch);
     return { credentialMode: mode, credentialOptions: Object.keys(serviceCredential).length ? { serviceCredential } : {} };
   }
+  if (mode === 'oauth') {
+    const previous = current?.credentialMode === 'oauth' ? current.credentialOptions : undefined;
+    return { credentialMode: mode, credentialOptions: guarded(() => storedOAuthOptions(ring, options as Parameters<typeof storedOAuthOptions>[1], previous)) };
+  }
   return { credentialMode: mode, credentialOptions: options };
+}
+
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw badRequest((error as Error).message);
+  }
 }
 
 /** The mode and options as the API shows them: secrets as `{ hasValue: true }`, the names people supply. */
 export function describeCredentials(row: UpstreamRow, decrypted: { env: Record<string, string>; headers: Record<string, string> }): UpstreamCredentials {
   const options = { ...row.credentialOptions };
   if (row.credentialMode === 'per-user' && options.serviceCredential) options.serviceCredential = describeMap(options.serviceCredential as Record<string, string>);
+  if (row.credentialMode === 'oauth') Object.assign(options, describeOAuthOptions(options));
   return {
     mode: row.credentialMode,
     userValues: row.credentialMode === 'per-user' ? userPlaceholders(row.transport === 'stdio' ? decrypted.env : decrypted.headers) : [],
@@ -49,6 +63,7 @@ export function assertCredentials(row: UpstreamRow, decrypted: { env: Record<str
     throw badRequest(`credentials: \${user:${[...names, ...elsewhere][0]}} is only filled in for a per-user upstream (set "credentials": "per-user")`);
   }
   if (mode === 'identity-assertion' && stdio) throw badRequest('credentials: identity-assertion needs an HTTP upstream (the assertion travels in a header)');
+  if ((mode === 'oauth' || mode === 'token-exchange') && stdio) throw badRequest(`credentials: ${mode} needs an HTTP upstream (the token travels in a header)`);
   if (mode === 'per-user') {
     const service = Object.keys((row.credentialOptions.serviceCredential as Record<string, string> | undefined) ?? {});
     const unknown = service.find((name) => !names.includes(name));

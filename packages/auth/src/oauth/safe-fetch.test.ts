@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../testing/self-signed.ts';
-import { fetchPublicJson, SafeFetchError } from './safe-fetch.ts';
+import { fetchPublicJson, guardedFetch, SafeFetchError } from './safe-fetch.ts';
 
 let server: Server;
 let base: string;
@@ -14,6 +14,12 @@ beforeAll(async () => {
   const key = tls.key;
   server = createServer({ key, cert: ca }, (req, res) => {
     const port = (server.address() as AddressInfo).port;
+    if (req.url === '/echo') {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => res.writeHead(201, { 'content-type': 'application/json', 'x-seen': req.method ?? '' }).end(JSON.stringify({ body, type: req.headers['content-type'] })));
+      return;
+    }
     if (req.url === '/doc') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/json' }).end(`"${'x'.repeat(50_000)}"`);
     if (req.url === '/html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hi</p>');
@@ -54,5 +60,25 @@ describe('fetchPublicJson', () => {
     await expect(fetchPublicJson(`${base}/big`, { ...onlyLoopbackOne(), maxBytes: 10_000 })).rejects.toThrow('larger than');
     await expect(fetchPublicJson(`${base}/html`, onlyLoopbackOne())).rejects.toThrow('not JSON');
     await expect(fetchPublicJson(`${base}/missing`, onlyLoopbackOne())).rejects.toThrow('HTTP 404');
+  });
+});
+
+describe('guardedFetch (the same guard as a fetch, for openid-client)', () => {
+  it('refuses loopback, private and plain-http targets by default', async () => {
+    for (const url of [`${base}/echo`, 'https://10.1.2.3/x', 'https://[::1]/x', base.replace('https:', 'http:')]) {
+      await expect(guardedFetch(url, { method: 'POST', body: 'a=1' }, { ca, timeoutMs: 2000 })).rejects.toBeInstanceOf(SafeFetchError);
+    }
+  });
+
+  it('sends the method, headers and form body and answers a Response', async () => {
+    const response = await guardedFetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'x', a: 'b c' }) }, onlyLoopbackOne());
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-seen')).toBe('POST');
+    expect(await response.json()).toEqual({ body: 'grant_type=x&a=b+c', type: 'application/x-www-form-urlencoded' });
+  });
+
+  it('does not follow a redirect (the 3xx is the answer)', async () => {
+    const response = await guardedFetch(`${base}/to-other`, {}, onlyLoopbackOne());
+    expect(response.status).toBe(302);
   });
 });

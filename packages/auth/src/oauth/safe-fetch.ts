@@ -51,12 +51,19 @@ function checkedLookup(isAllowed: (address: string) => boolean): LookupFunction 
 }
 
 interface RawResponse {
-  location?: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: Buffer;
-  contentType: string;
 }
 
-function getOnce(url: string, options: SafeFetchOptions, signal: AbortSignal): Promise<RawResponse> {
+interface OutgoingRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** One request, no redirect followed: https only, every resolved address checked, the body capped. */
+function requestOnce(url: string, outgoing: OutgoingRequest, options: SafeFetchOptions, signal: AbortSignal): Promise<RawResponse> {
   const target = new URL(url);
   if (target.protocol !== 'https:') return Promise.reject(new SafeFetchError('only https URLs can be fetched'));
   if (target.username || target.password) return Promise.reject(new SafeFetchError('URLs with credentials are refused'));
@@ -68,17 +75,9 @@ function getOnce(url: string, options: SafeFetchOptions, signal: AbortSignal): P
   return new Promise((resolve, reject) => {
     const req = request(
       target,
-      { method: 'GET', headers: { accept: 'application/json' }, lookup: checkedLookup(isAllowed), signal, ca: options.ca, agent: false },
+      { method: outgoing.method, headers: outgoing.headers, lookup: checkedLookup(isAllowed), signal, ca: options.ca, agent: false },
       (res) => {
         const status = res.statusCode ?? 0;
-        if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
-          res.resume();
-          return resolve({ location: res.headers.location, body: Buffer.alloc(0), contentType: '' });
-        }
-        if (status !== 200) {
-          res.resume();
-          return reject(new SafeFetchError(`the document answered HTTP ${status}`));
-        }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -89,13 +88,42 @@ function getOnce(url: string, options: SafeFetchOptions, signal: AbortSignal): P
           }
           chunks.push(chunk);
         });
-        res.on('end', () => resolve({ body: Buffer.concat(chunks), contentType: String(res.headers['content-type'] ?? '') }));
+        res.on('end', () => resolve({ status, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', reject);
       },
     );
     req.on('error', (error) => reject(error instanceof SafeFetchError ? error : new SafeFetchError(describe(error))));
-    req.end();
+    req.end(outgoing.body);
   });
+}
+
+async function getOnce(url: string, options: SafeFetchOptions, signal: AbortSignal): Promise<{ location?: string; body: Buffer; contentType: string }> {
+  const response = await requestOnce(url, { method: 'GET', headers: { accept: 'application/json' } }, options, signal);
+  const location = response.headers.location;
+  if ([301, 302, 303, 307, 308].includes(response.status) && typeof location === 'string') return { location, body: Buffer.alloc(0), contentType: '' };
+  if (response.status !== 200) throw new SafeFetchError(`the document answered HTTP ${response.status}`);
+  return { body: response.body, contentType: String(response.headers['content-type'] ?? '') };
+}
+
+/**
+ * The same guard as a `fetch` (for libraries that take one, e.g. openid-client's
+ * `customFetch`): one request to a URL someone else chose, https only, every resolved
+ * address allowed, the address checked is the one connected to, the body capped. Redirects
+ * are not followed (the 3xx is the answer): OAuth clients treat them as errors anyway.
+ */
+export async function guardedFetch(url: string, init: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; body?: unknown; signal?: AbortSignal | null }, options: SafeFetchOptions = {}): Promise<Response> {
+  const deadline = AbortSignal.timeout(options.timeoutMs ?? 5000);
+  const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+  const headers = Object.fromEntries(new Headers(init.headers).entries());
+  const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  const raw = await requestOnce(url, { method: init.method ?? 'GET', headers, body }, { maxBytes: 1_048_576, ...options }, signal);
+  const answer = new Headers();
+  for (const [name, value] of Object.entries(raw.headers)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) answer.append(name, one);
+  }
+  const empty = raw.status === 204 || raw.status === 304;
+  return new Response(empty ? null : new Uint8Array(raw.body), { status: raw.status, headers: answer });
 }
 
 function describe(error: Error): string {

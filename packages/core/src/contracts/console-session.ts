@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { timestampSchema, uuidSchema } from './common.ts';
 
-/** `POST /api/v1/session`: a local administrator signs in to the console. */
+/** `POST /api/v1/session`: a local person signs in to the console. */
 export const consoleSignInSchema = z
   .object({
     email: z.email('must be an email address').max(320),
@@ -17,7 +17,8 @@ export type ConsoleSignIn = z.infer<typeof consoleSignInSchema>;
  */
 export const consoleSessionSchema = z
   .object({
-    user: z.object({ id: uuidSchema, email: z.string(), name: z.string().nullable() }).nullable(),
+    /** `isAdmin`: whether the console shows the administration pages (the admin API checks it on every request). */
+    user: z.object({ id: uuidSchema, email: z.string(), name: z.string().nullable(), isAdmin: z.boolean() }).nullable(),
     csrfToken: z.string().nullable(),
     expiresAt: timestampSchema.nullable(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretStateSchema, timestampSchema, uuidSchema } from './common.ts';
+import { secretStateSchema, slugSchema, timestampSchema, uuidSchema } from './common.ts';
 
 /**
  * Whose credentials reach an upstream. `shared`: the upstream's own headers/env/token, for
@@ -42,7 +42,37 @@ export const identityAssertionOptionsSchema = z
   })
   .strict();
 
-/** `oauth` and `token-exchange` options belong to the upstream-OAuth feature (see CREDS-CONTRACT.md). */
+/**
+ * `oauth`: the gateway is an OAuth client of the upstream's authorization server. All
+ * optional: `clientId`/`clientSecret` of a client the admin registered there (the secret is
+ * write-only; null removes it), else a Client ID Metadata Document or Dynamic Client
+ * Registration is used; `scopes` to ask for (default: what the upstream's metadata lists);
+ * `authorizationServer` pins the AS (it must be one the upstream lists) and is an address
+ * the gateway may contact even when it is private (an admin typed it).
+ */
+export const oauthOptionsSchema = z
+  .object({
+    clientId: z.string().min(1).max(2000).optional(),
+    clientSecret: secretValue.nullable().optional(),
+    scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
+    authorizationServer: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .strict();
+
+/**
+ * `token-exchange` (RFC 8693): the slug of the identity provider people log in with (the
+ * upstream trusts it), and what to ask it for: `audience` (default: the upstream's URL),
+ * optionally a `resource` and `scopes`.
+ */
+export const tokenExchangeOptionsSchema = z
+  .object({
+    identityProvider: slugSchema,
+    audience: z.string().min(1).max(2000).optional(),
+    resource: z.url().optional(),
+    scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
+  })
+  .strict();
+
 const openOptions = z.record(z.string(), z.unknown());
 
 /** An upstream's credentials as set through the API or the configuration document. */
@@ -51,8 +81,8 @@ export const upstreamCredentialsInputSchema = z
     z.object({ mode: z.literal('shared') }).strict(),
     perUserOptionsSchema.extend({ mode: z.literal('per-user') }).strict(),
     identityAssertionOptionsSchema.extend({ mode: z.literal('identity-assertion') }).strict(),
-    z.object({ mode: z.literal('oauth') }).catchall(z.unknown()),
-    z.object({ mode: z.literal('token-exchange') }).catchall(z.unknown()),
+    oauthOptionsSchema.extend({ mode: z.literal('oauth') }).strict(),
+    tokenExchangeOptionsSchema.extend({ mode: z.literal('token-exchange') }).strict(),
   ])
   .meta({ id: 'UpstreamCredentialsInput' });
 export type UpstreamCredentialsInput = z.infer<typeof upstreamCredentialsInputSchema>;

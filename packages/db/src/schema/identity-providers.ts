@@ -36,6 +36,12 @@ export const userIdentities = pgTable(
       .references(() => identityProviders.id, { onDelete: 'cascade' }),
     subject: text('subject').notNull(),
     claims: jsonb('claims').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The person's tokens at the provider from their last login (a key-ring ciphertext of
+     * `{ access_token, refresh_token?, expires_at? }`), for token exchange (RFC 8693) to
+     * upstreams that trust the same provider. Null until they log in again.
+     */
+    tokens: text('tokens'),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     createdAt: createdAt(),
   },

@@ -14,3 +14,4 @@ export * from './admin-events.ts';
 export * from './rate-limits.ts';
 export * from './mcp-sessions.ts';
 export * from './user-connections.ts';
+export * from './upstream-oauth.ts';

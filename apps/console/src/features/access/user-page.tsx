@@ -18,6 +18,7 @@ import { ServerOptions } from '../virtual-servers/server-options.tsx';
 import { AccessPreview } from './access-preview.tsx';
 import { AllowlistEditor } from './allowlist-editor.tsx';
 import { RolesField } from './role-picker.tsx';
+import { UserConnections } from './user-connections.tsx';
 
 /** What a save would do to the signed-in administrator's own access, if anything. */
 export function selfLockout(user: Pick<User, 'id' | 'isAdmin' | 'disabled'>, next: { isAdmin: boolean; disabled: boolean }, signedInUserId: string | undefined) {
@@ -166,6 +167,7 @@ export function UserPage({ id }: { id: string }) {
               <AllowlistEditor subjectType="user" subjectId={user.id} subjectLabel={user.email} />
             </div>
           </Panel>
+          <UserConnections userId={user.id} email={user.email} />
           <PreviewOnServer user={user} />
         </div>
       )}

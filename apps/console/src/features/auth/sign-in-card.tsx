@@ -9,11 +9,10 @@ import { TokenSignIn } from './token-sign-in.tsx';
 
 const messages: Record<string, string> = {
   invalid_credentials: 'Wrong email or password.',
-  not_admin: 'This account is not an administrator. Only administrators can use the console.',
   locked: 'Too many failed attempts. Wait a moment and try again.',
 };
 
-/** Sign-in: a local administrator's email and password, an OpenID provider, or an API token. */
+/** Sign-in: a local person's email and password, an OpenID provider, or an admin API token. */
 export function SignInCard({ notice }: { notice: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -35,7 +34,9 @@ export function SignInCard({ notice }: { notice: string | null }) {
     <div className="sign-in">
       <div className="panel sign-in-card">
         <h1>Sign in to Switchboard</h1>
-        <p className="muted">Manage upstream MCP servers, the virtual servers built from them, and who may use which tools.</p>
+        <p className="muted">
+          See the MCP servers you may use, connect your accounts and mint your keys; administrators also manage upstreams, virtual servers and access.
+        </p>
         {notice && (
           <p className="notice" role="alert">
             {notice}

@@ -9,6 +9,7 @@ import { Panel } from '../../components/panel.tsx';
 import { MutationError } from '../../components/query-state.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
+import { Link } from '../../lib/router.tsx';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
 
 const tokenColumns: Array<Column<ApiToken>> = [
@@ -22,6 +23,16 @@ const tokenColumns: Array<Column<ApiToken>> = [
     ),
   },
   { header: 'Scope', cell: (t) => t.scopes.map((s) => <span key={s} className="tag">{s}</span>) },
+  {
+    header: 'Owner',
+    className: 'small',
+    cell: (t) => (t.owner ? <Link to={`/users/${t.owner.id}`}>{t.owner.email}</Link> : <span className="muted">no person</span>),
+  },
+  {
+    header: 'Works on',
+    className: 'small',
+    cell: (t) => (t.scopes.includes('mcp') ? (t.virtualServerIds ? `${t.virtualServerIds.length} virtual server(s)` : 'every key-protected server') : 'admin API'),
+  },
   { header: 'Last used', className: 'small', cell: (t) => <RelativeTime at={t.lastUsedAt} /> },
   { header: 'Expires', className: 'small', cell: (t) => <RelativeTime at={t.expiresAt} empty="never" /> },
 ];
@@ -69,7 +80,10 @@ export function ApiTokensPanel() {
   }
 
   return (
-    <Panel title="API tokens" description="For automation: scripts and CI call the admin API with Authorization: Bearer <token>.">
+    <Panel
+      title="API tokens"
+      description="For automation: scripts and CI call the admin API with Authorization: Bearer <token>. Everyone's personal MCP keys (scope mcp, minted under My keys) are listed here too, so you can revoke any of them."
+    >
       <form className="rule-form panel-pad" onSubmit={submit} noValidate>
         <input aria-label="Token name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Name, e.g. ci-deploy" />
         <select aria-label="Scope" value={scope} onChange={(e) => setScope(e.target.value as typeof scope)}>

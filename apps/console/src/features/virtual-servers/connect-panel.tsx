@@ -5,8 +5,8 @@ import { Panel } from '../../components/panel.tsx';
 import { Tabs } from '../../components/tabs.tsx';
 import { snippetsFor } from './snippets.ts';
 
-/** The URL of a virtual server and how to add it to each popular MCP client. */
-export function ConnectPanel({ server }: { server: VirtualServer }) {
+/** The URL of a virtual server and how to add it to each popular MCP client (admin page and My servers). */
+export function ConnectPanel({ server }: { server: Pick<VirtualServer, 'name' | 'url' | 'authMode'> }) {
   const snippets = snippetsFor(server.name, server.url, server.authMode);
   return (
     <Panel title="Connect" description="Paste the URL into any MCP client, or use the snippet for yours.">

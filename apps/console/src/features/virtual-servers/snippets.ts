@@ -59,14 +59,14 @@ export function snippetsFor(serverName: string, url: string, authMode: 'oauth' |
     authMode === 'oauth'
       ? 'The client discovers OAuth and opens a browser to sign in on first use.'
       : authMode === 'api-key'
-        ? 'Add an API token as "Authorization: Bearer <token>".'
+        ? 'Send your personal MCP key (mint one under My keys) as "Authorization: Bearer <key>": the server acts as you.'
         : 'This server is public: no sign-in.';
   const apiKeyHeader = authMode === 'api-key';
   const claudeCode = `claude mcp add --transport http ${name} ${url}${apiKeyHeader ? ' \\\n  --header "Authorization: Bearer $SWITCHBOARD_TOKEN"' : ''}`;
   const vscodeServer: Record<string, unknown> = { type: 'http', url };
   if (apiKeyHeader) vscodeServer.headers = { Authorization: 'Bearer ${input:switchboard-token}' };
   const vscode: Record<string, unknown> = { servers: { [name]: vscodeServer } };
-  if (apiKeyHeader) vscode.inputs = [{ type: 'promptString', id: 'switchboard-token', description: 'Switchboard API token', password: true }];
+  if (apiKeyHeader) vscode.inputs = [{ type: 'promptString', id: 'switchboard-token', description: 'Your Switchboard MCP key', password: true }];
   const cursorServer: Record<string, unknown> = { url };
   if (apiKeyHeader) cursorServer.headers = { Authorization: 'Bearer ${env:SWITCHBOARD_TOKEN}' };
   const warnings = urlWarnings(url);

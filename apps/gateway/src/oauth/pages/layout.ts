@@ -16,7 +16,7 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:6px 14px;margin:16px 0;paddin
 
 export interface PageOptions {
   title: string;
-  status?: 200 | 400 | 401 | 403 | 429;
+  status?: 200 | 400 | 401 | 403 | 429 | 502;
   /** Extra origins or schemes forms may submit (and be redirected) to. */
   formTargets?: string[];
 }
