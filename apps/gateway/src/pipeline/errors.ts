@@ -93,7 +93,10 @@ function credentialRequired(call: McpCall, error: CredentialRequired): CallResul
       return inputRequired({ inputRequests: { [`connect-${error.upstreamName}`]: inputRequired.elicitUrl({ url: error.connectUrl, message }) } }) as CallResult;
     }
   }
-  if (call.kind !== 'tool') throw new CallFailure(new ProtocolError(INVALID_REQUEST, message, { upstream: error.upstreamName, reason: 'credential_required', connectUrl: error.connectUrl }), refusal.outcome, refusal.errorCode);
+  if (call.kind !== 'tool') {
+    const data = { upstream: error.upstreamName, reason: 'credential_required', connectUrl: error.connectUrl };
+    throw new CallFailure(new ProtocolError(INVALID_REQUEST, message, data), refusal.outcome, refusal.errorCode);
+  }
   call.refusal = refusal;
   return { content: [{ type: 'text', text: message }], isError: true };
 }

@@ -9,7 +9,7 @@ export function forward(options: { router: () => VirtualServerRouter }): CallHan
   return (call) => {
     const { hooks, timeoutMs } = call.downstream;
     // (the common case, a shared upstream and no timeout of the caller's, copies nothing)
-    const options_ = call.credential || timeoutMs !== undefined ? { ...hooks, timeoutMs, credential: call.credential } : hooks;
-    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), options_);
+    const sent = call.credential || timeoutMs !== undefined ? { ...hooks, timeoutMs, credential: call.credential } : hooks;
+    return options.router().forward(call.route!.upstreamId, METHODS[call.kind], upstreamParams(call), sent);
   };
 }
