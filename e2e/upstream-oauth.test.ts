@@ -199,6 +199,25 @@ describe('upstreams that need each person’s own OAuth token', () => {
     expect((await asPerson('GET', 'secure').then((r) => r.json())) as { status: string }).toMatchObject({ status: 'not_connected' });
   });
 
+  it('identifies itself with its Client ID Metadata Document where the AS supports it (no registration)', async () => {
+    const cimdAs = await startAuthorizationServer({ accessTokenTtl: 300, discovery: { client_id_metadata_document_supported: true } });
+    cleanup.add(() => cimdAs.stop());
+    const docs = await startProtectedMcpServer({ trustedIssuer: cimdAs.issuer });
+    cleanup.add(() => docs.stop());
+    await gw.importConfig({
+      mcpServers: { docs: { type: 'http', url: docs.url, credentials: { mode: 'oauth', authorizationServer: cimdAs.issuer } } },
+      virtualServers: { dev: { id: DEV, upstreams: ['secure', 'docs'], auth: 'oauth', defaultAccess: 'allow' } },
+    });
+    const started = await sessions.alice.browser.request(`${gw.url}/connections/docs/connect`);
+    const authorization = new URL(started.headers.get('location')!);
+    expect(authorization.origin).toBe(cimdAs.issuer);
+    expect(authorization.searchParams.get('client_id')).toBe(`${gw.url}/oauth/client-metadata.json`);
+    const document = (await (await fetch(`${gw.url}/oauth/client-metadata.json`)).json()) as Record<string, unknown>;
+    expect(document).toMatchObject({ client_id: `${gw.url}/oauth/client-metadata.json`, redirect_uris: [`${gw.url}/oauth/upstream-callback`], token_endpoint_auth_method: 'none' });
+    const registrations = await gw.running.deps.database.db.select().from(upstreamOauthClients);
+    expect(registrations.map((r) => r.issuer)).not.toContain(cimdAs.issuer);
+  });
+
   it('refuses an authorization server the upstream names on a private address the admin did not configure', async () => {
     // an upstream (admin-configured, on loopback) whose metadata sends the gateway to another
     // loopback port, and one that names a private network address
