@@ -3,7 +3,7 @@ import type { FederationRegistry } from '../federation/registry.ts';
 import { bearerToken } from '../http/admin-auth.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import { apiKeyChallenge, oauthChallenge } from '../oauth/challenge.ts';
-import { type AuthenticatedToken, isMcpKey, touchApiToken } from '../services/api-tokens.ts';
+import { isMcpKey, touchApiToken } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { apiTokenClientId } from '../services/audit-clients.ts';
 import { rpcErrorResponse } from './errors.ts';

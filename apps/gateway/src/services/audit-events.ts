@@ -2,7 +2,6 @@ import type { AuditEvent, AuditFilter, AuditListQuery } from '@switchboard/core/
 import type { Page } from '@switchboard/core/contracts/common';
 import { auditEvents } from '@switchboard/db/schema';
 import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
-import { badRequest } from '../errors.ts';
 import { clientWhere, withClientNames } from './audit-clients.ts';
 import type { ServiceContext } from './context.ts';
 import { decodeSeqCursor, encodeSeqCursor, searchWhere } from './pagination.ts';

@@ -1,1 +1,0 @@
-ALTER TABLE "virtual_servers" ADD COLUMN "resource_uris" text DEFAULT 'original' NOT NULL;
