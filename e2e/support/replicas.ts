@@ -6,11 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatKeyRing, generateSecretKey } from '@switchboard/auth/secret-box';
-import { freePort, waitFor } from '@switchboard/core/upstream/test-upstreams';
+import { freePort, ROOT, waitFor } from '@switchboard/core/upstream/test-upstreams';
 import { type PostgresServer, startPostgresServer } from '../../packages/db/src/testing/postgres-server.ts';
 import { type GatewayProcess, PROCESS_ADMIN_TOKEN, spawnGateway, hasStarted } from './gateway-process.ts';
 
@@ -42,47 +42,20 @@ export interface Replicas {
   haproxyLog(): string;
 }
 
-/** HAProxy for MCP: per-request round-robin, no stickiness; requests refused before any work (connection refused, 503 while draining) are retried on another replica. */
-function haproxyConfig(port: number, statsPort: number, replicas: Replica[]): string {
-  return `global
-  nbthread 1
-  maxconn 2048
-  log stderr format raw local0 info
-defaults
-  mode http
-  log global
-  option httplog
-  timeout connect 2s
-  timeout client 120s
-  timeout server 120s
-  # an idle SSE stream stays open (the gateway writes keep-alive comments)
-  timeout tunnel 1h
-  # longer than clients keep idle connections (undici: 4 s): else a request can meet a connection being closed
-  timeout http-keep-alive 60s
-  option http-buffer-request
-  # one request per server connection: a replica that stops never gets a request on a
-  # connection it is closing (that would be a failed call, not a retried connection)
-  option http-server-close
-  retries 3
-  option redispatch 1
-  retry-on conn-failure 503
-frontend mcp
-  bind 127.0.0.1:${port}
-  default_backend gateways
-frontend stats
-  bind 127.0.0.1:${statsPort}
-  http-request return status 200 content-type text/plain lf-string "%[nbsrv(gateways)]"
-backend gateways
-  balance roundrobin
-  option httpchk
-  # HTTP/1.1 with the public Host: the gateway answers nothing else
-  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host 127.0.0.1:${port}
-  http-check expect status 200
-  # a busy replica answers its check late, not never: slow checks are no failure
-  timeout check 5s
-  default-server inter 500ms fall 2 rise 1
-${replicas.map((r) => `  server ${r.name} 127.0.0.1:${r.port} check`).join('\n')}
-`;
+/**
+ * The repository's own load-balancer configuration (docker/haproxy.cfg: per-request
+ * round-robin, no stickiness, requests refused before any work retried elsewhere), with
+ * this run's addresses in its environment. It names three replicas.
+ */
+const HAPROXY_CONFIG = `${ROOT}docker/haproxy.cfg`;
+
+function haproxyEnv(port: number, statsPort: number, replicas: Replica[]): Record<string, string> {
+  if (replicas.length !== 3) throw new Error('docker/haproxy.cfg names three replicas');
+  return {
+    SWITCHBOARD_LB_BIND: `127.0.0.1:${port}`,
+    SWITCHBOARD_LB_STATS_BIND: `127.0.0.1:${statsPort}`,
+    ...Object.fromEntries(replicas.map((r, i) => [`SWITCHBOARD_REPLICA_${i + 1}`, `127.0.0.1:${r.port}`])),
+  };
 }
 
 export async function startReplicas(count = 3, extraEnv: Record<string, string> = {}): Promise<Replicas> {
@@ -139,9 +112,13 @@ export async function startReplicas(count = 3, extraEnv: Record<string, string> 
     // the first one migrates; the others then start together
     await start(0);
     await Promise.all(replicas.slice(1).map((_, i) => start(i + 1)));
-    const config = join(dir, 'haproxy.cfg');
-    await writeFile(config, haproxyConfig(lbPort, statsPort, replicas));
-    haproxy = spawn(HAPROXY, ['-db', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    haproxy = spawn(HAPROXY, ['-db', '-f', HAPROXY_CONFIG], {
+      env: { ...process.env, ...haproxyEnv(lbPort, statsPort, replicas) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    haproxy.stdout!.on('data', (d) => {
+      haproxyOutput += d;
+    });
     haproxy.stderr!.on('data', (d) => {
       haproxyOutput += d;
     });

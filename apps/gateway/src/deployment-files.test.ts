@@ -124,8 +124,8 @@ describe('docker/haproxy.cfg and the compose profile `ha`', () => {
     expect(haproxy.volumes).toContain('./docker/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
     const upstreams = Object.entries(haproxy.environment!).filter(([k]) => k.startsWith('SWITCHBOARD_REPLICA_'));
     expect(upstreams.map(([, v]) => v.split(':')[0]).sort()).toEqual(['gateway', 'gateway-2', 'gateway-3']);
-    // Every replica variable the config reads is set.
-    const read = [...readFileSync(haproxyCfg, 'utf8').matchAll(/\$\{(SWITCHBOARD_[A-Z_0-9]+)-/g)].map((m) => m[1]);
+    // Every replica address and the listening address the config reads are set.
+    const read = [...readFileSync(haproxyCfg, 'utf8').matchAll(/\$\{(SWITCHBOARD_(?:REPLICA_\d|LB_BIND))-/g)].map((m) => m[1]);
     expect(Object.keys(haproxy.environment!).sort()).toEqual([...new Set(read)].sort());
     const lbAddress = haproxy.networks!.default.ipv4_address;
     expect(replicas[0]!.environment!.SWITCHBOARD_TRUSTED_PROXIES).toBe(lbAddress);
