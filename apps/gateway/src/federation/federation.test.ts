@@ -81,7 +81,11 @@ describe.each(backends)('federation on %s', (backend) => {
     });
     expect(clash.status).toBe(409);
     expect((await json(clash)).error.message).toContain('by fx:test_simple_text and by fx2:test_simple_text');
-    const prefixed = await gw.api('POST', '/api/v1/virtual-servers', { name: 'prefixed', entries: [{ upstreamId }, { upstreamId: fx2.id }] });
+    // prefixed tools no longer clash, but the two list the same resource URIs: namespace those too
+    const sameUris = await gw.api('POST', '/api/v1/virtual-servers', { name: 'prefixed', entries: [{ upstreamId }, { upstreamId: fx2.id }] });
+    expect(sameUris.status).toBe(409);
+    expect((await json(sameUris)).error.message).toMatch(/resource( template)? "test:\/\/.+" would be exposed twice: by fx:.+ and by fx2:.+resourceUris/);
+    const prefixed = await gw.api('POST', '/api/v1/virtual-servers', { name: 'prefixed', resourceUris: 'namespaced', entries: [{ upstreamId }, { upstreamId: fx2.id }] });
     expect(prefixed.status).toBe(201);
     const missing = await gw.api('POST', '/api/v1/virtual-servers', { name: 'missing', entries: [{ upstreamId, kind: 'tool', name: 'no_such_tool' }] });
     expect(missing.status).toBe(400);

@@ -141,7 +141,7 @@ describe('legacy HTTP+SSE transport', () => {
     await client.connect(new SSEClientTransport(new URL(sseUrl())));
     expect(runtime().sessionCount).toBe(before + 1);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['legacy__add', 'legacy__echo', 'legacy__slow_progress']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['legacy__add', 'legacy__ask_name', 'legacy__echo', 'legacy__slow_progress']);
     expect((await client.callTool({ name: 'legacy__add', arguments: { a: 2, b: 3 } })).content).toEqual([{ type: 'text', text: '5' }]);
     const progress: number[] = [];
     const slow = await client.callTool({ name: 'legacy__slow_progress', arguments: {} }, undefined, {
@@ -210,7 +210,7 @@ describe('legacy HTTP+SSE transport', () => {
 
     const client = new V1Client({ name: 'old-client', version: '1' });
     await client.connect(new SSEClientTransport(new URL(sseUrl(KEYED_ID)), { requestInit: { headers: { authorization: `Bearer ${keyA}` } } }));
-    expect((await client.listTools()).tools).toHaveLength(3);
+    expect((await client.listTools()).tools).toHaveLength(4);
     await client.close();
   });
 
@@ -231,7 +231,7 @@ describe('legacy HTTP+SSE transport', () => {
     const client = new V1Client({ name: 'old-client', version: '1' });
     const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
     await client.connect(new SSEClientTransport(new URL(sseUrl())));
-    expect((await client.listTools()).tools).toHaveLength(3);
+    expect((await client.listTools()).tools).toHaveLength(4);
     const upstreamId = (await api('GET', '/api/v1/upstreams')).items[0].id;
     await api('PATCH', `/api/v1/virtual-servers/${OPEN_ID}`, {
       entries: [{ upstreamId, kind: 'tool', name: 'add', exposedName: 'plus' }],

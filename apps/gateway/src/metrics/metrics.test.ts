@@ -4,9 +4,9 @@
  * adapter for tools/call, the SDK's for resources and prompts; and a 2026-07-28 stateless
  * call), scraped before and after; the exposition parsed by parse-prometheus-text-format.
  */
+import { mcpKeyFor } from '../testing/mcp-keys.ts';
 import { fixtureStdio, misbehaving } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../services/api-tokens.ts';
 import { type Exposition, parseExposition } from '../testing/scrape.ts';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
@@ -82,8 +82,7 @@ describe('metrics around real calls', () => {
     const imported = await gw.api('POST', '/api/v1/import', DOCUMENT);
     if (imported.status !== 200) throw new Error(`import failed: ${await imported.text()}`);
     const [user] = (await json(gw.api('GET', '/api/v1/users'))).items;
-    key = (await createApiToken(gw.ctx, { name: 'm', scopes: ['admin:read'], userId: user.id })).token;
-    await gw.registry.configChanged();
+    key = (await mcpKeyFor(gw, user.email, { name: 'm' })).token;
   });
   afterAll(async () => {
     await gw?.close();
