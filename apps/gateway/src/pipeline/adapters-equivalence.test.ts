@@ -58,7 +58,11 @@ async function answer(res: Response): Promise<{ status: number; framing: string;
   const text = await res.text();
   const framing = type.split(';')[0]!;
   if (framing === 'text/event-stream') {
-    const data = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+    // (an event with empty data primes a resumable stream: it carries an id, no message)
+    const data = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: ') && l.length > 6)
+      .map((l) => JSON.parse(l.slice(6)));
     return { status: res.status, framing, message: data.findLast((m) => 'id' in m && ('result' in m || 'error' in m)) };
   }
   return { status: res.status, framing, message: JSON.parse(text) };
@@ -98,7 +102,7 @@ async function trail(gw: TestGateway) {
   await gw.audit.flush();
   const rows = await gw.database.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
   // (the key's id differs between the two gateways; its name, which the audit also carries, does not)
-  return rows.map(({ seq: _s, occurredAt: _o, durationMs: _d, userId: _u, clientId, ...row }) => ({ ...row, clientId: clientId?.replace(/:[0-9a-f-]{36}:/, ':<id>:') }));
+  return rows.map(({ seq: _s, occurredAt: _o, durationMs: _d, userId: _u, clientId, ...row }) => ({ ...row, clientId: clientId?.replace(/^api-token:[0-9a-f-]{36}$/, 'api-token:<id>') }));
 }
 
 /** Connects every upstream (they connect on first use; the crashed one restarts with backoff). */

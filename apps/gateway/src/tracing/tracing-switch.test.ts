@@ -89,7 +89,7 @@ describe('tracing switched by the OTEL_* environment', () => {
     }
   });
 
-  it('when on, makes the request a server span in the caller\'s trace, with policy, upstream call and audit write as children', async () => {
+  it('when on, makes the request a server span in the caller\'s trace, with policy, credentials, upstream call and audit write as children', async () => {
     // the endpoint only switches tracing on: the spans go to the provider registered above
     const gw = await startGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
     try {
@@ -113,7 +113,7 @@ describe('tracing switched by the OTEL_* environment', () => {
         'http.response.status_code': 200,
       });
       const children = spans.filter((s) => s.parentSpanContext?.spanId === server.spanContext().spanId);
-      expect(children.map((s) => s.name).sort()).toEqual(['audit write', 'policy', 'tools/call test_simple_text']);
+      expect(children.map((s) => s.name).sort()).toEqual(['audit write', 'credentials', 'policy', 'tools/call test_simple_text']);
       const upstream = children.find((s) => s.name === 'tools/call test_simple_text')!;
       expect(upstream.attributes).toMatchObject({ 'gen_ai.tool.name': 'test_simple_text', 'switchboard.upstream': 'fx', 'switchboard.outcome': 'ok' });
       // never the arguments
