@@ -1,3 +1,4 @@
+import { mcpKeyFor } from '../testing/mcp-keys.ts';
 import { auditEvents, oauthClients } from '@switchboard/db/schema';
 import { backends } from '@switchboard/db/testing/test-database';
 import { fixtureStdio, waitFor } from '@switchboard/core/upstream/test-upstreams';
@@ -70,8 +71,8 @@ describe.each(backends)('audit search by client and tool on %s', (backend) => {
     expect(created.status).toBe(200);
     const server = (await json(gw.api('GET', '/api/v1/virtual-servers?q=keyed'))).items[0];
     const user = (await json(gw.api('GET', '/api/v1/users?q=sync'))).items[0];
-    const minted = await createApiToken(gw.ctx, { name: 'nightly-sync', scopes: ['admin:read'], userId: user.id });
-    await gw.registry.configChanged(); // keys are admitted from memory
+    // a personal MCP key (admin tokens are refused on MCP endpoints); applied as the /me route applies it
+    const minted = await mcpKeyFor(gw, user.email, { name: 'nightly-sync' });
     const client = new Client({ name: 'audit-search', version: '1' });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`http://localhost/servers/${server.id}/mcp`), {
