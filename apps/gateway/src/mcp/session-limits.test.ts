@@ -71,13 +71,18 @@ describe('graceful shutdown drains every kind of session (#6)', () => {
     const plain = new V1Client({ name: 'plain', version: '1' });
     await plain.connect(new StreamableHTTPClientTransport(url(MCP)));
 
+    // the elicitation-capable session's own upstream process is started before the clock matters
+    // (this test is about the drain, not about how long a stdio upstream takes to start)
+    await asking.callTool({ name: 'bad__slow_echo', arguments: { text: 'warm', ms: 1 } }, undefined, { timeout: 60_000 });
     const slow = (client: V1Client, text: string) => client.callTool({ name: 'bad__slow_echo', arguments: { text, ms: 1500 } }, undefined, { timeout: 20_000 });
     const calls = [slow(sse, 'over sse'), slow(asking, 'to the asking client'), slow(plain, 'plain')];
     const hung = plain.callTool({ name: 'bad__hang', arguments: {} }, undefined, { timeout: 20_000 }).then(
       () => 'answered',
       (error: Error) => error.message,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // all four calls are in the pipeline before the shutdown begins (a fixed pause is a race on a busy machine)
+    const deadline = Date.now() + 15_000;
+    while (g.registry.inFlight.size < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const stopped = g.close();
     gw = undefined;
     const results = await Promise.all(calls);

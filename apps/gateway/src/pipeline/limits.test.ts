@@ -1,3 +1,4 @@
+import { mcpKeyFor } from '../testing/mcp-keys.ts';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { fixtureStdio, npmServerBin } from '@switchboard/core/upstream/test-upstreams';
 import { auditEvents, users } from '@switchboard/db/schema';
@@ -5,7 +6,6 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RATE_LIMITED } from '../limits/limit-exceeded.ts';
 import type { LimitRefusal } from '../limits/limiter.ts';
-import { createApiToken } from '../services/api-tokens.ts';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const fixture = fixtureStdio();
@@ -55,10 +55,8 @@ describe('the limits stage', () => {
     });
     expect(res.status).toBe(200);
     for (const u of await gw.ctx.db.select().from(users)) ids[u.email.split('@')[0]!] = u.id;
-    for (const name of ['alice', 'bob']) {
-      tokens[name] = (await createApiToken(gw.ctx, { name, scopes: ['admin:read'], userId: ids[name] })).token;
-    }
-    await gw.registry.configChanged();
+    // personal MCP keys: the way a person calls an api-key server
+    for (const name of ['alice', 'bob']) tokens[name] = (await mcpKeyFor(gw, `${name}@example.com`, { name })).token;
     gw.limiter.events.on('refused', (refusal) => refusals.push(refusal));
     // both upstreams answer calls (bob has no rule on these)
     const probe = await connect('bob');
