@@ -197,7 +197,7 @@ describe('a trace across the gateway (OTLP/HTTP export, W3C trace context)', () 
     return { session, answer: (await res.json()) as { result?: { content: { text: string }[] }; error?: unknown } };
   }
 
-  it('exports the request as a server span under the client\'s span, with policy, upstream call and audit write as children', async () => {
+  it('exports the request as a server span under the client\'s span, with policy, credentials, upstream call and audit write as children', async () => {
     const { session, answer } = await callInSession({ traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`, tracestate: 'client=1' });
     expect(answer.result?.content[0]?.text).toBe(SECRET_ARGUMENT);
 
@@ -223,7 +223,7 @@ describe('a trace across the gateway (OTLP/HTTP export, W3C trace context)', () 
       'http.response.status_code': 200,
     });
     const children = spans.filter((s) => s.parentSpanId === server.spanId);
-    expect(children.map((s) => s.name).sort()).toEqual(['audit write', 'policy', 'tools/call echo']);
+    expect(children.map((s) => s.name).sort()).toEqual(['audit write', 'credentials', 'policy', 'tools/call echo']);
     const call = children.find((s) => s.name === 'tools/call echo')!;
     expect(call.kind).toBe(3); // CLIENT
     expect(call.attributes).toMatchObject({ 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'echo', 'switchboard.upstream': 'rec', 'switchboard.outcome': 'ok' });
