@@ -21,6 +21,8 @@ const STORE_RETRY_MS = 2_000;
  */
 const LEASE_MS = 100;
 const LEASE_QUOTA_SHARE = 0.01;
+/** Leases one waiting call asks for before giving up (each round hands out at least one token). */
+const MAX_LEASE_ROUNDS = 20;
 
 /** Milliseconds to wait before trying again (0 = admitted). */
 export type Admission = number;
@@ -44,6 +46,8 @@ export class SharedBucket {
   lastUsed = 0;
   /** The database's round trip for a lease, smoothed (ms). */
   private latency = 0;
+  /** Calls waiting for a lease now: the next lease asks for at least one token each. */
+  private waiting = 0;
 
   constructor(
     readonly id: string,
@@ -59,7 +63,7 @@ export class SharedBucket {
   private get want(): number {
     const { refillPerMs, capacity } = this.shape;
     const lease = refillPerMs > 0 ? refillPerMs * Math.max(LEASE_MS, 2 * this.latency) : capacity * LEASE_QUOTA_SHARE;
-    return Math.max(1, Math.min(Math.ceil(lease), Math.floor(capacity)));
+    return Math.max(1, Math.min(Math.max(Math.ceil(lease), this.waiting), Math.floor(capacity)));
   }
 
   /** Whole tokens held in this replica's lease. */
@@ -85,21 +89,30 @@ export class SharedBucket {
     this.leased++;
   }
 
+  /**
+   * Waits for a lease. Calls waiting together are all counted in the next lease, and a call
+   * whose token went to a call that arrived meanwhile asks again: only an empty shared
+   * bucket (or a database slower than LEASE_WAIT_MS) refuses, never a busy one.
+   */
   private async takeAfterLease(): Promise<Admission> {
-    // at most twice: the first lease may have gone to calls that were already waiting
-    for (let round = 0; round < 2; round++) {
-      const fetch = this.fetching ?? this.fetch();
-      const arrived = await Promise.race([fetch.then(() => true), delay(LEASE_WAIT_MS)]);
-      const now = Date.now();
-      if (this.leased >= 1) {
-        this.leased--;
-        return 0;
+    this.waiting++;
+    try {
+      for (let round = 0; round < MAX_LEASE_ROUNDS; round++) {
+        const fetch = this.fetching ?? this.fetch();
+        const arrived = await Promise.race([fetch.then(() => true), delay(LEASE_WAIT_MS)]);
+        const now = Date.now();
+        if (this.leased >= 1) {
+          this.leased--;
+          return 0;
+        }
+        if (!arrived) this.storeDownUntil = now + STORE_RETRY_MS;
+        if (now < this.storeDownUntil) return this.takeLocalShare(now);
+        if (now < this.emptyUntil) return this.emptyUntil - now;
       }
-      if (!arrived) this.storeDownUntil = now + STORE_RETRY_MS;
-      if (now < this.storeDownUntil) return this.takeLocalShare(now);
-      if (now < this.emptyUntil) return this.emptyUntil - now;
+      return Math.max(1, this.emptyUntil - Date.now());
+    } finally {
+      this.waiting--;
     }
-    return Math.max(1, this.emptyUntil - Date.now());
   }
 
   private fetch(): Promise<void> {
