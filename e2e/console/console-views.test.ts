@@ -112,14 +112,21 @@ describe('console views (issue 18) in Chromium', () => {
     // One call from the console playground (a tool that fails), one from a client with an API key.
     const failed = await gw.api('POST', `/api/v1/virtual-servers/${server.id}/playground/tools/call`, { name: 'fx__test_error_handling' });
     expect(failed.status).toBe(200);
-    const key = await gw.api('POST', '/api/v1/api-tokens', { name: 'ci-bot', scopes: ['admin:read'] });
+    // the CI bot is a person without a password; an administrator mints its MCP key
+    const bot = await gw.api('POST', '/api/v1/users', { email: 'ci-bot@example.com' });
+    expect(bot.status).toBe(201);
+    const key = await gw.api('POST', `/api/v1/users/${bot.body.id}/mcp-keys`, { name: 'ci-bot' });
     expect(key.status).toBe(201);
     const client = new Client({ name: 'ci', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(gw.mcpUrl(server.id)), { requestInit: { headers: { authorization: `Bearer ${key.body.token}` } } }));
-    await client.callTool({ name: 'fx__test_simple_text', arguments: {} }).catch(() => {});
+    expect((await client.callTool({ name: 'fx__test_simple_text', arguments: {} })).isError).toBeFalsy();
     await client.close();
+    // audit events are written in batches: both are stored before the page asks
+    await expect
+      .poll(async () => (await gw.api('GET', `/api/v1/audit-events?virtualServer=${server.id}`)).body.items.length, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(2);
 
-    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Client').fill('ci-b');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/client=ci-b/);

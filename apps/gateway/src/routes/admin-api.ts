@@ -27,6 +27,7 @@ import { sessionRoutes } from './sessions.ts';
 import { statsRoutes } from './stats.ts';
 import { upstreamRuntimeRoutes } from './upstream-runtime.ts';
 import { upstreamRoutes } from './upstreams.ts';
+import { userKeyRoutes } from './user-keys.ts';
 import { userRoutes } from './users.ts';
 import { virtualServerAccessRoutes } from './virtual-server-access.ts';
 import { virtualServerRoutes } from './virtual-servers.ts';
@@ -82,6 +83,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.route('/virtual-servers', virtualServerAccessRoutes(ctx));
   api.route('/users', userRoutes(ctx));
   api.route('/users', userConnectionRoutes(ctx));
+  api.route('/users', userKeyRoutes(ctx));
   api.route('/roles', roleRoutes(ctx));
   api.route('/policies', policyRoutes(ctx));
   api.route('/rate-limits', rateLimitRoutes(ctx));

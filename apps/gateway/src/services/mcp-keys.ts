@@ -31,7 +31,7 @@ export async function mintMcpKey(ctx: ServiceContext, userId: string, input: Mcp
     .from(apiTokens)
     .where(and(keysOf(userId), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date()))));
   if ((live?.n ?? 0) >= MAX_LIVE_KEYS_PER_PERSON) {
-    throw new AppError(409, 'too_many_keys', `you already have ${MAX_LIVE_KEYS_PER_PERSON} live MCP keys; revoke one first`);
+    throw new AppError(409, 'too_many_keys', `the person already has ${MAX_LIVE_KEYS_PER_PERSON} live MCP keys; revoke one first`);
   }
   return createApiToken(ctx, { name: input.name, scopes: ['mcp'], expiresAt: input.expiresAt, userId, virtualServerIds: limitedTo });
 }
