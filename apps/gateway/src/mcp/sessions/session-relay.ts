@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
+import type { HeldRoundMessage } from '../../pipeline/held-call-relay.ts';
 import type { SessionStore } from './session-store.ts';
 
 const CHANNEL = 'switchboard_mcp_relay';
@@ -21,7 +22,9 @@ export type RelayMessage =
   /** The session ended (DELETE, its user disabled): every replica drops its copy. */
   | { k: 'end'; s: string }
   /** The client set its log level (logging/setLevel) on some replica. */
-  | { k: 'level'; s: string; level: string };
+  | { k: 'level'; s: string; level: string }
+  /** A 2026-07-28 client's answers for a call another replica holds (pipeline/held-call-relay.ts). */
+  | HeldRoundMessage;
 
 type Envelope = RelayMessage & { from: string };
 
