@@ -1,6 +1,5 @@
 import { createRequestStateCodec } from '@modelcontextprotocol/server';
 import type { BridgeState, InputBridgeOptions } from '../pipeline/input-bridge.ts';
-import { heldCallRelay } from '../pipeline/held-call-relay.ts';
 import { HeldCalls } from '../pipeline/held-calls.ts';
 import { liveVisibility } from '@switchboard/core/policy/policy-snapshot';
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
@@ -99,9 +98,7 @@ export class FederationRegistry implements FederationView {
   constructor(private readonly options: RegistryOptions) {
     // every replica derives the same sealing key, so an answer may come back to any of them
     const codec = createRequestStateCodec<BridgeState>({ key: options.ctx.secrets.derive('request-state'), ttlSeconds: HELD_CALL_TTL_SECONDS });
-    const remote = heldCallRelay(options.sessionCluster, HELD_CALL_TTL_SECONDS * 1000);
-    this.bridge = { held: this.held, codec, remote };
-    remote?.serve(this.bridge);
+    this.bridge = { held: this.held, codec };
     this.pool = new UpstreamPool({
       logger: options.logger.child({ component: 'upstreams' }),
       clientInfo: { name: 'switchboard', version: options.version },

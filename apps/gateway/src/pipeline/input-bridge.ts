@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { INVALID_PARAMS, ProtocolError, type RequestStateCodec } from '@modelcontextprotocol/server';
-import type { CallResult, Downstream, McpCall, Stage } from './call.ts';
+import type { CallResult, McpCall, Stage } from './call.ts';
 import { HeldCall, type HeldCalls } from './held-calls.ts';
 
 /** What the gateway's own `requestState` carries (sealed by the codec: the client cannot forge or alter it). */
@@ -11,23 +11,11 @@ export interface BridgeState {
   o: string;
   /** What was called, so an answer is not replayed onto another tool. */
   n: string;
-  /** The replica holding the call (a retry may reach another one). */
-  r: string;
-}
-
-/** Rounds of calls held by other replicas (pipeline/held-call-relay.ts). */
-export interface RemoteRounds {
-  /** This replica's name, as `BridgeState.r` says it. */
-  replica: string;
-  /** A round of a call another replica holds: the answers go there, what it says next comes back. */
-  resume(state: BridgeState, responses: unknown, hooks: Downstream['hooks']): Promise<CallResult>;
 }
 
 export interface InputBridgeOptions {
   held: HeldCalls;
   codec: RequestStateCodec<BridgeState>;
-  /** Absent: one process, every held call is here. */
-  remote?: RemoteRounds;
 }
 
 const ownerOf = (call: McpCall) => createHash('sha256').update(call.caller.principal.key).digest('base64url').slice(0, 22);
@@ -46,24 +34,42 @@ function canAnswer(call: McpCall): boolean {
  * answer, the upstream call is held (HeldCall): the client gets `input_required` with the
  * upstream's questions and a sealed `requestState`; its retry — same caller, same tool —
  * delivers the answers to the waiting upstream and gets the final result, or the next
- * round of questions. Held calls are bounded in number and time (HeldCalls). With several
- * replicas, a retry that reaches another replica than the one holding the call is relayed
- * to it (`remote`: held-call-relay.ts).
+ * round of questions. Held calls are bounded in number and time (HeldCalls).
  *
  * A `requestState` that is not the gateway's (a 2026-07-28 upstream's own) travels on
  * upstream untouched. A 2026 upstream answers `input_required` itself: that passes through.
  */
 export function inputBridge(options: InputBridgeOptions): Stage {
-  const here = options.remote?.replica ?? 'local';
+  const answer = async (held: HeldCall, call: McpCall, registered: boolean): Promise<CallResult> => {
+    let next: Awaited<ReturnType<HeldCall['next']>>;
+    try {
+      next = await held.next();
+    } catch (error) {
+      if (registered) options.held.forget(held, 'the call ended');
+      throw error;
+    }
+    if (next.done) {
+      if (registered) options.held.forget(held, 'the call ended');
+      return next.result;
+    }
+    if (!registered) options.held.add(held, ownerOf(call));
+    options.held.settle(held);
+    const requestState = await options.codec.mint({ h: held.id, o: ownerOf(call), n: target(call) });
+    return { resultType: 'input_required', inputRequests: next.asks, requestState };
+  };
+
   return async (call, next) => {
     if (call.era !== 'modern') return next(call);
     const state = call.params.requestState;
     const mine = typeof state === 'string' ? await options.codec.verify(state, undefined as never).catch(() => undefined) : undefined;
     if (mine) {
       if (mine.o !== ownerOf(call) || mine.n !== target(call)) throw new ProtocolError(INVALID_PARAMS, 'requestState belongs to another call');
+      const held = options.held.take(mine.h, mine.o);
+      if (!held) throw new ProtocolError(INVALID_PARAMS, 'the call these answers were for has ended (it waited too long, or the gateway restarted); call it again');
+      held.enterRound(call.downstream.hooks);
       const responses = call.params.inputResponses;
-      if (mine.r && mine.r !== here && options.remote) return options.remote.resume(mine, responses, call.downstream.hooks);
-      return resumeHeldCall(options, mine, responses, call.downstream.hooks);
+      if (responses && typeof responses === 'object') held.answer(responses as Record<string, unknown>);
+      return answer(held, call, true);
     }
     if (!canAnswer(call) || options.held.full) return next(call);
 
@@ -76,41 +82,9 @@ export function inputBridge(options: InputBridgeOptions): Stage {
     // (stdio, legacy SSE), as 2025-era sessions get one per session.
     held.run(() => next({ ...call, downstream: { ...call.downstream, hooks: held.hooks(`person:${call.caller.principal.key}`) } }));
     try {
-      return await nextAnswer(options, held, { h: held.id, o: ownerOf(call), n: target(call), r: here }, false);
+      return await answer(held, call, false);
     } finally {
       first?.removeEventListener('abort', gone);
     }
   };
-}
-
-/**
- * A client's retry with answers, for a call held here: the answers go to the waiting
- * upstream, and the retry gets the call's result or its next questions. (Also what a
- * retry that reached another replica is relayed to.)
- */
-export function resumeHeldCall(options: InputBridgeOptions, state: BridgeState, responses: unknown, hooks: Downstream['hooks']): Promise<CallResult> {
-  const held = options.held.take(state.h, state.o);
-  if (!held) throw new ProtocolError(INVALID_PARAMS, 'the call these answers were for has ended (it waited too long, or the gateway restarted); call it again');
-  held.enterRound(hooks);
-  if (responses && typeof responses === 'object') held.answer(responses as Record<string, unknown>);
-  return nextAnswer(options, held, state, true);
-}
-
-/** Waits for what the held call says next: its result (it is forgotten), or questions for the client with a fresh sealed state. */
-async function nextAnswer(options: InputBridgeOptions, held: HeldCall, state: BridgeState, registered: boolean): Promise<CallResult> {
-  let next: Awaited<ReturnType<HeldCall['next']>>;
-  try {
-    next = await held.next();
-  } catch (error) {
-    if (registered) options.held.forget(held, 'the call ended');
-    throw error;
-  }
-  if (next.done) {
-    if (registered) options.held.forget(held, 'the call ended');
-    return next.result;
-  }
-  if (!registered) options.held.add(held, state.o);
-  options.held.settle(held);
-  const requestState = await options.codec.mint(state);
-  return { resultType: 'input_required', inputRequests: next.asks, requestState };
 }

@@ -1,6 +1,5 @@
 import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
-import type { HeldRoundMessage } from '../../pipeline/held-call-relay.ts';
 import type { SessionStore } from './session-store.ts';
 
 const CHANNEL = 'switchboard_mcp_relay';
@@ -22,9 +21,7 @@ export type RelayMessage =
   /** The session ended (DELETE, its user disabled): every replica drops its copy. */
   | { k: 'end'; s: string }
   /** The client set its log level (logging/setLevel) on some replica. */
-  | { k: 'level'; s: string; level: string }
-  /** A 2026-07-28 client's answers for a call another replica holds (pipeline/held-call-relay.ts). */
-  | HeldRoundMessage;
+  | { k: 'level'; s: string; level: string };
 
 type Envelope = RelayMessage & { from: string };
 
