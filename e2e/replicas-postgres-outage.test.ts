@@ -176,6 +176,7 @@ describe('Postgres restarted for 20 s under load', () => {
     const outage = { admin: [] as Array<{ status: number; body: string }>, readyz: [] as Array<{ status: number; body: { status: string } }> };
     let recoveredMs = -1;
     let readyMs = -1;
+    const refusedAfter: string[] = [];
     let auditMs = -1;
     let changeMs: number[] = [];
     try {
@@ -204,7 +205,13 @@ describe('Postgres restarted for 20 s under load', () => {
         (async () => {
           while ((await Promise.all(ha.replicas.map((r) => readyz(r.port)))).some((r) => r.body.status !== 'ready')) await sleep(100);
           readyMs = Date.now() - resumedAt;
-          while ((await ha.api('POST', '/roles', { name: `after-outage-${Date.now()}` })).status !== 201) await sleep(100);
+          for (;;) {
+            const res = await ha.api('POST', '/roles', { name: `after-outage-${Date.now()}` });
+            const text = await res.text();
+            if (res.status === 201) break;
+            refusedAfter.push(`${Date.now() - resumedAt}ms ${res.status} ${res.headers.get('x-switchboard-replica')} ${text.slice(0, 120)}`);
+            await sleep(100);
+          }
         })(),
         30_000,
         'readiness and admin writes after the database is back',
@@ -229,6 +236,7 @@ describe('Postgres restarted for 20 s under load', () => {
       auditMs = Date.now() - resumedAt;
 
       const sum = (phase: Phase, of: 'ok' | 'failed') => clients.reduce((n, c) => n + (of === 'ok' ? c.ok[phase] : c.failed[phase].length), 0);
+      if (process.env.DEBUG_REPLICAS) console.log(refusedAfter.join('\n'));
       console.log(
         `Postgres down ${OUTAGE_MS / 1000} s: during it ${sum('during', 'ok')} calls ok, ${sum('during', 'failed')} failed ` +
           `(before ${sum('before', 'ok')}/${sum('before', 'failed')}, after ${sum('after', 'ok')}/${sum('after', 'failed')}); ` +
