@@ -67,6 +67,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return options.kind === 'postgres' ? openPostgres(options) : openPglite(options.dataDir, options.snapshot);
 }
 
+/**
+ * How long postgres.js waits before connecting again after `retries` failed attempts, in
+ * seconds. Its default grows to 10–20 s, and the LISTEN connection keeps failing through an
+ * outage: after 20 s of a stopped Postgres a replica stayed deaf to notifications (config
+ * changes, session relay) for up to 20 s more after the database was back. Capped at 1 s:
+ * a connection refused costs nothing, and the jitter keeps replicas from reconnecting in step.
+ */
+export function reconnectDelaySeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2);
+}
+
 async function openPostgres({
   url,
   maxConnections: max = 10,
@@ -85,6 +96,7 @@ async function openPostgres({
     onnotice: () => {},
     connect_timeout: connectTimeoutMs / 1000,
     connection: { statement_timeout: statementTimeoutMs },
+    backoff: reconnectDelaySeconds,
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   const health = watchDatabaseHealth({

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from './client.ts';
+import { startPostgresServer } from './testing/postgres-server.ts';
 import { startTcpProxy } from './testing/tcp-proxy.ts';
 
 /** Replicas rely on this to catch up on what they missed (federation/replica-sync.ts). */
@@ -32,4 +33,25 @@ describe('LISTEN over a connection that drops', () => {
       await proxy.close();
     }
   });
+
+  it('listens again within about a second of a stopped Postgres starting again, however long it was away', async () => {
+    // A server stopped for real (not a cut link): its connections end with an error and
+    // every attempt meanwhile is refused, which is what grew postgres.js's own backoff.
+    const pg = await startPostgresServer();
+    const listener = await openDatabase({ kind: 'postgres', url: pg.url, maxConnections: 1 });
+    try {
+      let reconnects = 0;
+      await listener.listen('sb_test_long_outage', () => {}, () => reconnects++);
+      await pg.pause();
+      await new Promise((r) => setTimeout(r, 10_000));
+      await pg.resume();
+      const resumedAt = Date.now();
+      while (reconnects === 0 && Date.now() - resumedAt < 30_000) await new Promise((r) => setTimeout(r, 50));
+      expect(reconnects).toBe(1);
+      expect(Date.now() - resumedAt).toBeLessThan(3000);
+    } finally {
+      await listener.close();
+      await pg.stop();
+    }
+  }, 60_000);
 });

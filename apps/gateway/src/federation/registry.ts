@@ -1,5 +1,6 @@
 import { createRequestStateCodec } from '@modelcontextprotocol/server';
-import type { BridgeState, InputBridgeOptions } from '../pipeline/input-bridge.ts';
+import { answerHeldCall, type BridgeState, type InputBridgeOptions } from '../pipeline/input-bridge.ts';
+import { HeldCallRelay } from '../mcp/sessions/held-call-relay.ts';
 import { HeldCalls } from '../pipeline/held-calls.ts';
 import { liveVisibility } from '@switchboard/core/policy/policy-snapshot';
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
@@ -85,6 +86,7 @@ export class FederationRegistry implements FederationView {
   /** Calls held while a 2026-07-28 client answers a 2025-era upstream's questions (pipeline/input-bridge.ts). */
   readonly held = new HeldCalls({ ttlMs: HELD_CALL_TTL_SECONDS * 1000, max: MAX_HELD_CALLS });
   private readonly bridge: InputBridgeOptions;
+  private readonly heldRelay?: HeldCallRelay;
   private upstreams = new Map<string, UpstreamSpec>();
   private servers = new Map<string, GatewayServerSpec>();
   private allServers = new Map<string, GatewayServerSpec>();
@@ -99,6 +101,16 @@ export class FederationRegistry implements FederationView {
     // every replica derives the same sealing key, so an answer may come back to any of them
     const codec = createRequestStateCodec<BridgeState>({ key: options.ctx.secrets.derive('request-state'), ttlSeconds: HELD_CALL_TTL_SECONDS });
     this.bridge = { held: this.held, codec };
+    // with replicas, a retry that lands on another replica than the held call is answered through the relay
+    if (options.sessionCluster?.relay) {
+      this.heldRelay = new HeldCallRelay({
+        cluster: options.sessionCluster,
+        serve: (state, responses, hooks) => answerHeldCall(this.bridge, state, responses, hooks),
+        logger: options.logger.child({ component: 'input-bridge' }),
+        timeoutMs: HELD_CALL_TTL_SECONDS * 1000,
+      });
+      this.bridge.remote = this.heldRelay;
+    }
     this.pool = new UpstreamPool({
       logger: options.logger.child({ component: 'upstreams' }),
       clientInfo: { name: 'switchboard', version: options.version },
@@ -411,6 +423,7 @@ export class FederationRegistry implements FederationView {
   /** Ends every client session and stream (shutdown), keeping upstreams for in-flight calls. */
   async closeSessions() {
     this.held.close();
+    this.heldRelay?.stop();
     await Promise.allSettled([...this.runtimes.values()].map((r) => r.close()));
   }
 

@@ -394,7 +394,7 @@ export class VirtualServerRuntime {
 
   /** What another replica says about a session this one may hold a copy of. */
   private relayed(message: RelayMessage) {
-    if (message.k === 'event') return;
+    if (message.k === 'event' || message.k === 'held' || message.k === 'held-reply') return;
     const session = this.sessions.get(message.s);
     if (message.k === 'end') {
       this.remoteSse.delete(message.s);

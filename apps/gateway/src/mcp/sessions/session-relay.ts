@@ -21,7 +21,11 @@ export type RelayMessage =
   /** The session ended (DELETE, its user disabled): every replica drops its copy. */
   | { k: 'end'; s: string }
   /** The client set its log level (logging/setLevel) on some replica. */
-  | { k: 'level'; s: string; level: string };
+  | { k: 'level'; s: string; level: string }
+  /** A 2026-07-28 client's retry for a call replica `to` holds (its verified state); what follows goes to `reply` under `q`. */
+  | { k: 'held'; to: string; reply: string; q: string; state: Json; answers: unknown }
+  /** For request `q` of replica `to`: the round's progress or log, or its end (`result` or `error`). */
+  | { k: 'held-reply'; to: string; q: string; progress?: Json; log?: Json; result?: Json; error?: { code?: number; message: string; data?: unknown } };
 
 type Envelope = RelayMessage & { from: string };
 
