@@ -20,6 +20,8 @@ export interface StackOptions {
   gatewayNodeFlags: string[];
   /** Per replica (a replica caps one caller's sessions, 200 by default): above the run's sessions. */
   maxSessionsPerCaller: number;
+  /** Processes of the echo upstream (node:cluster on one port), so it is not what bounds N replicas. */
+  echoWorkers: number;
 }
 
 export interface Stack {
@@ -36,7 +38,7 @@ export interface Stack {
 
 export async function startStack(o: StackOptions): Promise<Stack> {
   await bundleGateway(o.node);
-  const echo = await startEchoHttp({ node: o.node, gatewayProfile: o.gatewayProfile, upstreamProtocol: o.upstreamProtocol, gatewayNodeFlags: o.gatewayNodeFlags });
+  const echo = await startEchoHttp({ node: o.node, gatewayProfile: o.gatewayProfile, upstreamProtocol: o.upstreamProtocol, gatewayNodeFlags: o.gatewayNodeFlags }, o.echoWorkers);
   let ha: Replicas | undefined;
   const stop = async () => {
     await ha?.stop();

@@ -33,6 +33,7 @@ const { values } = parseArgs({
     'gateway-profile': { type: 'string', default: 'full' },
     'upstream-protocol': { type: 'string', default: 'auto' },
     'gateway-node-flags': { type: 'string' },
+    'echo-workers': { type: 'string', default: 'replicas' },
     hold: { type: 'boolean', default: false },
     'hold-sessions': { type: 'string', default: '1000' },
     'hold-minutes': { type: 'string', default: '10' },
@@ -52,6 +53,7 @@ function fail(text: string): never {
 if (values.help) {
   console.log(`capacity: --replicas 1,2,3 --sessions 64,512 --duration S --warmup S --max-calls N
           --gateway-profile full|bare --upstream-protocol auto|legacy --gateway-node-flags="…"
+          --echo-workers N|replicas (processes of the echo upstream; default: one per replica)
 hold:     --hold --hold-sessions 1000 --hold-minutes 10 --hold-replicas 3 --call-interval 30
           --sample-interval 30 --no-streams`);
   process.exit(0);
@@ -75,6 +77,9 @@ if (!(holdMinutes > 0 && holdMinutes <= 120)) fail('--hold-minutes in (0, 120]')
 if (!(callIntervalS >= 1 && callIntervalS <= 600) || !(sampleIntervalS >= 1 && sampleIntervalS <= 600)) fail('--call-interval, --sample-interval: 1..600 s');
 if (!['bare', 'full'].includes(values['gateway-profile'])) fail('--gateway-profile bare|full');
 if (!['auto', 'legacy'].includes(values['upstream-protocol'])) fail('--upstream-protocol auto|legacy');
+const echoWorkers = values['echo-workers'] === 'replicas' ? undefined : Number(values['echo-workers']);
+if (echoWorkers !== undefined && !(Number.isInteger(echoWorkers) && echoWorkers >= 1 && echoWorkers <= 16)) fail('--echo-workers: 1..16 or `replicas`');
+if (values['upstream-protocol'] === 'legacy' && echoWorkers !== 1) fail('--upstream-protocol legacy pins 2025-era upstream sessions, which live in one echo process: add --echo-workers 1');
 
 const CALL_TIMEOUT_MS = 10_000;
 const stackOptions = {
@@ -117,7 +122,7 @@ function cpuNow(stack: Stack) {
     gateways: Object.fromEntries(stack.gateways().map((g) => [g.name, cpuMicros(g.pid)])),
     postgres: postgres === undefined ? undefined : treeCpuMicros(postgres),
     haproxy: haproxy === undefined ? undefined : cpuMicros(haproxy),
-    echo: cpuMicros(stack.echo.pid),
+    echo: treeCpuMicros(stack.echo.pid),
   };
 }
 
@@ -171,7 +176,7 @@ async function measure(stack: Stack, probe: PgProbe, replicas: number, sessions:
 /** Starts a stack, runs `fn` on it with a Postgres probe, and always stops both. */
 async function withStack<T>(replicas: number, fn: (stack: Stack, probe: PgProbe) => Promise<T>): Promise<T> {
   process.stderr.write(`  starting ${replicas} replica(s), HAProxy, Postgres … `);
-  const stack = await startStack({ ...stackOptions, replicas });
+  const stack = await startStack({ ...stackOptions, replicas, echoWorkers: echoWorkers ?? replicas });
   current = stack;
   console.error('up');
   const probe = new PgProbe(stack.ha.pg.url);
@@ -221,7 +226,7 @@ async function capacity() {
     }
   }
   console.log(`\n${capacityTable(rows)}\n`);
-  const meta = { nodeVersion: process.version, durationS, warmupS, maxCalls, ...stackOptions, replicaCounts, sessionCounts, loadAverage: { before: loadBefore, after: loadavg()[0] } };
+  const meta = { nodeVersion: process.version, echoWorkers: values['echo-workers'], durationS, warmupS, maxCalls, ...stackOptions, replicaCounts, sessionCounts, loadAverage: { before: loadBefore, after: loadavg()[0] } };
   save('capacity', { meta, rows });
 }
 
@@ -256,7 +261,7 @@ async function hold() {
       `${result.firstError ? ` (first: ${result.firstError})` : ''}; GET streams ended early: ${result.streamEnds}; gateway CPU over the hold: ${cpu}\n\n` +
       `${memoryTable(result.samples)}\n\nGrowth, first to last sample (RSS and V8 heap in use):\n${growthLines(growth)}\n`,
   );
-  const meta = { nodeVersion: process.version, holdSessions, holdMinutes, holdReplicas, callIntervalS, sampleIntervalS, streams: !values['no-streams'], ...stackOptions, loadAverage: { before: loadBefore, after: loadavg()[0] } };
+  const meta = { nodeVersion: process.version, echoWorkers: values['echo-workers'], holdSessions, holdMinutes, holdReplicas, callIntervalS, sampleIntervalS, streams: !values['no-streams'], ...stackOptions, loadAverage: { before: loadBefore, after: loadavg()[0] } };
   save('hold', { meta, ...result, growth });
 }
 

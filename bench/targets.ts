@@ -71,8 +71,9 @@ export function bundleGateway(node: string): Promise<void> {
   return bundled;
 }
 
-export async function startEchoHttp(ctx: TargetContext): Promise<{ child: Child; url: string }> {
-  const child = launch('echo-server', ctx.node, tsxArgs(ECHO, '--http', '--port', '0'));
+/** `workers` > 1: that many processes on one port (stateless requests only; see echo-server.ts). */
+export async function startEchoHttp(ctx: TargetContext, workers = 1): Promise<{ child: Child; url: string }> {
+  const child = launch('echo-server', ctx.node, tsxArgs(ECHO, '--http', '--port', '0', '--workers', String(workers)));
   try {
     const match = await waitForLine(child, /listening (\S+)/, 30_000);
     return { child, url: match[1]! };

@@ -79,6 +79,7 @@ function haproxyEnv(port: number, statsPort: number, replicas: Replica[]): Recor
 export async function startReplicas(count = 3, { extraEnv = {}, gatewayNodeArgs, logLevel = 'info', track = () => {} }: ReplicaOptions = {}): Promise<Replicas> {
   if (!(count >= 1 && count <= 3)) throw new Error('docker/haproxy.cfg names three replicas: start 1 to 3');
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-ha-'));
+  track({ dir }, true);
   const pg = await startPostgresServer();
   const pgPid = pg.pid();
   track({ dir: pg.dir }, true);
@@ -141,6 +142,7 @@ export async function startReplicas(count = 3, { extraEnv = {}, gatewayNodeArgs,
     await Promise.all(replicas.map((r) => r.process?.kill()));
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
+    track({ dir }, false);
     if (pgPid) track({ pid: pgPid, group: true }, false);
     track({ dir: pg.dir }, false);
   };
