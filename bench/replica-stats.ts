@@ -27,6 +27,8 @@ export interface DbCounters {
   tupUpdated: number;
   tupDeleted: number;
   notifies: number;
+  /** Notifications so far per channel. */
+  byChannel: Record<string, number>;
   at: number;
 }
 
@@ -35,10 +37,13 @@ export interface DbRates {
   tupReadPerS: number;
   tupWrittenPerS: number;
   notifiesPerS: number;
+  /** Notifications during the phase per channel (not per second). */
+  notifiesByChannel: Record<string, number>;
 }
 
 export class PgProbe {
   private notifies = 0;
+  private readonly byChannel: Record<string, number> = {};
   private readonly sql: postgres.Sql;
   private unlisten: Array<() => Promise<void>> = [];
 
@@ -48,8 +53,10 @@ export class PgProbe {
 
   async start(): Promise<void> {
     for (const channel of CHANNELS) {
+      this.byChannel[channel] = 0;
       const { unlisten } = await this.sql.listen(channel, () => {
         this.notifies++;
+        this.byChannel[channel] = (this.byChannel[channel] ?? 0) + 1;
       });
       this.unlisten.push(unlisten);
     }
@@ -72,6 +79,7 @@ export class PgProbe {
       tupUpdated: Number(row.tup_updated),
       tupDeleted: Number(row.tup_deleted),
       notifies: this.notifies,
+      byChannel: { ...this.byChannel },
       at: performance.now(),
     };
   }
@@ -98,5 +106,6 @@ export function rates(before: DbCounters, after: DbCounters): DbRates {
     tupReadPerS: (after.tupReturned - before.tupReturned + after.tupFetched - before.tupFetched) / s,
     tupWrittenPerS: (after.tupInserted - before.tupInserted + after.tupUpdated - before.tupUpdated + after.tupDeleted - before.tupDeleted) / s,
     notifiesPerS: (after.notifies - before.notifies) / s,
+    notifiesByChannel: Object.fromEntries(Object.entries(after.byChannel).map(([channel, n]) => [channel, n - (before.byChannel[channel] ?? 0)])),
   };
 }
