@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ClientKind, type Era, type LoadResult, runLoad } from './load.ts';
 import { cpuMicros, RssSampler } from './proc-stats.ts';
+import { startOtlpSink } from './otlp-sink.ts';
 import { checklist, markdownTable, type Row } from './report.ts';
 import { startNodeFlags } from '../apps/gateway/src/testing/start-flags.ts';
 import { type GatewayProfile, killAllChildren, ROOT, TARGET_NAMES, TARGETS, type TargetContext, type TargetName } from './targets.ts';
@@ -30,6 +31,9 @@ const { values } = parseArgs({
     'max-calls': { type: 'string', default: '1000000' },
     'database-url': { type: 'string' },
     'gateway-node-flags': { type: 'string' },
+    metrics: { type: 'string', default: 'on' },
+    'limit-rule': { type: 'boolean', default: false },
+    'otlp-sink': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -44,7 +48,10 @@ if (values.help) {
   console.log(`options: --duration S --warmup S --targets ${TARGET_NAMES.join(',')} --sessions 1,8,64
          --client lean|sdk --era legacy|modern --gateway-profile bare|full --max-calls N
          --upstream-protocol auto|legacy (gateway-http's echo upstream: its 'protocol' setting)
-         --database-url postgres://… --gateway-node-flags="--flag …" ("" = V8 defaults)`);
+         --database-url postgres://… --gateway-node-flags="--flag …" ("" = V8 defaults)
+         --metrics on|off (the gateway's SWITCHBOARD_METRICS)
+         --limit-rule (full profile: a rate limit on every call that never trips)
+         --otlp-sink (trace export on, to a stand-in collector in this process)`);
   process.exit(0);
 }
 const durationS = Number(values.duration);
@@ -60,6 +67,7 @@ if (!['lean', 'sdk'].includes(values.client)) fail('--client lean|sdk');
 if (!['legacy', 'modern'].includes(values.era)) fail('--era legacy|modern');
 if (!['bare', 'full'].includes(values['gateway-profile'])) fail('--gateway-profile bare|full');
 if (!['auto', 'legacy'].includes(values['upstream-protocol'])) fail('--upstream-protocol auto|legacy');
+if (!['on', 'off'].includes(values.metrics)) fail('--metrics on|off');
 const client = values.client as ClientKind;
 const era = values.era as Era;
 const ctx: TargetContext = {
@@ -68,7 +76,12 @@ const ctx: TargetContext = {
   upstreamProtocol: values['upstream-protocol'] as 'auto' | 'legacy',
   databaseUrl: values['database-url'],
   gatewayNodeFlags: values['gateway-node-flags']?.split(' ').filter(Boolean) ?? startNodeFlags(),
+  limitRule: values['limit-rule'],
 };
+// The gateways inherit this environment: metrics on or off; with a sink, each exports its traces there.
+process.env.SWITCHBOARD_METRICS = values.metrics;
+const otlpSink = values['otlp-sink'] ? await startOtlpSink() : undefined;
+if (otlpSink) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpSink.url;
 const CALL_TIMEOUT_MS = 10_000;
 
 // Children must never outlive the benchmark, whatever ends it.
@@ -162,12 +175,16 @@ async function main() {
   const table = markdownTable(rows);
   const checks = checklist(rows);
   console.log(`\n${table}\n\nTargets from the issue (gateway profile: ${ctx.gatewayProfile}, gateway-http upstream protocol: ${ctx.upstreamProtocol}):\n${checks}\n`);
+  const observability = { metrics: values.metrics, limitRule: ctx.limitRule ?? false, traceExport: otlpSink?.stats() ?? null };
+  console.log(`observability: ${JSON.stringify(observability)}`);
+  await otlpSink?.stop();
 
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().replaceAll(':', '-')}.json`);
   const meta = {
     ...{ node: process.version, client, era, durationS, warmupS, maxCalls, gatewayProfile: ctx.gatewayProfile, upstreamProtocol: ctx.upstreamProtocol, gatewayNodeFlags: ctx.gatewayNodeFlags, sessionCounts, targets },
+    observability,
     loadAverage: { before: loadBefore, after: loadavg()[0] },
   };
   writeFileSync(file, `${JSON.stringify({ meta, rows }, null, 2)}\n`);

@@ -31,6 +31,8 @@ export interface TargetContext {
   databaseUrl?: string;
   /** Node flags for the gateway: by default those of its `start` script (startNodeFlags). */
   gatewayNodeFlags: string[];
+  /** Full profile: add a rate-limit rule on every call that never trips (the limits stage's cost). */
+  limitRule?: boolean;
 }
 
 export interface StartedTarget {
@@ -148,17 +150,18 @@ async function supergateway(ctx: TargetContext): Promise<StartedTarget> {
  * OAuth (the load sends a real access token), lets the user call only `echo:*` through a
  * policy, and audits every call (the trail is always on).
  */
-export function gatewayProfileConfig(profile: GatewayProfile): Record<string, unknown> {
+export function gatewayProfileConfig(profile: GatewayProfile, limitRule = false): Record<string, unknown> {
   if (profile === 'bare') return { virtualServers: { bench: { id: BENCH_SERVER_ID, upstreams: ['echo'], auth: 'none', defaultAccess: 'allow' } } };
   return {
     virtualServers: { bench: { id: BENCH_SERVER_ID, upstreams: ['echo'], auth: 'oauth', defaultAccess: 'deny' } },
     users: { [BENCH_USER.email]: { password: BENCH_USER.password, allowed_tools: ['echo:*'] } },
+    ...(limitRule && { limits: { 'bench-never-trips': { user: BENCH_USER.email, tools: 'echo:*', rate: { count: 1_000_000, per: 'second' } } } }),
   };
 }
 
 /** (b)/(c) the Switchboard gateway, configured through its admin API with one echo upstream. */
 async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Promise<StartedTarget> {
-  const profile = gatewayProfileConfig(ctx.gatewayProfile);
+  const profile = gatewayProfileConfig(ctx.gatewayProfile, ctx.limitRule);
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const token = randomBytes(24).toString('hex');

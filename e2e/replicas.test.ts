@@ -125,6 +125,33 @@ describe('sessions on any replica behind a round-robin load balancer', () => {
     });
   }
 
+  it('v2-modern: a 2025-era upstream asks during a call, and the answer reaches the replica holding the call through another one', async () => {
+    const bridged = '3f1e2d4c-5b6a-4789-8a0b-1c2d3e4f5a6b';
+    const imported = await ha.api('POST', '/import', {
+      mcpServers: { fx: { type: 'http', url: fixture.url }, fx25: { type: 'http', url: fixture.url, protocol: 'legacy' } },
+      virtualServers: {
+        shared: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' },
+        bridged: { id: bridged, upstreams: ['fx25'], auth: 'none', defaultAccess: 'allow' },
+      },
+    });
+    expect(imported.status).toBe(200);
+    await ha.serving(bridged);
+    const seen: Array<{ what: string; replica: string | null }> = [];
+    const client = await connectClient('v2-modern', viaLb(), bridged, { fetch: recordingFetch(seen) });
+    try {
+      expect(client.protocol).toBe('modern');
+      const elicited = await client.callTool('fx25__test_elicitation', { message: 'who are you?' });
+      expect(textOf(elicited)).toContain('ada');
+      expect(client.elicitations.length).toBe(1);
+      // the call (answered input_required) and its retry with the answer: two replicas
+      const calls = seen.filter((s) => s.what === 'tools/call');
+      expect(calls).toHaveLength(2);
+      expect(calls[1]!.replica).not.toBe(calls[0]!.replica);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('serves a session only to the principal that opened it, on every replica', async () => {
     const keyed = '6e3d9f2b-8c4a-4b7d-9f1e-2a3b4c5d6e7f';
     const created = await ha.api('POST', '/import', {

@@ -10,11 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LimitRule } from '@switchboard/core/contracts/rate-limits';
-import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { createTestDatabase } from '@switchboard/db/testing/test-database';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LimitExceeded, Limiter, LimitStore } from './limiter.ts';
+import { LimitExceeded, type Limiter } from './limiter.ts';
+import { limitersOnPostgres } from './limiters-on-postgres.ts';
 
 const RATE = 50;
 /** 0.5 s of the rate: a lease may take that long on a loaded machine without a token lost. */
@@ -32,23 +31,13 @@ interface Tally {
 }
 
 describe('a person limited to 50 calls/s', () => {
-  const handles: DatabaseHandle[] = [];
-  const limiters: Limiter[] = [];
+  let limiters: Limiter[] = [];
+  let close = async () => {};
 
   beforeAll(async () => {
-    const url = await createTestDatabase(inject('postgresTemplate'));
-    for (let i = 0; i < 2; i++) {
-      const database = await openDatabase({ kind: 'postgres', url, maxConnections: 3 });
-      handles.push(database);
-      const limiter = new Limiter({ store: new LimitStore(database.db), logger: pino({ level: 'silent' }), replicaId: randomUUID(), rolesOf: () => [] });
-      await limiter.start();
-      limiters.push(limiter);
-    }
+    ({ limiters, close } = await limitersOnPostgres(await createTestDatabase(inject('postgresTemplate')), 2));
   });
-  afterAll(async () => {
-    for (const limiter of limiters) await limiter.stop();
-    for (const handle of handles) await handle.close();
-  });
+  afterAll(() => close());
 
   /** One rule, new for each run (a fresh bucket), on every replica. */
   function ruleFor(run: string): LimitRule {

@@ -8,11 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LimitRule } from '@switchboard/core/contracts/rate-limits';
 import type { BucketShape } from '@switchboard/core/limits/token-bucket';
-import { type DatabaseHandle, openDatabase } from '@switchboard/db/client';
 import { createTestDatabase } from '@switchboard/db/testing/test-database';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LimitExceeded, Limiter, LimitStore } from './limiter.ts';
+import { LimitExceeded, type Limiter, LimitStore } from './limiter.ts';
+import { limitersOnPostgres } from './limiters-on-postgres.ts';
 
 const QUOTA = 30;
 const CALLERS_PER_REPLICA = 8;
@@ -29,23 +28,14 @@ class SlowStore extends LimitStore {
 }
 
 describe('a quota leased from a slow database by two replicas at once', () => {
-  const handles: DatabaseHandle[] = [];
-  const limiters: Limiter[] = [];
+  let limiters: Limiter[] = [];
+  let close = async () => {};
 
   beforeAll(async () => {
     const url = await createTestDatabase(inject('postgresTemplate'));
-    for (let i = 0; i < 2; i++) {
-      const database = await openDatabase({ kind: 'postgres', url, maxConnections: 3 });
-      handles.push(database);
-      const limiter = new Limiter({ store: new SlowStore(database.db), logger: pino({ level: 'silent' }), replicaId: randomUUID(), rolesOf: () => [] });
-      await limiter.start();
-      limiters.push(limiter);
-    }
+    ({ limiters, close } = await limitersOnPostgres(url, 2, (db) => new SlowStore(db)));
   });
-  afterAll(async () => {
-    for (const limiter of limiters) await limiter.stop();
-    for (const handle of handles) await handle.close();
-  });
+  afterAll(() => close());
 
   it('admits the whole quota and refuses only once it is spent', async () => {
     const rule: LimitRule = {

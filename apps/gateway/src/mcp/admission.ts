@@ -1,6 +1,6 @@
 import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
 import type { FederationRegistry } from '../federation/registry.ts';
-import { bearerToken } from '../http/admin-auth.ts';
+import { bearerToken } from '../http/request-credential.ts';
 import type { BearerVerifier } from '../oauth/bearer.ts';
 import { apiKeyChallenge, oauthChallenge } from '../oauth/challenge.ts';
 import { isMcpKey, touchApiToken } from '../services/api-tokens.ts';

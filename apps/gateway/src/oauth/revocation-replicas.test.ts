@@ -16,7 +16,7 @@ describe('revocation across two gateway processes on one Postgres', () => {
   const started: GatewayProcess[] = [];
   let dataDir: string | undefined;
   afterAll(async () => {
-    await Promise.all(started.map((gw) => gw.stop()));
+    await Promise.all(started.map((gw) => gw.signal('SIGTERM')));
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

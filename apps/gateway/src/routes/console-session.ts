@@ -23,7 +23,7 @@ import { csrfMatches } from '../http/csrf.ts';
 import { jsonResponse } from '../http/crud.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
-import { wrongKeyKind } from '../http/admin-auth.ts';
+import { wrongKeyKind } from '../http/request-credential.ts';
 import { authenticateApiToken, isMcpKey } from '../services/api-tokens.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { verifyLocalLogin } from '../services/local-login.ts';
@@ -38,7 +38,7 @@ const security: [] = [];
  * `/api/v1/session`: console sign-in for every local person (the admin API still takes
  * administrators only; others use `/api/v1/me`). The session lives in an
  * HttpOnly, SameSite=Strict cookie; mutations through the admin API also need its CSRF
- * token in `X-CSRF-Token` (see http/admin-auth.ts).
+ * token in `X-CSRF-Token` (see http/request-credential.ts).
  */
 export function consoleSessionRoutes(ctx: ServiceContext) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -138,7 +138,7 @@ export function consoleSessionRoutes(ctx: ServiceContext) {
     }),
     async (c) => {
       c.header('Cache-Control', 'no-store');
-      // The same check the admin API makes on every request (http/admin-auth.ts).
+      // The same check the admin API makes on every request (http/request-credential.ts).
       const token = await authenticateApiToken(ctx, c.req.valid('json').token);
       if (!token) throw new AppError(401, 'invalid_token', 'this token is not valid: it is unknown, revoked or expired');
       if (isMcpKey(token)) throw wrongKeyKind();

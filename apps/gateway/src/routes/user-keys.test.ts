@@ -35,6 +35,9 @@ describe('an administrator mints an MCP key for a person (a CI bot)', () => {
     for (const server of Object.values(servers)) Object.assign(server, { auth: 'api-key', defaultAccess: 'deny' });
     const imported = await gw.api('POST', '/api/v1/import', { ...doc, users: { [BOT]: { allowed_tools: ['fx:test_simple_text'] } } });
     expect(imported.status).toBe(200);
+    // the upstream connected and listed before the key lists tools (a loaded machine only waits longer)
+    const upstreamId = (await json(gw.api('GET', '/api/v1/upstreams'))).items[0].id;
+    expect((await gw.api('POST', `/api/v1/upstreams/${upstreamId}/refresh`)).status).toBe(200);
     botId = (await json(gw.api('GET', `/api/v1/users?q=${encodeURIComponent(BOT)}`))).items[0].id;
   }, 120_000);
   afterAll(() => gw?.close());
