@@ -9,9 +9,9 @@
  * except the few it groups explicitly.
  */
 import postgres from 'postgres';
-import { CONNECTIONS_CHANNEL } from '../apps/gateway/src/credentials/connection-store.ts';
+import { CHANNEL as CONNECTIONS_CHANNEL } from '../apps/gateway/src/credentials/connection-store.ts';
 import { CONFIG_CHANNEL } from '../apps/gateway/src/federation/registry.ts';
-import { RELAY_CHANNEL } from '../apps/gateway/src/mcp/sessions/session-relay.ts';
+import { CHANNEL as RELAY_CHANNEL } from '../apps/gateway/src/mcp/sessions/session-relay.ts';
 import { REVOCATION_CHANNEL } from '../apps/gateway/src/oauth/revocations.ts';
 
 /** Every channel the gateway NOTIFYs on. */

@@ -4,7 +4,7 @@ import { type UserConnectionKind, type UserConnectionStatus, userConnections } f
 import { and, asc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 
-export const CONNECTIONS_CHANNEL = 'switchboard_user_connections';
+export const CHANNEL = 'switchboard_user_connections';
 /** Entries are small, but one per (person, upstream) ever used: bounded so a stream of people cannot grow memory forever. */
 const MAX_CACHED = 50_000;
 
@@ -60,7 +60,7 @@ export class UserConnectionStore {
   async start(): Promise<void> {
     if (!this.options.signals) return;
     this.unlisten = await this.options.signals.listen(
-      CONNECTIONS_CHANNEL,
+      CHANNEL,
       (payload) => {
         const [userId, upstreamId] = payload.split(':');
         if (userId && upstreamId) this.changed(userId, upstreamId);
@@ -148,7 +148,7 @@ export class UserConnectionStore {
   private async announce(userId: string, upstreamId: string): Promise<void> {
     this.changed(userId, upstreamId);
     await this.options.signals
-      ?.notify(CONNECTIONS_CHANNEL, `${userId}:${upstreamId}`)
+      ?.notify(CHANNEL, `${userId}:${upstreamId}`)
       .catch((err) => this.options.logger.warn({ err }, 'could not tell the other replicas about a connection change'));
   }
 

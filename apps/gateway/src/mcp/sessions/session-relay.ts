@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import type { SessionStore } from './session-store.ts';
 
-export const RELAY_CHANNEL = 'switchboard_mcp_relay';
+export const CHANNEL = 'switchboard_mcp_relay';
 /** Postgres refuses NOTIFY payloads of 8000 bytes and more; larger messages travel through a table. */
 const MAX_NOTIFY_BYTES = 7000;
 
@@ -61,7 +61,7 @@ export class SessionRelay {
       if ('to' in envelope && envelope.to !== this.options.replica) return;
       onMessage(envelope);
     };
-    this.unlisten = await this.options.signals.listen(RELAY_CHANNEL, (payload) => {
+    this.unlisten = await this.options.signals.listen(CHANNEL, (payload) => {
       if (!payload.startsWith('#')) return deliver(payload);
       // "#<row id>": a large message, read from its row
       this.options.store
@@ -75,8 +75,8 @@ export class SessionRelay {
   async publish(message: RelayMessage): Promise<boolean> {
     const text = JSON.stringify({ ...message, from: this.options.replica });
     try {
-      if (Buffer.byteLength(text) <= MAX_NOTIFY_BYTES) await this.options.signals.notify(RELAY_CHANNEL, text);
-      else await this.options.signals.notify(RELAY_CHANNEL, `#${await this.options.store.storeRelay(text)}`);
+      if (Buffer.byteLength(text) <= MAX_NOTIFY_BYTES) await this.options.signals.notify(CHANNEL, text);
+      else await this.options.signals.notify(CHANNEL, `#${await this.options.store.storeRelay(text)}`);
       return true;
     } catch (err) {
       this.options.logger.warn({ err: { message: (err as Error).message }, kind: message.k }, 'could not relay a session message');
