@@ -109,9 +109,22 @@ export interface Growth {
   rssPct?: number;
   heapMb?: number;
   heapPct?: number;
+  /** The least-squares line through every sample, its change over the hold (MB): less at the mercy of one GC than first vs last. */
+  rssTrend?: number;
+  heapTrend?: number;
 }
 
-/** Last sample minus first, per gateway: the "flat memory" figure. */
+function fittedChange(points: Array<[number, number | undefined]>): number | undefined {
+  const xy = points.filter((p): p is [number, number] => p[1] !== undefined);
+  if (xy.length < 3) return undefined;
+  const mx = xy.reduce((a, [x]) => a + x, 0) / xy.length;
+  const my = xy.reduce((a, [, y]) => a + y, 0) / xy.length;
+  const sxx = xy.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const span = xy.at(-1)![0] - xy[0]![0];
+  return sxx === 0 ? undefined : (xy.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx) * span;
+}
+
+/** Last sample minus first, and the trend over all samples, per gateway: the "flat memory" figures. */
 export function memoryGrowth(samples: MemorySample[]): Growth[] {
   const first = samples[0];
   const last = samples.at(-1);
@@ -121,11 +134,25 @@ export function memoryGrowth(samples: MemorySample[]): Growth[] {
     const b = last.gateways[name];
     const delta = (x?: number, y?: number) => (x === undefined || y === undefined ? undefined : y - x);
     const pct = (x?: number, y?: number) => (x === undefined || y === undefined || x === 0 ? undefined : ((y - x) / x) * 100);
-    return { name, rssMb: delta(a?.rssMb, b?.rssMb), rssPct: pct(a?.rssMb, b?.rssMb), heapMb: delta(a?.heapUsedMb, b?.heapUsedMb), heapPct: pct(a?.heapUsedMb, b?.heapUsedMb) };
+    return {
+      name,
+      rssMb: delta(a?.rssMb, b?.rssMb),
+      rssPct: pct(a?.rssMb, b?.rssMb),
+      heapMb: delta(a?.heapUsedMb, b?.heapUsedMb),
+      heapPct: pct(a?.heapUsedMb, b?.heapUsedMb),
+      rssTrend: fittedChange(samples.map((s) => [s.t, s.gateways[name]?.rssMb])),
+      heapTrend: fittedChange(samples.map((s) => [s.t, s.gateways[name]?.heapUsedMb])),
+    };
   });
 }
 
 export function growthLines(growth: Growth[]): string {
   const signed = (v: number | undefined, unit: string) => (v === undefined ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(1)}${unit}`);
-  return growth.map((g) => `- ${g.name}: RSS ${signed(g.rssMb, ' MB')} (${signed(g.rssPct, ' %')}), heap in use ${signed(g.heapMb, ' MB')} (${signed(g.heapPct, ' %')})`).join('\n');
+  return growth
+    .map(
+      (g) =>
+        `- ${g.name}: RSS ${signed(g.rssMb, ' MB')} (${signed(g.rssPct, ' %')}), heap in use ${signed(g.heapMb, ' MB')} (${signed(g.heapPct, ' %')}); ` +
+        `fitted line through all samples: RSS ${signed(g.rssTrend, ' MB')}, heap ${signed(g.heapTrend, ' MB')}`,
+    )
+    .join('\n');
 }

@@ -259,7 +259,7 @@ async function hold() {
   console.log(
     `\n${result.opened}/${holdSessions} sessions opened in ${result.openS.toFixed(1)} s; ${result.callsOk} calls ok, ${result.callsFailed} failed` +
       `${result.firstError ? ` (first: ${result.firstError})` : ''}; GET streams ended early: ${result.streamEnds}; gateway CPU over the hold: ${cpu}\n\n` +
-      `${memoryTable(result.samples)}\n\nGrowth, first to last sample (RSS and V8 heap in use):\n${growthLines(growth)}\n`,
+      `${memoryTable(result.samples)}\n\nGrowth, first to last sample, and trend (RSS and V8 heap in use):\n${growthLines(growth)}\n`,
   );
   const meta = { nodeVersion: process.version, echoWorkers: values['echo-workers'], holdSessions, holdMinutes, holdReplicas, callIntervalS, sampleIntervalS, streams: !values['no-streams'], ...stackOptions, loadAverage: { before: loadBefore, after: loadavg()[0] } };
   save('hold', { meta, ...result, growth });
