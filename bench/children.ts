@@ -3,6 +3,7 @@
  * also stops what it spawned, and `killAllChildren()` is the last-resort sweep on exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -14,13 +15,15 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /**
  * Signal handlers cannot cover SIGKILL, an OOM kill or a crash in native code. So a tiny
- * detached watcher learns every process group we start (`+pgid`, `-pgid` once stopped)
- * over a pipe, and SIGKILLs the groups still listed when that pipe closes, however the
- * benchmark ended.
+ * detached watcher learns everything we start over a pipe — process groups (`g+pgid`),
+ * single processes (`p+pid`) and temporary directories (`d+path`), each dropped again with
+ * `-` once stopped — and when that pipe closes, however the benchmark ended, SIGKILLs the
+ * groups and processes still listed and deletes the directories.
  */
-const REAPER = `const g=new Set();let b='';process.stdin.setEncoding('utf8');
-process.stdin.on('data',d=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const n=Number(b.slice(0,i));b=b.slice(i+1);n>0?g.add(n):g.delete(-n)}});
-process.stdin.on('end',()=>{for(const p of g){try{process.kill(-p,'SIGKILL')}catch{}}process.exit(0)});`;
+const REAPER = `const s={g:new Set(),p:new Set(),d:new Set()};let b='';process.stdin.setEncoding('utf8');
+process.stdin.on('data',x=>{b+=x;let i;while((i=b.indexOf('\\n'))>=0){const l=b.slice(0,i),k=s[l[0]],v=l[0]==='d'?l.slice(2):Number(l.slice(2));b=b.slice(i+1);if(k)l[1]==='+'?k.add(v):k.delete(v)}});
+process.stdin.on('end',()=>{for(const p of s.g){try{process.kill(-p,'SIGKILL')}catch{}}for(const p of s.p){try{process.kill(p,'SIGKILL')}catch{}}
+for(const d of s.d){try{require('node:fs').rmSync(d,{recursive:true,force:true})}catch{}}process.exit(0)});`;
 
 function tellReaper(line: string): void {
   if (!reaper) {
@@ -31,6 +34,21 @@ function tellReaper(line: string): void {
     reaper.stdin?.on('error', () => {});
   }
   reaper.stdin?.write(`${line}\n`);
+}
+
+/**
+ * What code other than `launch` started (the replicas harness: gateways, HAProxy, and
+ * Postgres, whose postmaster leads its own process group): swept with the children.
+ */
+export type Tracked = { pid: number; group?: boolean } | { dir: string };
+const tracked = new Map<string, Tracked>();
+const trackKey = (item: Tracked) => ('dir' in item ? `d${item.dir}` : `${item.group ? 'g' : 'p'}${item.pid}`);
+
+export function track(item: Tracked, live: boolean): void {
+  const key = trackKey(item);
+  if (live) tracked.set(key, item);
+  else tracked.delete(key);
+  tellReaper(`${key[0]}${live ? '+' : '-'}${key.slice(1)}`);
 }
 
 export interface Child {
@@ -44,7 +62,7 @@ export function launch(name: string, command: string, args: string[], env: Recor
   const proc = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (proc.pid === undefined) throw new Error(`${name}: could not spawn ${command}`);
   children.add(proc);
-  tellReaper(`+${proc.pid}`);
+  tellReaper(`g+${proc.pid}`);
   proc.once('exit', () => children.delete(proc));
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -72,13 +90,25 @@ export async function stopChild(child: Child): Promise<void> {
   for (let waited = 0; !exited(child.proc) && waited < 3000; waited += 50) await sleep(50);
   killGroup(child.pid, 'SIGKILL');
   children.delete(child.proc);
-  tellReaper(`-${child.pid}`);
+  tellReaper(`g-${child.pid}`);
 }
 
 /** Synchronous, so it can run from process.on('exit'). */
 export function killAllChildren(): void {
   for (const proc of children) if (proc.pid !== undefined) killGroup(proc.pid, 'SIGKILL');
   children.clear();
+  const items = [...tracked.values()];
+  for (const item of items) if (!('dir' in item)) item.group ? killGroup(item.pid, 'SIGKILL') : killProcess(item.pid);
+  for (const item of items) if ('dir' in item) rmSync(item.dir, { recursive: true, force: true });
+  tracked.clear();
+}
+
+function killProcess(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 export async function freePort(): Promise<number> {

@@ -2,10 +2,12 @@
  * The benchmark's upstream: one MCP tool, `echo`, that returns its `text` argument.
  *   node --import tsx bench/echo-server.ts --stdio
  *   node --import tsx bench/echo-server.ts --http --port 0   # prints "listening http://127.0.0.1:<port>/mcp"
+ *   node --import tsx bench/echo-server.ts --http --port 0 --workers 3   # node:cluster, one port
  * Deliberately tiny so that a benchmark measures the transport and the proxy in
  * front of it, not the tool. Serves both protocol eras on both transports, like a
  * real v2 server would: 2026-07-28 requests stateless, 2025-era clients with sessions.
  */
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -95,7 +97,7 @@ function createEchoHttpHandler() {
   };
 }
 
-function serveHttp(port: number) {
+function serveHttp(port: number, announce = true) {
   const handler = createEchoHttpHandler();
   const node = toNodeHandler(handler, { onerror: (error) => console.error('[echo] adapter error:', error) });
   const server = createServer((req, res) => {
@@ -113,7 +115,7 @@ function serveHttp(port: number) {
   server.listen(port, '127.0.0.1', () => {
     const address = server.address();
     const actual = typeof address === 'object' && address ? address.port : port;
-    process.stdout.write(`listening http://127.0.0.1:${actual}/mcp\n`);
+    if (announce) process.stdout.write(`listening http://127.0.0.1:${actual}/mcp\n`);
   });
   return async () => {
     server.closeAllConnections();
@@ -122,14 +124,48 @@ function serveHttp(port: number) {
   };
 }
 
+function serveCluster(port: number, count: number): void {
+  let listening = 0;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on('listening', (_worker, address) => {
+    if (++listening === count) process.stdout.write(`listening http://127.0.0.1:${address.port || port}/mcp\n`);
+  });
+  // A worker that dies takes the benchmark's upstream with it: stop all, loudly.
+  cluster.on('exit', (_worker, code, signal) => {
+    console.error(`[echo] a worker exited (${signal ?? code}): stopping`);
+    process.exit(1);
+  });
+  const stop = () => {
+    cluster.removeAllListeners('exit');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
 function main() {
   const { values } = parseArgs({
-    options: { stdio: { type: 'boolean' }, http: { type: 'boolean' }, port: { type: 'string' } },
+    options: { stdio: { type: 'boolean' }, http: { type: 'boolean' }, port: { type: 'string' }, workers: { type: 'string', default: '1' } },
     strict: true,
   });
   if (values.stdio === values.http) {
-    console.error('usage: echo-server.ts --stdio | --http [--port N]');
+    console.error('usage: echo-server.ts --stdio | --http [--port N] [--workers N]');
     process.exit(2);
+  }
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
+    console.error(`--workers: 1..16, not ${values.workers}`);
+    process.exit(2);
+  }
+  // Several processes on one port (node:cluster hands each connection to a worker in turn),
+  // so one upstream keeps up with several gateway replicas. 2025-era sessions live in one
+  // worker, so only stateless (2026-07-28) requests may be spread like this.
+  if (values.http && workers > 1) {
+    if (cluster.isPrimary) return serveCluster(Number(values.port ?? 0), workers);
+    const close = serveHttp(Number(values.port ?? 0), false);
+    process.on('disconnect', () => void close().finally(() => process.exit(0)));
+    return;
   }
   let close: () => Promise<void>;
   if (values.stdio) {

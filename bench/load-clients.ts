@@ -10,6 +10,8 @@ import type { LoadOptions } from './load.ts';
 export interface Session {
   call(text: string): Promise<void>;
   close(): Promise<void>;
+  /** A lean 2025-era session's request headers (with `Mcp-Session-Id`): to open its GET stream. */
+  headers?: Record<string, string>;
 }
 
 const CLIENT_INFO = { name: 'switchboard-bench', version: '1.0.0' };
@@ -109,6 +111,7 @@ export async function openLeanSession(o: LoadOptions, agent: Agent): Promise<Ses
   const ack = await httpCall(agent, url, 'POST', headers, '{"jsonrpc":"2.0","method":"notifications/initialized"}', openTimeoutMs);
   if (ack.status >= 300) throw new Error(`notifications/initialized: HTTP ${ack.status}`);
   return {
+    headers,
     call: async (text) => checkEcho((await rpc('tools/call', { name: o.tool, arguments: { text } }, headers)).result, text),
     // DELETE ends the session server-side, so sessions don't pile up across runs.
     close: async () => {

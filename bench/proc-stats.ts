@@ -74,3 +74,33 @@ export class RssSampler {
     return this.peak;
   }
 }
+
+/** The pids of a process's children (Linux: its main thread's `children` list). */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU of a process and everything under it, in microseconds: its own utime+stime, what its
+ * exited children spent (cutime+cstime, once reaped) and, recursively, its live children's.
+ * For Postgres (the postmaster and its backends), whose backends come and go: a delta of
+ * two readings counts a backend that exited in between once, in the parent's cutime.
+ */
+export function treeCpuMicros(pid: number, depth = 0): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime: fields 14–17, at 11–14 here (see cpuMicros)
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    let micros = (ticks / ticksPerSecond()) * 1e6;
+    // bounded: Postgres is two levels deep (postmaster → backends)
+    if (depth < 3) for (const child of childPids(pid)) micros += treeCpuMicros(child, depth + 1) ?? 0;
+    return Number.isFinite(micros) ? micros : undefined;
+  } catch {
+    return undefined;
+  }
+}

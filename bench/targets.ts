@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Child, freePort, launch, ROOT, stopChild, waitForHttp, waitForLine } from './children.ts';
 import { BENCH_USER, benchAccessToken } from './oauth-login.ts';
 
-const BENCH_SERVER_ID = '5b0a7d00-be9c-4c3a-9f11-0d1e2f3a4b5c';
+export const BENCH_SERVER_ID = '5b0a7d00-be9c-4c3a-9f11-0d1e2f3a4b5c';
 
 /**
  * One secret key for every gateway of a run: on a shared `--database-url` each target
@@ -19,7 +19,7 @@ const BENCH_SERVER_ID = '5b0a7d00-be9c-4c3a-9f11-0d1e2f3a4b5c';
  * per start would leave those unreadable. A database used by an earlier run needs that
  * run's key, so give each run a fresh database.
  */
-const BENCH_SECRET_KEYS = `bench:${randomBytes(32).toString('base64')}`;
+export const BENCH_SECRET_KEYS = `bench:${randomBytes(32).toString('base64')}`;
 
 export interface TargetContext {
   /** Node binary for every child (the one running the benchmark). */
@@ -55,7 +55,7 @@ export { killAllChildren, ROOT } from './children.ts';
 const ECHO = join(ROOT, 'bench/echo-server.ts');
 const FLOOR_RELAY = join(ROOT, 'bench/floor-relay.ts');
 /** What `npm start` and the image run: the esbuild bundle on plain node (no tsx loader thread). */
-const GATEWAY = join(ROOT, 'apps/gateway/dist/index.js');
+export const GATEWAY = join(ROOT, 'apps/gateway/dist/index.js');
 const BUNDLE_SCRIPT = join(ROOT, 'apps/gateway/scripts/bundle.mjs');
 const MCP_PROXY = join(ROOT, 'node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
@@ -64,7 +64,7 @@ const tsxArgs = (file: string, ...rest: string[]) => ['--import', 'tsx', file, .
 
 let bundled: Promise<void> | undefined;
 /** Rebuilt once per run (under a second), so the bundle always matches the sources. */
-function bundleGateway(node: string): Promise<void> {
+export function bundleGateway(node: string): Promise<void> {
   bundled ??= new Promise((resolve, reject) => {
     execFile(node, [BUNDLE_SCRIPT], { cwd: ROOT, timeout: 60_000 }, (error, _stdout, stderr) =>
       error ? reject(new Error(`gateway bundle failed: ${stderr || error.message}`)) : resolve(),
@@ -73,8 +73,9 @@ function bundleGateway(node: string): Promise<void> {
   return bundled;
 }
 
-async function startEchoHttp(ctx: TargetContext): Promise<{ child: Child; url: string }> {
-  const child = launch('echo-server', ctx.node, tsxArgs(ECHO, '--http', '--port', '0'));
+/** `workers` > 1: that many processes on one port (stateless requests only; see echo-server.ts). */
+export async function startEchoHttp(ctx: TargetContext, workers = 1): Promise<{ child: Child; url: string }> {
+  const child = launch('echo-server', ctx.node, tsxArgs(ECHO, '--http', '--port', '0', '--workers', String(workers)));
   try {
     const match = await waitForLine(child, /listening (\S+)/, 30_000);
     return { child, url: match[1]! };
@@ -149,7 +150,7 @@ async function supergateway(ctx: TargetContext): Promise<StartedTarget> {
  * OAuth (the load sends a real access token), lets the user call only `echo:*` through a
  * policy, and audits every call (the trail is always on).
  */
-function gatewayProfileConfig(profile: GatewayProfile, limitRule = false): Record<string, unknown> {
+export function gatewayProfileConfig(profile: GatewayProfile, limitRule = false): Record<string, unknown> {
   if (profile === 'bare') return { virtualServers: { bench: { id: BENCH_SERVER_ID, upstreams: ['echo'], auth: 'none', defaultAccess: 'allow' } } };
   return {
     virtualServers: { bench: { id: BENCH_SERVER_ID, upstreams: ['echo'], auth: 'oauth', defaultAccess: 'deny' } },
@@ -213,7 +214,7 @@ async function gateway(ctx: TargetContext, upstreamKind: 'stdio' | 'http'): Prom
   }
 }
 
-async function connectUpstreams(base: string, token: string) {
+export async function connectUpstreams(base: string, token: string) {
   const headers = { authorization: `Bearer ${token}` };
   const list = (await (await fetch(`${base}/api/v1/upstreams`, { headers, signal: AbortSignal.timeout(30_000) })).json()) as { items: Array<{ id: string }> };
   for (const { id } of list.items) {

@@ -2,7 +2,8 @@
  * Three real gateway processes on one throwaway Postgres behind a real HAProxy
  * (round-robin, no stickiness, health checks on /readyz): the replicas of issue 17. Every
  * MCP answer names its replica (`X-Switchboard-Replica`), so a test can prove where each
- * request landed. `stop()` ends HAProxy, the gateways and Postgres.
+ * request landed. `stop()` ends HAProxy, the gateways and Postgres. The capacity benchmark
+ * (bench/replicas.ts) runs on the same harness, with the options below.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,11 +24,27 @@ export interface Replica {
   process?: GatewayProcess;
 }
 
+export interface ReplicaOptions {
+  extraEnv?: Record<string, string>;
+  /** Node arguments of each gateway (default: the sources under tsx); the bench runs the bundle. */
+  gatewayNodeArgs?: string[];
+  /** Default `info`, which logs every request; the bench runs at `warn` (a line per call costs CPU). */
+  logLevel?: string;
+  /**
+   * Told of each process and directory the harness starts (`live`) and stops, so a caller
+   * can sweep them if it is itself killed (Postgres's postmaster leads its own group).
+   */
+  track?(item: { pid: number; group?: boolean } | { dir: string }, live: boolean): void;
+}
+
 export interface Replicas {
   /** The load balancer's URL: what clients use. */
   url: string;
   pg: PostgresServer;
+  /** Always three slots (docker/haproxy.cfg names three); those not started are down in HAProxy. */
   replicas: Replica[];
+  /** HAProxy's pid while it runs. */
+  haproxyPid(): number | undefined;
   mcpUrl(serverId: string): string;
   /** The admin API through the load balancer. */
   api(method: string, path: string, body?: unknown): Promise<Response>;
@@ -38,7 +55,7 @@ export interface Replicas {
   /** Waits until HAProxy routes to exactly the replicas now running. */
   settled(): Promise<void>;
   stop(): Promise<void>;
-  /** HAProxy's log (one line per request: which replica, status, timings). */
+  /** HAProxy's recent log (one line per request: which replica, status, timings). */
   haproxyLog(): string;
 }
 
@@ -58,14 +75,20 @@ function haproxyEnv(port: number, statsPort: number, replicas: Replica[]): Recor
   };
 }
 
-export async function startReplicas(count = 3, extraEnv: Record<string, string> = {}): Promise<Replicas> {
+/** Starts the first `count` (≤ 3) of the three replicas; the others can be started later with `start(i)`. */
+export async function startReplicas(count = 3, { extraEnv = {}, gatewayNodeArgs, logLevel = 'info', track = () => {} }: ReplicaOptions = {}): Promise<Replicas> {
+  if (!(count >= 1 && count <= 3)) throw new Error('docker/haproxy.cfg names three replicas: start 1 to 3');
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-ha-'));
+  track({ dir }, true);
   const pg = await startPostgresServer();
+  const pgPid = pg.pid();
+  track({ dir: pg.dir }, true);
+  if (pgPid) track({ pid: pgPid, group: true }, true);
   const lbPort = await freePort();
   const statsPort = await freePort();
   const url = `http://127.0.0.1:${lbPort}`;
   const replicas: Replica[] = [];
-  for (let i = 0; i < count; i++) replicas.push({ name: `gw${i + 1}`, port: await freePort() });
+  for (let i = 0; i < 3; i++) replicas.push({ name: `gw${i + 1}`, port: await freePort() });
   const env = {
     DATABASE_URL: pg.url,
     SWITCHBOARD_SECRET_KEYS: formatKeyRing([generateSecretKey('k1')]),
@@ -80,8 +103,21 @@ export async function startReplicas(count = 3, extraEnv: Record<string, string> 
 
   const start = async (i: number) => {
     const replica = replicas[i]!;
-    const started = await spawnGateway({ ...env, PORT: String(replica.port), SWITCHBOARD_REPLICA_NAME: replica.name, LOG_LEVEL: 'info' });
+    const started = await spawnGateway(
+      {
+        ...env,
+        // names each replica's connections in pg_stat_activity (postgres.js passes it on)
+        DATABASE_URL: `${pg.url}?application_name=${replica.name}`,
+        PORT: String(replica.port),
+        SWITCHBOARD_REPLICA_NAME: replica.name,
+        LOG_LEVEL: logLevel,
+      },
+      { nodeArgs: gatewayNodeArgs, readyUrl: logLevel === 'info' ? undefined : `http://127.0.0.1:${replica.port}/readyz` },
+    );
     if (!hasStarted(started)) throw new Error(`replica ${replica.name} exited with ${started.code}:\n${started.output}`);
+    const pid = started.child.pid!;
+    track({ pid }, true);
+    void started.exited().then(() => track({ pid }, false));
     replica.process = started;
     if (haproxy) await settled();
   };
@@ -106,22 +142,31 @@ export async function startReplicas(count = 3, extraEnv: Record<string, string> 
     await Promise.all(replicas.map((r) => r.process?.kill()));
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
+    track({ dir }, false);
+    if (pgPid) track({ pid: pgPid, group: true }, false);
+    track({ dir: pg.dir }, false);
   };
 
   try {
     // the first one migrates; the others then start together
     await start(0);
-    await Promise.all(replicas.slice(1).map((_, i) => start(i + 1)));
+    await Promise.all(replicas.slice(1, count).map((_, i) => start(i + 1)));
     haproxy = spawn(HAPROXY, ['-db', '-f', HAPROXY_CONFIG], {
       env: { ...process.env, ...haproxyEnv(lbPort, statsPort, replicas) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    haproxy.stdout!.on('data', (d) => {
+    const haproxyPid = haproxy.pid;
+    if (haproxyPid) {
+      track({ pid: haproxyPid }, true);
+      haproxy.once('exit', () => track({ pid: haproxyPid }, false));
+    }
+    // A line per request: keep the recent part only (a load run writes megabytes).
+    const keep = (d: Buffer) => {
       haproxyOutput += d;
-    });
-    haproxy.stderr!.on('data', (d) => {
-      haproxyOutput += d;
-    });
+      if (haproxyOutput.length > 1 << 20) haproxyOutput = haproxyOutput.slice(-(1 << 18));
+    };
+    haproxy.stdout!.on('data', keep);
+    haproxy.stderr!.on('data', keep);
     await settled().catch((error) => {
       throw new Error(`${(error as Error).message}\n${haproxyOutput}`);
     });
@@ -134,6 +179,7 @@ export async function startReplicas(count = 3, extraEnv: Record<string, string> 
     url,
     pg,
     replicas,
+    haproxyPid: () => (haproxy?.exitCode === null && haproxy.signalCode === null ? haproxy.pid : undefined),
     mcpUrl: (serverId) => `${url}/servers/${serverId}/mcp`,
     api: (method, path, body) =>
       fetch(`${url}/api/v1${path}`, {

@@ -4,7 +4,7 @@ import { type UserConnectionKind, type UserConnectionStatus, userConnections } f
 import { and, asc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 
-const CHANNEL = 'switchboard_user_connections';
+export const CHANNEL = 'switchboard_user_connections';
 /** Entries are small, but one per (person, upstream) ever used: bounded so a stream of people cannot grow memory forever. */
 const MAX_CACHED = 50_000;
 

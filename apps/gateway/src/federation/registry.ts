@@ -29,7 +29,7 @@ import { bumpConfigVersion } from './replica-sync.ts';
 import { listUpstreams } from './upstream-listing.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
 
-const CONFIG_CHANNEL = 'switchboard_config';
+export const CONFIG_CHANNEL = 'switchboard_config';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 const isEmptyCatalog = (c: Catalog) => c.tools.length + c.resources.length + c.resourceTemplates.length + c.prompts.length === 0;
 /** The longest any request waits for upstreams of its virtual server to connect (see connectUpstreamsOf). */

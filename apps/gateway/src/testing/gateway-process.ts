@@ -26,9 +26,20 @@ export interface Exited {
   output: string;
 }
 
-/** Starts the entry point; resolves once it logged "Switchboard is listening", or with its exit if it exited first. */
-export function spawnGateway(env: Record<string, string>, timeoutMs = 90_000): Promise<GatewayProcess | Exited> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+export interface SpawnOptions {
+  timeoutMs?: number;
+  /** Node arguments instead of `--import tsx src/index.ts` (run from apps/gateway), e.g. the bundle with its start flags. */
+  nodeArgs?: string[];
+  /**
+   * Ready once this URL answers 200 instead of once it logged "Switchboard is listening":
+   * for a gateway that logs below `info` (the bench: a line per request costs CPU).
+   */
+  readyUrl?: string;
+}
+
+/** Starts the entry point; resolves once it is listening (see SpawnOptions.readyUrl), or with its exit if it exited first. */
+export function spawnGateway(env: Record<string, string>, { timeoutMs = 90_000, nodeArgs, readyUrl }: SpawnOptions = {}): Promise<GatewayProcess | Exited> {
+  const child = spawn(process.execPath, nodeArgs ?? ['--import', 'tsx', 'src/index.ts'], {
     cwd: gatewayDir,
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', SWITCHBOARD_CONSOLE_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,14 +60,29 @@ export function spawnGateway(env: Record<string, string>, timeoutMs = 90_000): P
       child.kill('SIGKILL');
       reject(new Error(`gateway did not start within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
-    const poll = setInterval(() => {
-      const line = output.split('\n').find((l) => l.includes('Switchboard is listening'));
-      if (!line) return;
+    let probing = false;
+    const listeningAt = async (): Promise<string | undefined> => {
+      if (!readyUrl) {
+        const line = output.split('\n').find((l) => l.includes('Switchboard is listening'));
+        return line ? JSON.parse(line).url : undefined;
+      }
+      const ok = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) }).then(
+        (res) => res.body?.cancel().then(() => res.ok) ?? res.ok,
+        () => false,
+      );
+      return ok ? new URL(readyUrl).origin : undefined;
+    };
+    const poll = setInterval(async () => {
+      if (probing) return;
+      probing = true;
+      const url = await listeningAt();
+      probing = false;
+      if (!url || child.exitCode !== null) return;
       clearInterval(poll);
       clearTimeout(timer);
       resolve({
         child,
-        url: JSON.parse(line).url,
+        url,
         output: () => output,
         exited: () => exit,
         async signal(signal, ms = 30_000) {
@@ -71,7 +97,7 @@ export function spawnGateway(env: Record<string, string>, timeoutMs = 90_000): P
           await exit;
         },
       });
-    }, 50);
+    }, readyUrl ? 100 : 50);
     void exit.then((code) => {
       clearInterval(poll);
       clearTimeout(timer);

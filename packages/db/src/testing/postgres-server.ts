@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,10 @@ import { join } from 'node:path';
  */
 export interface PostgresServer {
   url: string;
+  /** The temporary directory holding its data, socket and log (deleted by `stop()`). */
+  dir: string;
+  /** The postmaster's pid while it runs (a process group leader: pg_ctl starts it with setsid). */
+  pid(): number | undefined;
   stop(): Promise<void>;
   /** Stops the server keeping its data (`pg_ctl stop -m fast`): an outage. */
   pause(): Promise<void>;
@@ -81,6 +85,12 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    dir,
+    pid: () => {
+      // postmaster.pid's first line is the pid; the file exists exactly while the server runs
+      const pid = existsSync(join(dataDir, 'postmaster.pid')) ? Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8'), 10) : Number.NaN;
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    },
     pause: () => run(join(bin, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', dataDir], user),
     resume: start,
     async stop() {

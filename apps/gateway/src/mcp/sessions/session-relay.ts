@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '@switchboard/db/client';
 import type { Logger } from 'pino';
 import type { SessionStore } from './session-store.ts';
 
-const CHANNEL = 'switchboard_mcp_relay';
+export const CHANNEL = 'switchboard_mcp_relay';
 /** Postgres refuses NOTIFY payloads of 8000 bytes and more; larger messages travel through a table. */
 const MAX_NOTIFY_BYTES = 7000;
 
