@@ -36,7 +36,7 @@ beforeAll(async () => {
   // The fallback check of the configuration version (every 2 s by default) would hide a
   // LISTEN connection that never came back: made rare here, so a change reaching every
   // replica within seconds after the outage proves the notifications flow again.
-  ha = await startReplicas(3, { SWITCHBOARD_REPLICA_CHECK_MS: '30000' });
+  ha = await startReplicas(3, { extraEnv: { SWITCHBOARD_REPLICA_CHECK_MS: '30000' } });
   const imported = await ha.api('POST', '/import', {
     mcpServers: { fx: { type: 'http', url: fixture.url } },
     virtualServers: { shared: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
