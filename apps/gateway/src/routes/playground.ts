@@ -37,6 +37,8 @@ function callerOf(c: Context<AppEnv>): PlaygroundCaller {
   return { userId: token?.userId ?? null, label: `api-token:${token?.id ?? 'unknown'}` };
 }
 
+const KEEP_ALIVE_MS = 15_000;
+
 type Write = (event: string, data: unknown) => Promise<void>;
 
 /**
@@ -105,14 +107,20 @@ export function playgroundRoutes(ctx: ServiceContext) {
       tags,
       summary: 'Subscribe to a resource as yourself or asUser, and hear its updates live (server-sent events) until you close the request',
       description:
-        'Answers `text/event-stream`: a `message` event for each JSON-RPC message a client would see (the `resources/subscribe` request, its response, then each `notifications/resources/updated`). Closing the request unsubscribes. A resource the person may not read is refused as an MCP client is (an error response, then `end`).',
+        'Answers `text/event-stream`: a `message` event for each JSON-RPC message a client would see (the `resources/subscribe` request, its response, then each `notifications/resources/updated`), and a `ping` every 15 s. Closing the request unsubscribes. A resource the person may not read is refused as an MCP client is (an error response, then `end`).',
       request: { params: idParams, body: { ...jsonResponse(playgroundSubscribeSchema, 'The resource URI'), required: true } },
       responses: { 200: { description: 'The subscription, as server-sent events' }, ...errorResponses, ...unavailable },
     }),
     async (c) => {
       const [id, request, caller] = [c.req.valid('param').id, c.req.valid('json'), callerOf(c)];
       return eventStream(c, async (write, ended) => {
-        await subscribePlayground(ctx, id, request, caller, { signal: ended, onMessage: (message) => void write('message', message) });
+        // a quiet subscription still says something now and then, so proxies do not cut it
+        const keepAlive = setInterval(() => void write('ping', {}), KEEP_ALIVE_MS);
+        try {
+          await subscribePlayground(ctx, id, request, caller, { signal: ended, onMessage: (message) => void write('message', message) });
+        } finally {
+          clearInterval(keepAlive);
+        }
         await write('end', {});
       });
     },
