@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
 
 const fixture = fixtureStdio();
-const SERVER_ID = '6a0c2f3e-1b7d-4e58-9c46-2d8f5b1e7a93';
+/** The same fixture twice: as it speaks by default (2026-07-28), and pinned to the 2025 era (real elicitation/create, resources/subscribe). */
+const ERAS = [
+  { era: 'modern', upstream: 'fx', serverId: '6a0c2f3e-1b7d-4e58-9c46-2d8f5b1e7a93' },
+  { era: '2025', upstream: 'old', serverId: '0d4e8b6a-5c21-4f9e-b7a3-9e2c1f6d8a40' },
+] as const;
 const ALICE = 'alice@example.com';
 const WATCHED = 'test://watched-resource';
 
@@ -16,23 +20,29 @@ type Event = { event: string; data: { direction?: string; message?: Record<strin
  * that asks the person for input (elicitation) answered from the page — as a person,
  * through the same routing and access policy as MCP clients.
  */
-describe('playground subscriptions and elicitation', () => {
-  let gw: TestGateway;
-  const base = `/api/v1/virtual-servers/${SERVER_ID}/playground`;
-  const asAlice = { asUser: ALICE };
+let gw: TestGateway;
+const asAlice = { asUser: ALICE };
 
-  beforeAll(async () => {
-    gw = await createTestGateway('pglite');
-    const res = await gw.api('POST', '/api/v1/import', {
-      mcpServers: { fx: { command: fixture.command, args: fixture.args, cwd: fixture.cwd } },
-      virtualServers: { answers: { id: SERVER_ID, upstreams: ['fx'], defaultAccess: 'deny' } },
-      users: { [ALICE]: { allowed_tools: ['fx:test_elicitation', 'fx:test_update_watched_resource'] } },
-      policies: [{ subject: `user:${ALICE}`, kind: 'resource', pattern: `fx:${WATCHED}` }],
-    });
-    expect(res.status).toBe(200);
-    await waitFor(async () => (await json(gw.api('GET', `${base}/catalog?asUser=${ALICE}`))).resources?.length > 0, 'the fixture listed', 90_000);
+beforeAll(async () => {
+  gw = await createTestGateway('pglite');
+  const entry = { command: fixture.command, args: fixture.args, cwd: fixture.cwd };
+  const res = await gw.api('POST', '/api/v1/import', {
+    mcpServers: { fx: entry, old: { ...entry, protocol: 'legacy' } },
+    virtualServers: Object.fromEntries(ERAS.map((e) => [`answers-${e.upstream}`, { id: e.serverId, upstreams: [e.upstream], defaultAccess: 'deny' }])),
+    users: { [ALICE]: { allowed_tools: ERAS.flatMap((e) => [`${e.upstream}:test_elicitation`, `${e.upstream}:test_update_watched_resource`]) } },
+    policies: ERAS.map((e) => ({ subject: `user:${ALICE}`, kind: 'resource', pattern: `${e.upstream}:${WATCHED}` })),
   });
-  afterAll(() => gw.close());
+  expect(res.status).toBe(200);
+  for (const e of ERAS) {
+    const catalog = `/api/v1/virtual-servers/${e.serverId}/playground/catalog?asUser=${ALICE}`;
+    await waitFor(async () => (await json(gw.api('GET', catalog))).resources?.length > 0, `${e.upstream} listed`, 90_000);
+  }
+});
+afterAll(() => gw.close());
+
+describe.each(ERAS)('playground subscriptions and elicitation, upstream era $era', ({ era, upstream, serverId }) => {
+  const base = `/api/v1/virtual-servers/${serverId}/playground`;
+  const tool = (name: string) => `${upstream}__${name}`;
 
   /** Opens a subscription; yields each server-sent event as it arrives. */
   async function* subscription(body: unknown, signal?: AbortSignal): AsyncGenerator<Event> {
@@ -57,17 +67,22 @@ describe('playground subscriptions and elicitation', () => {
   }
 
   it('subscribes to a resource as the person and streams its updates until the request closes', async () => {
+    // The fixture keeps the resource in its process, and on a 2025-era stdio upstream the
+    // person's tool calls (which can be asked for input) run on a connection of their own:
+    // there, the change is made in another process than the subscribed one and is not heard.
+    const changes = era === 'modern' ? 2 : 0;
     const controller = new AbortController();
     const seen: Array<Record<string, unknown>> = [];
-    let updates = 0;
+    let heard = 0;
     try {
       for await (const e of subscription({ uri: WATCHED, ...asAlice }, controller.signal)) {
-        const message = e.data.message!;
+        const message = e.data.message;
+        if (!message) continue; // a keep-alive ping
         seen.push(message);
-        // subscribed: change the resource (as Alice, through the playground) twice
+        // subscribed: change the resource (as Alice, through the playground), `changes` times
         if ('result' in message || message.method === 'notifications/resources/updated') {
-          if (++updates > 2) controller.abort();
-          else expect((await json(gw.api('POST', `${base}/tools/call`, { name: 'fx__test_update_watched_resource', ...asAlice }))).outcome).toBe('ok');
+          if (heard++ >= changes) controller.abort();
+          else expect((await json(gw.api('POST', `${base}/tools/call`, { name: tool('test_update_watched_resource'), ...asAlice }))).outcome).toBe('ok');
         }
       }
     } catch {
@@ -77,8 +92,7 @@ describe('playground subscriptions and elicitation', () => {
     expect(seen).toEqual([
       { jsonrpc: '2.0', id: 1, method: 'resources/subscribe', params: { uri: WATCHED } },
       { jsonrpc: '2.0', id: 1, result: {} },
-      { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: WATCHED } },
-      { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: WATCHED } },
+      ...Array.from({ length: changes }, () => ({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: WATCHED } })),
     ]);
   });
 
@@ -97,12 +111,12 @@ describe('playground subscriptions and elicitation', () => {
 
   /** Calls test_elicitation and answers what it asks with `response`; returns both answers. */
   async function elicit(response: Record<string, unknown>) {
-    const asked = await json(gw.api('POST', `${base}/tools/call`, { name: 'fx__test_elicitation', arguments: { message: 'who are you?' }, ...asAlice }));
+    const asked = await json(gw.api('POST', `${base}/tools/call`, { name: tool('test_elicitation'), arguments: { message: 'who are you?' }, ...asAlice }));
     const [key, request] = Object.entries(asked.inputRequired?.requests ?? {})[0] ?? [];
     expect(request).toMatchObject({ method: 'elicitation/create', params: { message: 'who are you?', requestedSchema: { required: ['username', 'email'] } } });
     const done = await json(
       gw.api('POST', `${base}/tools/call`, {
-        name: 'fx__test_elicitation',
+        name: tool('test_elicitation'),
         arguments: { message: 'who are you?' },
         inputResponses: { [key as string]: response },
         requestState: asked.inputRequired.requestState,
@@ -121,7 +135,7 @@ describe('playground subscriptions and elicitation', () => {
     // the retry as the page sent it: the answers travel in the request (with the state, when there is one)
     expect(done.exchange[0].message.params.inputResponses).toEqual({ [Object.keys(asked.inputRequired.requests)[0]!]: { action: 'accept', content: { username: 'ada', email: 'ada@example.com' } } });
     await gw.audit.flush();
-    const rows = await gw.database.db.select().from(auditEvents).where(eq(auditEvents.exposedName, 'fx__test_elicitation'));
+    const rows = await gw.database.db.select().from(auditEvents).where(eq(auditEvents.exposedName, tool('test_elicitation')));
     expect(rows.every((r) => r.userEmail === ALICE && r.clientId === 'switchboard-console')).toBe(true);
   });
 
@@ -129,7 +143,28 @@ describe('playground subscriptions and elicitation', () => {
     expect((await elicit({ action: 'decline' })).done.result.content[0].text).toBe('User response: action=decline, content={}');
     expect((await elicit({ action: 'cancel' })).done.result.content[0].text).toBe('User response: action=cancel, content={}');
     // answers must be objects
-    const bad = await gw.api('POST', `${base}/tools/call`, { name: 'fx__test_elicitation', inputResponses: { form: 'yes' }, ...asAlice });
+    const bad = await gw.api('POST', `${base}/tools/call`, { name: tool('test_elicitation'), inputResponses: { form: 'yes' }, ...asAlice });
     expect(bad.status).toBe(400);
+  });
+
+  it.runIf(era === '2025')('holds a 2025-era upstream’s call for the answer, under a sealed state that answers nothing else', async () => {
+    const asked = await json(gw.api('POST', `${base}/tools/call`, { name: tool('test_elicitation'), arguments: { message: 'again?' }, ...asAlice }));
+    // the gateway's own state: the upstream asked with a real elicitation/create, and the call waits for the page
+    expect(asked.inputRequired.requestState).toEqual(expect.any(String));
+    const replay = await json(
+      gw.api('POST', `${base}/tools/call`, { name: tool('test_update_watched_resource'), inputResponses: {}, requestState: asked.inputRequired.requestState, ...asAlice }),
+    );
+    expect(replay).toMatchObject({ result: null, error: { message: 'requestState belongs to another call' } });
+    const [key] = Object.keys(asked.inputRequired.requests);
+    const done = await json(
+      gw.api('POST', `${base}/tools/call`, {
+        name: tool('test_elicitation'),
+        arguments: { message: 'again?' },
+        inputResponses: { [key!]: { action: 'accept', content: { username: 'bo', email: 'bo@example.com' } } },
+        requestState: asked.inputRequired.requestState,
+        ...asAlice,
+      }),
+    );
+    expect(done.result.content[0].text).toBe('User response: action=accept, content={"username":"bo","email":"bo@example.com"}');
   });
 });
