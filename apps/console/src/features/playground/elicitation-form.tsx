@@ -17,9 +17,10 @@ interface Question {
 }
 
 /** The elicitation forms among the requests; anything else (sampling) the page cannot answer. */
-function questionsOf(inputRequired: PlaygroundInputRequired): { questions: Question[]; unsupported: string[] } {
+function questionsOf(inputRequired: PlaygroundInputRequired): { questions: Question[]; unsupported: string[]; keys: string[] } {
   const questions: Question[] = [];
   const unsupported: string[] = [];
+  const keys = Object.keys(inputRequired.requests);
   for (const [key, request] of Object.entries(inputRequired.requests)) {
     const params = request.params ?? {};
     if (request.method !== 'elicitation/create' || (params.mode !== undefined && params.mode !== 'form')) {
@@ -29,7 +30,7 @@ function questionsOf(inputRequired: PlaygroundInputRequired): { questions: Quest
     const schema = (params.requestedSchema ?? { type: 'object' }) as Record<string, unknown>;
     questions.push({ key, message: typeof params.message === 'string' ? params.message : '', fields: fieldsOf(schema) });
   }
-  return { questions, unsupported };
+  return { questions, unsupported, keys };
 }
 
 /**
@@ -47,7 +48,7 @@ export function ElicitationForm({
   pending: boolean;
   onAnswer: (responses: InputResponses) => void;
 }) {
-  const { questions, unsupported } = useMemo(() => questionsOf(answer.inputRequired), [answer]);
+  const { questions, unsupported, keys } = useMemo(() => questionsOf(answer.inputRequired), [answer]);
   const [values, setValues] = useState<Record<string, Record<string, string>>>(() =>
     Object.fromEntries(questions.map((q) => [q.key, Object.fromEntries(q.fields.map((f) => [f.name, f.initial]))])),
   );
@@ -55,7 +56,8 @@ export function ElicitationForm({
 
   function send(action: Action) {
     if (action !== 'accept') {
-      onAnswer(Object.fromEntries(questions.map((q) => [q.key, { action }])));
+      // Cancel answers everything, what the page cannot answer too: the upstream hears the call is off.
+      onAnswer(Object.fromEntries((action === 'cancel' ? keys : questions.map((q) => q.key)).map((key) => [key, { action }])));
       return;
     }
     const responses: InputResponses = {};
@@ -104,7 +106,7 @@ export function ElicitationForm({
         <button type="button" className="button ghost" disabled={pending} onClick={() => send('cancel')}>
           Cancel
         </button>
-        <button type="button" className="button" disabled={pending} onClick={() => send('decline')}>
+        <button type="button" className="button" disabled={pending || questions.length === 0} onClick={() => send('decline')}>
           Decline
         </button>
         <button type="submit" className="button primary" disabled={pending || questions.length === 0}>
