@@ -168,3 +168,11 @@ describe.each(ERAS)('playground subscriptions and elicitation, upstream era $era
     expect(done.result.content[0].text).toBe('User response: action=accept, content={"username":"bo","email":"bo@example.com"}');
   });
 });
+
+describe('what the playground does', () => {
+  it('changes nothing: no admin change is recorded for its calls, reads, completions or subscriptions', async () => {
+    const events = await json(gw.api('GET', '/api/v1/admin-events?limit=100'));
+    expect(events.items.map((e: { action: string }) => e.action)).not.toContainEqual(expect.stringContaining('playground'));
+    expect(events.items.length).toBeGreaterThan(0); // the import is there
+  });
+});
