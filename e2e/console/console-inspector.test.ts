@@ -1,8 +1,8 @@
 /**
  * Issue 18 #12 in a real Chromium against a real gateway: the playground as an inspector —
- * prompts with arguments, resources and templates with the server's completions, a tool's
- * progress, and the raw JSON-RPC exchange — run as a chosen person, through their access
- * policy. Each test saves a screenshot named after the point.
+ * prompts with arguments, resources and templates with the server's completions, resource
+ * subscriptions heard live, a tool's progress, a tool's elicitation answered in the page,
+ * and the raw JSON-RPC exchange — run as a chosen person, through their access policy. Each test saves a screenshot named after the point.
  */
 import { fixtureStdio, misbehaving, waitFor } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,11 @@ describe('console playground as an inspector (issue 18 #12) in Chromium', () => 
         slow: { command: slow.command, args: slow.args, cwd: slow.cwd },
       },
       virtualServers: { inspect: { upstreams: ['fx', 'slow'], defaultAccess: 'deny' } },
-      users: { [ALICE]: { allowed_tools: ['fx:test_tool_with_progress', 'slow:slow_echo'] } },
+      users: {
+        [ALICE]: {
+          allowed_tools: ['fx:test_tool_with_progress', 'slow:slow_echo', 'fx:test_elicitation_sep1034_defaults', 'fx:test_update_watched_resource'],
+        },
+      },
       policies: [
         { subject: `user:${ALICE}`, kind: 'prompt', pattern: 'fx:test_prompt_with_arguments' },
         { subject: `user:${ALICE}`, kind: 'resource', pattern: 'fx:test://*' },
@@ -44,7 +48,7 @@ describe('console playground as an inspector (issue 18 #12) in Chromium', () => 
       90_000,
     );
     await waitFor(
-      async () => (await gw.api('GET', `/api/v1/virtual-servers/${serverId}/playground/tools?asUser=${ALICE}`)).body?.items?.length === 2,
+      async () => (await gw.api('GET', `/api/v1/virtual-servers/${serverId}/playground/tools?asUser=${ALICE}`)).body?.items?.length === 4,
       'both fixtures listed',
       90_000,
     );
@@ -130,5 +134,62 @@ describe('console playground as an inspector (issue 18 #12) in Chromium', () => 
     await expect
       .poll(async () => (await gw.api('GET', '/api/v1/audit-events?tool=slow_echo')).body.items.map((e: { errorCode: string | null }) => e.errorCode), { timeout: 15_000 })
       .toEqual(['cancelled']);
+  });
+
+  it('#12 subscribes to a resource and shows its updates live, then unsubscribes', async () => {
+    const { page } = b;
+    await page.goto(`/playground?server=${serverId}&as=${encodeURIComponent(ALICE)}&view=resources&item=${encodeURIComponent('test://watched-resource')}`);
+    await page.getByRole('button', { name: 'Subscribe to updates' }).click();
+    const log = page.getByRole('log', { name: 'Resource updates' });
+    await log.getByText(/^Subscribed to test:\/\/watched-resource · 0 updates$/).waitFor();
+    // The resource changes elsewhere (Alice's tool, called through the API): the page hears each change.
+    const touch = () => gw.api('POST', `/api/v1/virtual-servers/${serverId}/playground/tools/call`, { name: 'fx__test_update_watched_resource', asUser: ALICE });
+    expect((await touch()).body.outcome).toBe('ok');
+    await log.getByText(/· 1 update$/).waitFor();
+    expect((await touch()).body.outcome).toBe('ok');
+    await log.getByText(/· 2 updates$/).waitFor();
+    expect(await log.getByRole('list', { name: 'Updates received' }).getByRole('listitem').allTextContents()).toEqual([
+      'notifications/resources/updated test://watched-resource',
+      'notifications/resources/updated test://watched-resource',
+    ]);
+    await log.getByRole('button', { name: 'Read it again' }).click();
+    await page.getByRole('status', { name: 'Call result' }).getByText('test://watched-resource').first().waitFor();
+    await b.screenshot('issue18-12-playground-subscribe');
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await log.getByText(/^Unsubscribed from test:\/\/watched-resource · 2 updates$/).waitFor();
+    await page.getByRole('button', { name: 'Subscribe to updates' }).waitFor();
+  });
+
+  it('#12 answers a tool’s elicitation in the page: a form from the requested schema, Accept and Decline', async () => {
+    const { page } = b;
+    await page.goto(`/playground?server=${serverId}&as=${encodeURIComponent(ALICE)}&tool=fx__test_elicitation_sep1034_defaults`);
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    const form = page.getByRole('form', { name: 'Input requested' });
+    await form.getByText('Please review and update the form fields with defaults', { exact: true }).waitFor();
+    // One input per field of the requested schema, with its default: text, whole number, number, choice, yes/no.
+    expect(await form.getByLabel('name', { exact: true }).inputValue()).toBe('John Doe');
+    expect(await form.getByLabel('age', { exact: true }).inputValue()).toBe('30');
+    expect(await form.getByLabel('score', { exact: true }).inputValue()).toBe('95.5');
+    expect(await form.getByLabel('status', { exact: true }).inputValue()).toBe('active');
+    expect(await form.getByLabel('verified', { exact: true }).isChecked()).toBe(true);
+    await form.getByLabel('name', { exact: true }).fill('Ada');
+    await form.getByLabel('age', { exact: true }).fill('thirty-six');
+    await form.getByRole('button', { name: 'Accept' }).click();
+    await form.getByText('must be a whole number').waitFor();
+    await form.getByLabel('age', { exact: true }).fill('36');
+    await form.getByLabel('status', { exact: true }).selectOption('pending');
+    await form.getByLabel('verified', { exact: true }).uncheck();
+    await b.screenshot('issue18-12-playground-elicitation');
+    await form.getByRole('button', { name: 'Accept' }).click();
+    const result = page.getByRole('status', { name: 'Call result' });
+    await result.getByText('Elicitation completed: action=accept, content={"name":"Ada","age":36,"score":95.5,"status":"pending","verified":false}').waitFor();
+    await b.screenshot('issue18-12-playground-elicitation-answered');
+    // Decline is an answer too: the tool hears it and finishes.
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    await form.getByRole('button', { name: 'Decline' }).click();
+    await result.getByText('Elicitation completed: action=decline, content={}', { exact: true }).waitFor();
+    const events = await gw.api('GET', '/api/v1/audit-events?tool=test_elicitation_sep1034_defaults');
+    expect(events.body.items.length).toBeGreaterThan(0);
+    expect(events.body.items.every((e: { userEmail: string; clientName: string }) => e.userEmail === ALICE && e.clientName === 'Console playground')).toBe(true);
   });
 });

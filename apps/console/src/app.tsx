@@ -1,13 +1,13 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link, useLocation } from '@tanstack/react-router';
+import { useEffect, useRef, useState } from 'react';
 import { sessionQueries, useSignOut } from './api/session.ts';
-import { tokenStore } from './api/token-store.ts';
 import { Loading } from './components/query-state.tsx';
 import { SignInCard } from './features/auth/sign-in-card.tsx';
 import { HealthBadge } from './features/health/health-badge.tsx';
-import { Routes } from './layout/routes.tsx';
+import { useConsoleUser } from './layout/console-user.ts';
+import { PageOutlet } from './layout/page-outlet.tsx';
 import { Sidebar } from './layout/sidebar.tsx';
-import { Link, useLocation } from './lib/router.tsx';
 
 function Logo() {
   return (
@@ -22,14 +22,14 @@ function Logo() {
   );
 }
 
+/** The console's frame (the root route): top bar, navigation, and the page — or the sign-in card. */
 export function App() {
-  const { token, csrfToken, notice } = useSyncExternalStore(tokenStore.subscribe, tokenStore.getState);
+  const { token, csrfToken, notice, session, user, signedIn, isAdmin } = useConsoleUser();
   const queryClient = useQueryClient();
-  const session = useQuery(sessionQueries.current());
   const signOut = useSignOut();
   // Narrow screens: the navigation folds behind a Menu button, and folds again on navigating.
   const [menuOpen, setMenuOpen] = useState(false);
-  const { pathname } = useLocation();
+  const pathname = useLocation({ select: (location) => location.pathname });
   // biome-ignore lint/correctness/useExhaustiveDependencies: closes the menu whenever the page changes
   useEffect(() => setMenuOpen(false), [pathname]);
 
@@ -45,14 +45,10 @@ export function App() {
     hadCredential.current = has;
   }, [token, csrfToken, queryClient]);
 
-  const user = csrfToken ? session.data?.user : null;
-  const signedIn = Boolean(token || user);
   useEffect(() => {
     if (!signedIn) document.title = 'Sign in · Switchboard';
   }, [signedIn]);
   const who = user ? (user.name ?? user.email) : 'API token';
-  // An admin API token administers; a signed-in person sees administration only when they are an administrator.
-  const isAdmin = token ? true : Boolean(user?.isAdmin);
 
   return (
     <div className="shell">
@@ -89,7 +85,7 @@ export function App() {
         <div className={`frame${menuOpen ? ' menu-open' : ''}`}>
           <Sidebar isAdmin={isAdmin} />
           <main className="content" id="main" tabIndex={-1}>
-            <Routes isAdmin={isAdmin} />
+            <PageOutlet isAdmin={isAdmin} />
           </main>
         </div>
       ) : (

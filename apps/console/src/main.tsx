@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client.ts';
-import { App } from './app.tsx';
+import { createConsoleRouter } from './routing/route-tree.tsx';
 import './styles.css';
 
 /** Client errors (4xx) will not change on a retry; network errors and 5xx may. */
@@ -17,11 +18,12 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 });
+const router = createConsoleRouter({ queryClient });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -6,6 +6,7 @@ import type {
   PlaygroundCompletion,
   PlaygroundMessage,
   PlaygroundRequest,
+  PlaygroundSubscribe,
   PlaygroundTools,
 } from '@switchboard/core/contracts/playground';
 import { queryOptions, useQueryClient } from '@tanstack/react-query';
@@ -88,6 +89,51 @@ export function useLiveToolCall(virtualServerId: string) {
   }
 
   return { ...state, run, cancel: () => running.current?.abort() };
+}
+
+/**
+ * A resource subscription held open while the page shows it: the messages a client would
+ * see (the subscribe request and response, then each `notifications/resources/updated`) as
+ * they arrive. Unsubscribing (or leaving the page) closes the stream.
+ */
+export function useResourceSubscription(virtualServerId: string) {
+  const [state, setState] = useState<{ active: boolean; messages: PlaygroundMessage[]; error?: Error }>({ active: false, messages: [] });
+  const open = useRef<AbortController | null>(null);
+  useEffect(() => () => open.current?.abort(), []);
+
+  async function subscribe(request: PlaygroundSubscribe) {
+    open.current?.abort();
+    const controller = new AbortController();
+    open.current = controller;
+    setState({ active: true, messages: [] });
+    try {
+      await postEventStream(
+        `${path(virtualServerId)}/resources/subscribe`,
+        request,
+        (event, data) => {
+          if (event === 'message') setState((s) => ({ ...s, messages: [...s.messages, data as PlaygroundMessage] }));
+          else if (event === 'error') {
+            const { code, message } = (data as { error: { code: string; message: string } }).error;
+            throw new ApiError(500, code, message);
+          }
+        },
+        controller.signal,
+      );
+      if (open.current === controller) setState((s) => ({ ...s, active: false }));
+    } catch (error) {
+      if (open.current === controller) setState((s) => ({ ...s, active: false, error: controller.signal.aborted ? undefined : (error as Error) }));
+    } finally {
+      if (open.current === controller) open.current = null;
+    }
+  }
+
+  function unsubscribe() {
+    open.current?.abort();
+    open.current = null;
+    setState((s) => ({ ...s, active: false }));
+  }
+
+  return { ...state, subscribe, unsubscribe };
 }
 
 /** Reads a resource or gets a prompt (audited like a tool call). */

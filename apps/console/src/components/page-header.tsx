@@ -1,11 +1,11 @@
+import { Link, type LinkProps } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { Link } from '../lib/router.tsx';
 
 interface PageHeaderProps {
   title: ReactNode;
   description?: ReactNode;
   /** A link back up, e.g. from an upstream to the upstreams list. */
-  back?: { to: string; label: string };
+  back?: { to: NonNullable<LinkProps['to']>; params?: LinkProps['params']; label: string };
   actions?: ReactNode;
 }
 
@@ -14,7 +14,7 @@ export function PageHeader({ title, description, back, actions }: PageHeaderProp
     <header className="page-header">
       <div>
         {back && (
-          <Link className="back" to={back.to}>
+          <Link className="back" to={back.to} params={back.params}>
             ← {back.label}
           </Link>
         )}

@@ -1,9 +1,9 @@
-import { Link, useLocation } from '../lib/router.tsx';
+import { Link, type LinkProps } from '@tanstack/react-router';
 
-type Section = { title: string; links: Array<{ to: string; label: string }> };
+type Section = { title: string; links: Array<{ to: NonNullable<LinkProps['to']>; label: string }> };
 
 /** Every person's own pages. */
-const mine = (home: string): Section => ({
+const mine = (home: '/' | '/my-servers'): Section => ({
   title: 'Me',
   links: [
     { to: home, label: 'My servers' },
@@ -43,10 +43,7 @@ const adminSections: Section[] = [
   },
 ];
 
-const isActive = (to: string, pathname: string) => (to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`));
-
 export function Sidebar({ isAdmin }: { isAdmin: boolean }) {
-  const { pathname } = useLocation();
   // Administration is not offered to other people (the admin API refuses them anyway).
   const sections = isAdmin ? [...adminSections, mine('/my-servers')] : [mine('/')];
   return (
@@ -55,12 +52,8 @@ export function Sidebar({ isAdmin }: { isAdmin: boolean }) {
         <div key={section.title} className="nav-section">
           <div className="nav-title">{section.title}</div>
           {section.links.map((link) => (
-            <Link
-              key={link.to}
-              to={link.to}
-              className={`nav-link${isActive(link.to, pathname) ? ' active' : ''}`}
-              aria-current={isActive(link.to, pathname) ? 'page' : undefined}
-            >
+            // active (aria-current="page") on the page and the pages below it; `/` only on itself
+            <Link key={link.to} to={link.to} className="nav-link" activeProps={{ className: 'active' }} activeOptions={{ exact: link.to === '/', includeSearch: false }}>
               {link.label}
             </Link>
           ))}

@@ -25,9 +25,13 @@ function changeOf(method: string, path: string): { objectType: string; objectId:
   return { objectType, objectId: null, action: second };
 }
 
-/** Requests that change nothing (the playground's tool call, a connection test, dry runs) are not in the trail. */
-const changesNothing = (c: Context<AppEnv>) =>
-  c.req.path.endsWith('/playground/tools/call') || c.req.path.endsWith('/upstreams/test') || c.req.query('dryRun') === 'true';
+/**
+ * POSTs that change nothing: the playground's requests (calls, reads, completions,
+ * subscriptions), a connection test, dry runs. They are not in the trail, and live state
+ * is not reloaded after them.
+ */
+export const changesNothing = (c: Context<AppEnv>) =>
+  c.req.path.includes('/playground/') || c.req.path.endsWith('/upstreams/test') || c.req.query('dryRun') === 'true';
 
 /**
  * The admin trail of every successful change made through the admin API (and so the

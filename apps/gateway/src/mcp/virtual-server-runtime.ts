@@ -87,6 +87,8 @@ export class VirtualServerRuntime {
   /** HTTP+SSE sessions whose stream another replica holds (their rows, read once). */
   private readonly remoteSse = new Map<string, SessionRecord>();
   private readonly stopRelay: () => void;
+  /** Listeners outside any session (the console playground's subscriptions): every update, by the URI clients know. */
+  private readonly updateWatchers = new Set<(uri: string) => void>();
 
   constructor(private readonly options: RuntimeOptions) {
     this.router = new VirtualServerRouter(options.directory, options.table);
@@ -111,6 +113,17 @@ export class VirtualServerRuntime {
     this.sweeper.unref();
     this.cluster = options.sessions ?? new SessionCluster({ logger: options.logger, idleMs: this.idleMs });
     this.stopRelay = this.cluster.onRelay((message) => this.relayed(message));
+  }
+
+  /** Connects the server's lazy upstreams (what the pipeline's route stage does before routing a name). */
+  async prepare(): Promise<void> {
+    await this.options.prepare?.();
+  }
+
+  /** Hears every resource update of this server until the returned function is called. */
+  watchResourceUpdates(listener: (uri: string) => void): () => void {
+    this.updateWatchers.add(listener);
+    return () => this.updateWatchers.delete(listener);
   }
 
   /** A caller's context on this server: their live visibility, as the registry knows it. */
@@ -466,6 +479,7 @@ export class VirtualServerRuntime {
       if (session.subscriptions.has(uri)) void session.server.sendResourceUpdated({ uri }).catch(() => {});
     }
     this.modern.notify.resourceUpdated(uri);
+    for (const watcher of this.updateWatchers) watcher(uri);
   }
 
   async close() {

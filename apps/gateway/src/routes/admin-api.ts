@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { requireAdmin } from '../http/admin-auth.ts';
-import { adminTrail } from '../http/admin-trail.ts';
+import { adminTrail, changesNothing } from '../http/admin-trail.ts';
 import { requirePerson } from '../http/person-auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { validationHook } from '../http/validation.ts';
@@ -73,8 +73,7 @@ export function adminApi({ ctx, logger, substitutionEnv, version, onConfigChange
   api.use('*', (c, next) => (isMe(c.req.path) ? next() : trail(c, next)));
   api.use('*', async (c, next) => {
     await next();
-    const changesNothing = c.req.path.endsWith('/playground/tools/call') || c.req.query('dryRun') === 'true';
-    if (c.req.method !== 'GET' && c.res.status < 400 && !changesNothing) await onConfigChanged();
+    if (c.req.method !== 'GET' && c.res.status < 400 && !changesNothing(c)) await onConfigChanged();
   });
   api.route('/upstreams', upstreamRoutes(ctx));
   api.route('/upstreams', upstreamRuntimeRoutes(ctx));

@@ -10,6 +10,7 @@ import {
   playgroundCompletionSchema,
   playgroundListQuerySchema,
   playgroundRequestSchema,
+  playgroundSubscribeSchema,
   playgroundToolsSchema,
 } from '@switchboard/core/contracts/playground';
 import { AppError } from '../errors.ts';
@@ -19,6 +20,7 @@ import { validationHook } from '../http/validation.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { askPlayground, callPlaygroundTool, listPlaygroundTools, type PlaygroundCaller } from '../services/playground.ts';
 import { playgroundCatalog, playgroundComplete } from '../services/playground-inspector.ts';
+import { subscribePlayground } from '../services/playground-subscribe.ts';
 
 const tags = ['virtual-servers'];
 const unavailable = {
@@ -33,6 +35,29 @@ function callerOf(c: Context<AppEnv>): PlaygroundCaller {
   if (user) return { userId: user.id, label: user.email };
   const token = c.get('adminToken');
   return { userId: token?.userId ?? null, label: `api-token:${token?.id ?? 'unknown'}` };
+}
+
+const KEEP_ALIVE_MS = 15_000;
+
+type Write = (event: string, data: unknown) => Promise<void>;
+
+/**
+ * Answers with server-sent events that `run` writes (JSON each); `ended` aborts when the
+ * client goes away. A failure is one `error` event carrying the API's error body — never
+ * an internal message (the status line was sent before anything could fail).
+ */
+function eventStream(c: Context<AppEnv>, run: (write: Write, ended: AbortSignal) => Promise<void>) {
+  return streamSSE(c, async (stream) => {
+    const write: Write = (event, data) => stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
+    const gone = new AbortController();
+    stream.onAbort(() => gone.abort());
+    try {
+      await run(write, AbortSignal.any([c.req.raw.signal, gone.signal]));
+    } catch (error) {
+      const body = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the request failed' };
+      await write('error', { error: body });
+    }
+  }) as never;
 }
 
 /**
@@ -69,18 +94,35 @@ export function playgroundRoutes(ctx: ServiceContext) {
       // Closing the request cancels the call (the upstream is sent notifications/cancelled).
       if (!c.req.header('accept')?.includes('text/event-stream')) return c.json(await callPlaygroundTool(ctx, id, call, caller, { signal }), 200);
       // Live: each message (progress, logs) as an `message` event while the tool runs, then the `answer`.
-      return streamSSE(
-        c,
-        async (stream) => {
-          const write = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => {});
-          const answer = await callPlaygroundTool(ctx, id, call, caller, { signal, onMessage: (message) => void write('message', message) });
-          await write('answer', answer);
-        },
-        async (error, stream) => {
-          const body = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the call failed' };
-          await stream.writeSSE({ event: 'error', data: JSON.stringify({ error: body }) }).catch(() => {});
-        },
-      ) as never;
+      return eventStream(c, async (write) => {
+        const answer = await callPlaygroundTool(ctx, id, call, caller, { signal, onMessage: (message) => void write('message', message) });
+        await write('answer', answer);
+      });
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/playground/resources/subscribe',
+      tags,
+      summary: 'Subscribe to a resource as yourself or asUser, and hear its updates live (server-sent events) until you close the request',
+      description:
+        'Answers `text/event-stream`: a `message` event for each JSON-RPC message a client would see (the `resources/subscribe` request, its response, then each `notifications/resources/updated`), and a `ping` every 15 s. Closing the request unsubscribes. A resource the person may not read is refused as an MCP client is (an error response, then `end`).',
+      request: { params: idParams, body: { ...jsonResponse(playgroundSubscribeSchema, 'The resource URI'), required: true } },
+      responses: { 200: { description: 'The subscription, as server-sent events' }, ...errorResponses, ...unavailable },
+    }),
+    async (c) => {
+      const [id, request, caller] = [c.req.valid('param').id, c.req.valid('json'), callerOf(c)];
+      return eventStream(c, async (write, ended) => {
+        // a quiet subscription still says something now and then, so proxies do not cut it
+        const keepAlive = setInterval(() => void write('ping', {}), KEEP_ALIVE_MS);
+        try {
+          await subscribePlayground(ctx, id, request, caller, { signal: ended, onMessage: (message) => void write('message', message) });
+        } finally {
+          clearInterval(keepAlive);
+        }
+        await write('end', {});
+      });
     },
   );
   app.openapi(

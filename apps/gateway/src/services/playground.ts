@@ -71,7 +71,13 @@ export interface PlaygroundAsk {
   arguments?: Record<string, unknown>;
   timeoutMs?: number;
   asUser?: string;
+  /** A tool's retry with the answers to what it asked (see PlaygroundCall). */
+  inputResponses?: Record<string, Record<string, unknown>>;
+  requestState?: string;
 }
+
+/** What the page can answer in the middle of a tool call: elicitation forms (not sampling: it has no model). */
+const PAGE_CAPABILITIES = { elicitation: { form: {} } };
 
 /**
  * Calls one tool, reads one resource or gets one prompt as a client of the virtual server
@@ -93,8 +99,9 @@ export async function askPlayground(
   const runtime = await runtimeOf(ctx, serverId);
   const { principal, actor } = await principalFor(ctx, caller, ask.asUser);
   const person: CallerContext = { ...runtime.callerOf(principal), actor };
+  const answers = ask.kind === 'tool' && { ...(ask.inputResponses && { inputResponses: ask.inputResponses }), ...(ask.requestState && { requestState: ask.requestState }) };
   const params: Record<string, unknown> =
-    ask.kind === 'resource' ? { uri: ask.name } : { name: ask.name, arguments: ask.arguments ?? {}, _meta: { progressToken: REQUEST_ID } };
+    ask.kind === 'resource' ? { uri: ask.name } : { name: ask.name, arguments: ask.arguments ?? {}, ...answers, _meta: { progressToken: REQUEST_ID } };
   const exchange: PlaygroundMessage[] = [];
   const add = (message: PlaygroundMessage) => {
     exchange.push(message);
@@ -115,7 +122,10 @@ export async function askPlayground(
       caller: person,
       downstream: {
         logThreshold: 'debug',
-        inputRequired: 'refuse',
+        // A tool may ask the person for input: the call comes back `input_required` and the
+        // page calls again with the answers, as a 2026-07-28 client does (pipeline/input-bridge.ts).
+        ...(ask.kind === 'tool' && { clientCapabilities: PAGE_CAPABILITIES }),
+        inputRequired: ask.kind === 'tool' ? 'relay' : 'refuse',
         project: modernProjection,
         hooks: {
           signal: live.signal,
@@ -126,7 +136,7 @@ export async function askPlayground(
       },
     });
     add({ direction: 'received', message: { jsonrpc: '2.0', id: REQUEST_ID, result } });
-    const answer = { outcome: outcomeOf(ask.kind, result), durationMs: durationMs(), result, error: null, exchange };
+    const answer = { outcome: outcomeOf(ask.kind, result), durationMs: durationMs(), result, error: null, exchange, ...inputRequiredOf(result) };
     await recorded();
     return answer;
   } catch (error) {
@@ -150,6 +160,13 @@ export const callPlaygroundTool = (
   caller: PlaygroundCaller,
   live?: Parameters<typeof askPlayground>[4],
 ) => askPlayground(ctx, serverId, { kind: 'tool', ...call }, caller, live);
+
+/** An `input_required` result as the page answers it: the questions, and the state to send back. */
+function inputRequiredOf(result: Record<string, unknown>): Pick<PlaygroundAnswer, 'inputRequired'> {
+  if (result.resultType !== 'input_required' || typeof result.inputRequests !== 'object' || result.inputRequests === null) return {};
+  const requests = result.inputRequests as NonNullable<PlaygroundAnswer['inputRequired']>['requests'];
+  return { inputRequired: { requests, ...(typeof result.requestState === 'string' && { requestState: result.requestState }) } };
+}
 
 function deniedMessage(name: string, userId: string | null, actor: string | undefined): string {
   const who = actor ? 'this person has' : userId ? 'you have' : 'this token acts for no person and has';

@@ -27,6 +27,12 @@ export const playgroundCallSchema = z
     timeoutMs: z.number().int().min(100).max(300_000).optional(),
     /** Administrators only: call as this person (user id or e-mail); the audit trail names both. */
     asUser: z.string().min(1).max(320).optional(),
+    /**
+     * Answering what the tool asked (an earlier answer's `inputRequired`): the answers keyed
+     * as asked (`elicitation/create` → `{ action, content }`), and the `requestState` as given.
+     */
+    inputResponses: z.record(z.string().max(64), z.record(z.string(), z.unknown())).optional(),
+    requestState: z.string().max(16_384).optional(),
   })
   .strict()
   .meta({ id: 'PlaygroundCall' });
@@ -64,9 +70,21 @@ export const playgroundMessageSchema = z.object({
 });
 export type PlaygroundMessage = z.infer<typeof playgroundMessageSchema>;
 
+/**
+ * The tool asked for input before it can finish (elicitation, sampling): the requests keyed
+ * as the answers must be, and the `requestState` to send back with them (call again).
+ */
+export const playgroundInputRequiredSchema = z
+  .object({
+    requests: z.record(z.string(), z.object({ method: z.string(), params: z.record(z.string(), z.unknown()).optional() })),
+    requestState: z.string().optional(),
+  })
+  .meta({ id: 'PlaygroundInputRequired' });
+export type PlaygroundInputRequired = z.infer<typeof playgroundInputRequiredSchema>;
+
 /** A playground answer, with the raw exchange (the inspector's "JSON-RPC" view). */
 export const playgroundAnswerSchema = playgroundCallResultSchema
-  .extend({ exchange: z.array(playgroundMessageSchema) })
+  .extend({ exchange: z.array(playgroundMessageSchema), inputRequired: playgroundInputRequiredSchema.optional() })
   .meta({ id: 'PlaygroundAnswer' });
 export type PlaygroundAnswer = z.infer<typeof playgroundAnswerSchema>;
 
@@ -84,6 +102,13 @@ export const playgroundRequestSchema = z
   .strict()
   .meta({ id: 'PlaygroundRequest' });
 export type PlaygroundRequest = z.input<typeof playgroundRequestSchema>;
+
+/** Subscribe to one resource's updates as the person (`resources/subscribe`); the stream stays open until closed. */
+export const playgroundSubscribeSchema = z
+  .object({ uri: z.string().min(1).max(2048), asUser: z.string().min(1).max(320).optional() })
+  .strict()
+  .meta({ id: 'PlaygroundSubscribe' });
+export type PlaygroundSubscribe = z.input<typeof playgroundSubscribeSchema>;
 
 /** What the person may read and get there: resources, resource templates and prompts, as an MCP client lists them. */
 export const playgroundCatalogSchema = z

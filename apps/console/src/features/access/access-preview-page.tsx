@@ -1,20 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { virtualServerQueries } from '../../api/virtual-servers.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
-import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
+import { accessSearch } from '../../routing/search.ts';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 import { AccessPreview } from './access-preview.tsx';
 import { UserPicker } from './user-picker.tsx';
 
+const route = getRouteApi('/access');
+
 /** Pick a virtual server and a user: what may they use there, and why. The choice lives in the URL. */
 export function AccessPreviewPage() {
-  const { search } = useLocation();
-  const serverId = search.get('server') ?? '';
-  const user = search.get('user') ?? '';
+  const { server: serverId = '', user = '' } = route.useSearch({ select: accessSearch });
+  const navigate = useNavigate({ from: '/access' });
   const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
   const select = (next: { server?: string; user?: string }) =>
-    navigate(withQuery('/access', { server: next.server ?? serverId, user: next.user ?? user }), { replace: true });
+    void navigate({ search: { server: next.server ?? serverId, user: next.user ?? user }, replace: true });
   const server = servers.data?.items.find((s) => s.id === serverId);
   return (
     <div className="stack">

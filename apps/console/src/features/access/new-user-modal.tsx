@@ -3,12 +3,13 @@ import { useState } from 'react';
 import { useCreateUser } from '../../api/users.ts';
 import { Check, TextField } from '../../components/field.tsx';
 import { FormModal } from '../../components/form-modal.tsx';
-import { navigate } from '../../lib/router.tsx';
+import { useNavigate } from '@tanstack/react-router';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
 import { RolesField } from './role-picker.tsx';
 
 /** Creates a user, then opens their page to set up the allowlist. */
 export function NewUserModal({ onClose }: { onClose: () => void }) {
+  const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -19,7 +20,7 @@ export function NewUserModal({ onClose }: { onClose: () => void }) {
 
   function submit() {
     const input = form.check(userCreateSchema, { email: email.trim(), name: name.trim() || null, password: password || undefined, isAdmin, roles });
-    if (input) create.mutate(input, { onSuccess: (user) => navigate(`/users/${user.id}`) });
+    if (input) create.mutate(input, { onSuccess: (user) => navigate({ to: '/users/$id', params: { id: user.id } }) });
   }
 
   return (

@@ -12,7 +12,7 @@ import { Check, TextField } from '../../components/field.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
-import { navigate } from '../../lib/router.tsx';
+import { useNavigate } from '@tanstack/react-router';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 import { AccessPreview } from './access-preview.tsx';
@@ -128,6 +128,7 @@ function PreviewOnServer({ user }: { user: User }) {
 }
 
 export function UserPage({ id }: { id: string }) {
+  const navigate = useNavigate();
   const query = useQuery(userQueries.detail(id));
   const me = useQuery(sessionQueries.current()).data?.user?.id;
   const remove = useDeleteUser();
@@ -155,7 +156,7 @@ export function UserPage({ id }: { id: string }) {
                 }
                 pending={remove.isPending}
                 error={<MutationError error={remove.error} />}
-                onConfirm={() => remove.mutateAsync(user.id).then(() => navigate('/users'))}
+                onConfirm={() => remove.mutateAsync(user.id).then(() => navigate({ to: '/users' }))}
               />
             }
           />

@@ -9,7 +9,7 @@ import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { Link } from '../../lib/router.tsx';
+import { Link } from '@tanstack/react-router';
 import { useListSearch } from '../../lib/use-list-search.ts';
 import { NewUserModal } from './new-user-modal.tsx';
 
@@ -18,7 +18,7 @@ const columns: Array<Column<User>> = [
     header: 'User',
     cell: (user) => (
       <>
-        <Link className="name link" to={`/users/${user.id}`}>
+        <Link className="name link" to="/users/$id" params={{ id: user.id }}>
           {user.email}
         </Link>
         <div className="muted small">

@@ -1,3 +1,4 @@
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import type { AdminEvent, AdminEventFilter } from '@switchboard/core/contracts/admin-events';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,11 +8,12 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
 import { AdminEventFilters } from './admin-event-filters.tsx';
 import { ChangeDiff } from './change-diff.tsx';
+import { adminChangesSearch } from '../../routing/search.ts';
 
-const FILTER_KEYS = ['actor', 'objectType', 'objectId', 'action', 'since', 'until'] as const;
+/** The filter lives in the URL: typed by the route (routing/route-tree.tsx). */
+const route = getRouteApi('/admin-changes');
 const PAGE_SIZE = 50;
 const ACTOR_KINDS = { token: 'API token', person: 'Console', 'config-file': 'Config file' } as const;
 
@@ -45,8 +47,8 @@ function Changes({ event: e }: { event: AdminEvent }) {
 
 /** Who changed what in the gateway's configuration: every change through the API, the console or the config file. */
 export function AdminEventsPage() {
-  const { search } = useLocation();
-  const filter = Object.fromEntries(FILTER_KEYS.map((k) => [k, search.get(k) ?? undefined]).filter(([, v]) => v)) as AdminEventFilter;
+  const filter = route.useSearch({ select: adminChangesSearch }) as AdminEventFilter;
+  const navigate = useNavigate({ from: '/admin-changes' });
   // Cursors of the pages before this one; the first page has none.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
@@ -63,7 +65,7 @@ export function AdminEventsPage() {
 
   const apply = (next: AdminEventFilter) => {
     setCursors([]);
-    navigate(withQuery('/admin-changes', next as Record<string, string | undefined>), { replace: true });
+    void navigate({ search: next as ReturnType<typeof route.useSearch>, replace: true });
   };
 
   return (
@@ -84,7 +86,7 @@ export function AdminEventsPage() {
       />
       <MutationError error={exporter.error} />
       <Panel title="Filters">
-        <AdminEventFilters key={search.toString()} value={filter} onApply={apply} />
+        <AdminEventFilters key={JSON.stringify(filter)} value={filter} onApply={apply} />
       </Panel>
       <Panel title="Changes" description="Newest first.">
         <QueryState query={page} noun="admin changes">

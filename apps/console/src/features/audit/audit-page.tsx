@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditFilter } from '@switchboard/core/contracts/audit-events';
 import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { auditQueries, useExportAuditEvents } from '../../api/audit-events.ts';
 import { virtualServerQueries } from '../../api/virtual-servers.ts';
@@ -8,7 +9,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
+import { auditSearch } from '../../routing/search.ts';
 import { AuditFilters } from './audit-filters.tsx';
 import { errorDetail, formatDuration } from './error-detail.ts';
 import { OutcomePill } from './outcome-pill.tsx';
@@ -31,13 +32,14 @@ function Call({ event: e }: { event: AuditEvent }) {
   );
 }
 
-const FILTER_KEYS = ['user', 'client', 'virtualServer', 'tool', 'outcome', 'from', 'to'] as const;
+/** The filter lives in the URL (`/audit?client=…&tool=…`): typed by the route (routing/route-tree.tsx). */
+const route = getRouteApi('/audit');
 const PAGE_SIZE = 50;
 const LIVE_INTERVAL_MS = 3000;
 
 export function AuditPage() {
-  const { search } = useLocation();
-  const filter = Object.fromEntries(FILTER_KEYS.map((k) => [k, search.get(k) ?? undefined]).filter(([, v]) => v)) as AuditFilter;
+  const filter = route.useSearch({ select: auditSearch }) as AuditFilter;
+  const navigate = useNavigate({ from: '/audit' });
   // Cursors of the pages before this one; the first page has none.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
@@ -84,7 +86,7 @@ export function AuditPage() {
 
   const apply = (next: AuditFilter) => {
     setCursors([]);
-    navigate(withQuery('/audit', next as Record<string, string | undefined>), { replace: true });
+    void navigate({ search: next as ReturnType<typeof route.useSearch>, replace: true });
   };
 
   return (
@@ -105,7 +107,7 @@ export function AuditPage() {
       />
       <MutationError error={exporter.error} />
       <Panel title="Filters">
-        <AuditFilters key={search.toString()} value={filter} servers={servers.data?.items ?? []} onApply={apply} />
+        <AuditFilters key={JSON.stringify(filter)} value={filter} servers={servers.data?.items ?? []} onApply={apply} />
       </Panel>
       <Panel title="Events" description={tailing ? `Live: newest first, checked every ${LIVE_INTERVAL_MS / 1000} s.` : 'Newest first.'}>
         <div className="panel-pad row">

@@ -9,7 +9,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { QueryState } from '../../components/query-state.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { Link, withQuery } from '../../lib/router.tsx';
+import { Link } from '@tanstack/react-router';
 import { OutcomePill } from '../audit/outcome-pill.tsx';
 import { StatusPill } from '../upstreams/status-pill.tsx';
 import { CallsChart } from './calls-chart.tsx';
@@ -53,7 +53,7 @@ function UpstreamHealth() {
                 <ul className="plain-list troubled">
                   {troubled.map((u) => (
                     <li key={u.id}>
-                      <Link to={`/upstreams/${u.id}`} className="name link">
+                      <Link to="/upstreams/$id" params={{ id: u.id }} className="name link">
                         {u.name}
                       </Link>{' '}
                       <StatusPill upstream={u} /> {u.status?.lastError && <span className="small bad-text">{u.status.lastError}</span>}
@@ -140,7 +140,7 @@ function Traffic() {
           }
         </QueryState>
         <p className="footnote">
-          <Link to={withQuery('/audit', { outcome: 'denied' })}>All denied calls in the audit log →</Link>
+          <Link to="/audit" search={{ outcome: 'denied' }}>All denied calls in the audit log →</Link>
         </p>
       </Panel>
     </>

@@ -4,7 +4,7 @@ import { meQueries } from '../../api/me.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { QueryState } from '../../components/query-state.tsx';
-import { Link } from '../../lib/router.tsx';
+import { Link } from '@tanstack/react-router';
 import { ConnectPanel } from '../virtual-servers/connect-panel.tsx';
 
 const AUTH_NOTE: Record<MyServer['authMode'], string> = {

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { playgroundQueries } from '../../api/playground.ts';
 import { virtualServerQueries } from '../../api/virtual-servers.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { QueryState } from '../../components/query-state.tsx';
-import { navigate, useLocation, withQuery } from '../../lib/router.tsx';
+import { playgroundSearch } from '../../routing/search.ts';
 import { UserPicker } from '../access/user-picker.tsx';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 import { InspectorPanels } from './inspector-panels.tsx';
@@ -17,32 +18,31 @@ const VIEWS = [
   { id: 'prompts', label: 'Prompts' },
 ] as const;
 
+const route = getRouteApi('/playground');
+
 /**
  * Call a tool of a virtual server as yourself — or, to debug someone's access, as another
  * person — through the same access policy and audit trail as MCP clients; server, person
  * and tool live in the URL.
  */
 export function PlaygroundPage() {
-  const { search } = useLocation();
+  const search = route.useSearch({ select: playgroundSearch });
+  const navigate = useNavigate({ from: '/playground' });
   const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
   const enabled = servers.data?.items.filter((s) => s.enabled) ?? [];
-  const serverId = search.get('server') ?? enabled[0]?.id ?? '';
-  const toolName = search.get('tool') ?? '';
-  const asUser = search.get('as') ?? '';
-  const view = (VIEWS.find((v) => v.id === search.get('view')) ?? VIEWS[0]).id;
+  const serverId = search.server ?? enabled[0]?.id ?? '';
+  const toolName = search.tool ?? '';
+  const asUser = search.as ?? '';
+  const view = search.view ?? 'tools';
   const tools = useQuery({ ...playgroundQueries.tools(serverId, asUser), enabled: Boolean(serverId) && view === 'tools' });
   const [filter, setFilter] = useState('');
-  const go = (next: { server?: string; tool?: string; as?: string; view?: string; item?: string }) =>
-    navigate(
-      withQuery('/playground', {
-        server: next.server ?? serverId,
-        as: (next.as ?? asUser) || undefined,
-        view: (next.view ?? view) === 'tools' ? undefined : (next.view ?? view),
-        tool: next.tool,
-        item: next.item,
-      }),
-      { replace: true },
-    );
+  const go = (next: { server?: string; tool?: string; as?: string; view?: (typeof VIEWS)[number]['id']; item?: string }) => {
+    const shown = next.view ?? view;
+    void navigate({
+      search: { server: next.server ?? serverId, as: (next.as ?? asUser) || undefined, view: shown === 'tools' ? undefined : shown, tool: next.tool, item: next.item },
+      replace: true,
+    });
+  };
   const selected = tools.data?.items.find((t) => t.name === toolName);
   const shown = (tools.data?.items ?? []).filter((t) => `${t.name} ${t.description ?? ''}`.toLowerCase().includes(filter.toLowerCase()));
 
@@ -84,7 +84,7 @@ export function PlaygroundPage() {
           <strong>No enabled virtual servers.</strong> Create one first.
         </div>
       ) : view !== 'tools' ? (
-        <InspectorPanels serverId={serverId} view={view} selected={search.get('item') ?? ''} asUser={asUser || undefined} onSelect={(item) => go({ item })} />
+        <InspectorPanels serverId={serverId} view={view} selected={search.item ?? ''} asUser={asUser || undefined} onSelect={(item) => go({ item })} />
       ) : (
         <div className="playground">
           <Panel title="Tools" count={tools.data?.items.length}>

@@ -4,6 +4,7 @@ import { useAskPlayground } from '../../api/playground.ts';
 import { Field } from '../../components/field.tsx';
 import { MutationError } from '../../components/query-state.tsx';
 import { CompletingInput } from './completing-input.tsx';
+import { ResourceSubscription } from './resource-subscription.tsx';
 import { ResultView } from './result-view.tsx';
 import { fillTemplate, templateVariables } from './uri-template.ts';
 
@@ -23,9 +24,10 @@ export function ResourceForm({ serverId, item, asUser }: { serverId: string; ite
   const described = template ?? (item as { resource: Resource }).resource;
   const missing = variables.filter((v) => !values[v]);
 
+  const read = () => ask.mutate({ kind: 'resource', name: uri, asUser });
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (missing.length === 0) ask.mutate({ kind: 'resource', name: uri, asUser });
+    if (missing.length === 0) read();
   }
 
   return (
@@ -66,6 +68,7 @@ export function ResourceForm({ serverId, item, asUser }: { serverId: string; ite
           </button>
         </div>
       </form>
+      {missing.length === 0 && <ResourceSubscription key={uri} serverId={serverId} uri={uri} asUser={asUser} onUpdate={read} />}
       <MutationError error={ask.error} />
       {ask.data && !ask.isPending && <ResultView result={ask.data} />}
     </div>

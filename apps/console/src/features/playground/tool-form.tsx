@@ -5,32 +5,9 @@ import { Field } from '../../components/field.tsx';
 import { MutationError } from '../../components/query-state.tsx';
 import { progressLine } from './exchange-view.tsx';
 import { ResultView } from './result-view.tsx';
-import { argumentsFrom, fieldsOf, type SchemaField } from './schema-fields.ts';
-
-function Input({ field, value, onChange, props }: { field: SchemaField; value: string; onChange: (v: string) => void; props: Record<string, unknown> }) {
-  switch (field.kind) {
-    case 'boolean':
-      return <input {...props} type="checkbox" checked={value === 'true'} onChange={(e) => onChange(String(e.target.checked))} />;
-    case 'enum':
-      return (
-        <select {...props} value={value} onChange={(e) => onChange(e.target.value)}>
-          {!field.required && <option value="">—</option>}
-          {field.options?.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      );
-    case 'json':
-      return <textarea {...props} className="mono" rows={3} value={value} onChange={(e) => onChange(e.target.value)} placeholder="JSON" spellCheck={false} />;
-    case 'number':
-    case 'integer':
-      return <input {...props} inputMode="decimal" value={value} onChange={(e) => onChange(e.target.value)} />;
-    default:
-      return <input {...props} value={value} onChange={(e) => onChange(e.target.value)} />;
-  }
-}
+import { ElicitationForm } from './elicitation-form.tsx';
+import { argumentsFrom, fieldsOf } from './schema-fields.ts';
+import { SchemaInput } from './schema-input.tsx';
 
 /** The latest progress notification of a running call, if any. */
 function lastProgress(messages: PlaygroundMessage[]) {
@@ -61,6 +38,12 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
   const [raw, setRaw] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const call = useLiveToolCall(serverId);
+  // the arguments of the call under way: a retry answering what the tool asked repeats them
+  const [sent, setSent] = useState<Record<string, unknown>>({});
+  const start = (args: Record<string, unknown>) => {
+    setSent(args);
+    void call.run({ name: tool.name, arguments: args, asUser });
+  };
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -68,7 +51,7 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
       try {
         const args = JSON.parse(raw || '{}');
         setErrors({});
-        void call.run({ name: tool.name, arguments: args, asUser });
+        start(args);
       } catch {
         setErrors({ '(json)': 'The arguments must be a JSON object' });
       }
@@ -76,7 +59,7 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
     }
     const result = argumentsFrom(fields, values);
     setErrors(result.ok ? {} : result.errors);
-    if (result.ok) void call.run({ name: tool.name, arguments: result.args, asUser });
+    if (result.ok) start(result.args);
   }
 
   return (
@@ -97,7 +80,7 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
           ) : (
             fields.map((field) => (
               <Field key={field.name} label={`${field.name}${field.required ? ' *' : ''}`} hint={field.description} error={errors[field.name]}>
-                {(props) => <Input field={field} value={values[field.name] ?? ''} onChange={(v) => setValues((s) => ({ ...s, [field.name]: v }))} props={props} />}
+                {(props) => <SchemaInput field={field} value={values[field.name] ?? ''} onChange={(v) => setValues((s) => ({ ...s, [field.name]: v }))} props={props} />}
               </Field>
             ))
           )
@@ -131,7 +114,18 @@ export function ToolForm({ serverId, tool, asUser }: { serverId: string; tool: P
         </div>
       )}
       <MutationError error={call.error ?? null} />
-      {call.answer && !call.pending && <ResultView result={call.answer} />}
+      {call.answer?.inputRequired && !call.pending ? (
+        <ElicitationForm
+          key={call.answer.inputRequired.requestState ?? JSON.stringify(call.answer.inputRequired.requests)}
+          answer={{ ...call.answer, inputRequired: call.answer.inputRequired }}
+          pending={call.pending}
+          onAnswer={(inputResponses) =>
+            void call.run({ name: tool.name, arguments: sent, asUser, inputResponses, requestState: call.answer?.inputRequired?.requestState })
+          }
+        />
+      ) : (
+        call.answer && !call.pending && <ResultView result={call.answer} />
+      )}
     </div>
   );
 }

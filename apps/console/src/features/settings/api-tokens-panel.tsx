@@ -9,7 +9,7 @@ import { Panel } from '../../components/panel.tsx';
 import { MutationError } from '../../components/query-state.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { Link } from '../../lib/router.tsx';
+import { Link } from '@tanstack/react-router';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
 
 const tokenColumns: Array<Column<ApiToken>> = [
@@ -26,7 +26,7 @@ const tokenColumns: Array<Column<ApiToken>> = [
   {
     header: 'Owner',
     className: 'small',
-    cell: (t) => (t.owner ? <Link to={`/users/${t.owner.id}`}>{t.owner.email}</Link> : <span className="muted">no person</span>),
+    cell: (t) => (t.owner ? <Link to="/users/$id" params={{ id: t.owner.id }}>{t.owner.email}</Link> : <span className="muted">no person</span>),
   },
   {
     header: 'Works on',

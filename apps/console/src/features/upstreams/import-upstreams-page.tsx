@@ -4,7 +4,7 @@ import { type ImportResult, useImportConfigWithWarnings } from '../../api/config
 import { upstreamQueries, useRefreshUpstream } from '../../api/upstreams.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { MutationError } from '../../components/query-state.tsx';
-import { Link } from '../../lib/router.tsx';
+import { Link } from '@tanstack/react-router';
 import { parseMcpServersJson } from './parse-mcp-servers.ts';
 
 const example = `{

@@ -3,13 +3,14 @@ import { type FormEvent, useState } from 'react';
 import { useCreateUpstream, useRefreshUpstream, useTestUpstream } from '../../api/upstreams.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { MutationError } from '../../components/query-state.tsx';
-import { navigate } from '../../lib/router.tsx';
+import { useNavigate } from '@tanstack/react-router';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
 import { ConnectionTestResult } from './connection-test-result.tsx';
 import { emptyDraft, toCreate } from './upstream-draft.ts';
 import { UpstreamFields } from './upstream-form.tsx';
 
 export function NewUpstreamPage() {
+  const navigate = useNavigate();
   const [draft, setDraft] = useState(emptyDraft);
   const form = useFormErrors();
   const create = useCreateUpstream();
@@ -26,7 +27,7 @@ export function NewUpstreamPage() {
       // List it right away, so its tools can be picked for virtual servers (a failure shows on its page).
       onSuccess: async (created) => {
         if (created.enabled) await list.mutateAsync(created.id).catch(() => undefined);
-        navigate(`/upstreams/${created.id}`);
+        navigate({ to: '/upstreams/$id', params: { id: created.id } });
       },
     });
   }

@@ -8,7 +8,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { navigate } from '../../lib/router.tsx';
+import { useNavigate } from '@tanstack/react-router';
 import { CatalogView } from './catalog-view.tsx';
 import { EditUpstreamModal } from './edit-upstream-modal.tsx';
 import { useStatusHistory } from './status-history.ts';
@@ -106,6 +106,7 @@ export function refreshOutcome(catalog: Pick<UpstreamCatalogDto, 'tools'>): stri
 }
 
 function Actions({ upstream }: { upstream: Upstream }) {
+  const navigate = useNavigate();
   const refresh = useRefreshUpstream();
   const restart = useRestartUpstream();
   const update = useUpdateUpstream(upstream.id);
@@ -155,7 +156,7 @@ function Actions({ upstream }: { upstream: Upstream }) {
         consequences={<DependentsNote kind="upstream" id={upstream.id} />}
         pending={remove.isPending}
         error={<MutationError error={remove.error} />}
-        onConfirm={() => remove.mutateAsync(upstream.id).then(() => navigate('/upstreams'))}
+        onConfirm={() => remove.mutateAsync(upstream.id).then(() => navigate({ to: '/upstreams' }))}
       />
       {editing && <EditUpstreamModal upstream={upstream} onClose={() => setEditing(false)} onSaved={() => setDone('Saved.')} />}
       <div className="action-status" role="status">

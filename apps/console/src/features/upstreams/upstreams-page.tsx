@@ -7,7 +7,7 @@ import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
 import { RelativeTime } from '../../components/time.tsx';
-import { Link } from '../../lib/router.tsx';
+import { Link } from '@tanstack/react-router';
 import { useListSearch } from '../../lib/use-list-search.ts';
 import { StatusPill, transportLabels } from './status-pill.tsx';
 import type { Upstream } from '@switchboard/core/contracts/upstreams';
@@ -35,7 +35,7 @@ const columns: Array<Column<Upstream>> = [
     header: 'Name',
     cell: (upstream) => (
       <>
-        <Link className="name link" to={`/upstreams/${upstream.id}`}>
+        <Link className="name link" to="/upstreams/$id" params={{ id: upstream.id }}>
           {upstream.name}
         </Link>
         <div className="muted small clamp-2" title={describe(upstream)}>

@@ -8,7 +8,7 @@ import { Check, Field, TextField } from '../../components/field.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
-import { navigate } from '../../lib/router.tsx';
+import { useNavigate } from '@tanstack/react-router';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
 import { type CatalogSummary, type DraftEntry, previewExposure } from './exposure.ts';
 import { ExposurePreview } from './exposure-preview.tsx';
@@ -62,6 +62,7 @@ const toBody = (d: Draft, kept: VirtualServer['entries']) => ({
 });
 
 function Editor({ server }: { server?: VirtualServer }) {
+  const navigate = useNavigate();
   const [draft, setDraft] = useState(() => fromServer(server));
   const form = useFormErrors();
   const upstreams = useQuery(upstreamQueries.list({ limit: 200 }));
@@ -86,7 +87,7 @@ function Editor({ server }: { server?: VirtualServer }) {
     const kept = (server?.entries ?? []).filter((e) => e.kind === 'resource' || e.kind === 'prompt');
     const body = form.check(virtualServerCreateSchema, toBody(draft, kept));
     if (!body) return;
-    const onSuccess = (saved: VirtualServer) => navigate(`/virtual-servers/${saved.id}`);
+    const onSuccess = (saved: VirtualServer) => navigate({ to: '/virtual-servers/$id', params: { id: saved.id } });
     if (server) update.mutate(body, { onSuccess });
     else create.mutate(body, { onSuccess });
   }
@@ -167,7 +168,7 @@ function Editor({ server }: { server?: VirtualServer }) {
       </div>
       <MutationError error={mutation.error} />
       <div className="form-actions sticky-actions">
-        <button type="button" className="button ghost" onClick={() => navigate(server ? `/virtual-servers/${server.id}` : '/virtual-servers')}>
+        <button type="button" className="button ghost" onClick={() => navigate(server ? { to: '/virtual-servers/$id', params: { id: server.id } } : { to: '/virtual-servers' })}>
           Cancel
         </button>
         <button type="submit" className="button primary" disabled={mutation.isPending}>
@@ -183,7 +184,7 @@ export function VirtualServerEditorPage({ id }: { id?: string }) {
   const header = (
     <PageHeader
       title={id ? `Edit ${query.data?.name ?? 'virtual server'}` : 'New virtual server'}
-      back={id ? { to: `/virtual-servers/${id}`, label: query.data?.name ?? 'Virtual server' } : { to: '/virtual-servers', label: 'Virtual servers' }}
+      back={id ? { to: '/virtual-servers/$id', params: { id }, label: query.data?.name ?? 'Virtual server' } : { to: '/virtual-servers', label: 'Virtual servers' }}
     />
   );
   if (!id) {

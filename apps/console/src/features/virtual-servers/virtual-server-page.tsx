@@ -7,7 +7,7 @@ import { type Column, DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { MutationError, QueryState } from '../../components/query-state.tsx';
-import { Link, navigate, withQuery } from '../../lib/router.tsx';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { ConnectPanel } from './connect-panel.tsx';
 import { authLabels } from './virtual-servers-page.tsx';
 
@@ -26,6 +26,7 @@ const entryColumns: Array<Column<VirtualServer['entries'][number]>> = [
 ];
 
 export function VirtualServerPage({ id }: { id: string }) {
+  const navigate = useNavigate();
   const query = useQuery(virtualServerQueries.detail(id));
   const remove = useDeleteVirtualServer();
   return (
@@ -42,13 +43,13 @@ export function VirtualServerPage({ id }: { id: string }) {
             description={server.description}
             actions={
               <>
-                <Link className="button" to={withQuery('/playground', { server: server.id })}>
+                <Link className="button" to="/playground" search={{ server: server.id }}>
                   Try in playground
                 </Link>
-                <Link className="button" to={withQuery('/access', { server: server.id })}>
+                <Link className="button" to="/access" search={{ server: server.id }}>
                   Access preview
                 </Link>
-                <Link className="button primary" to={`/virtual-servers/${server.id}/edit`}>
+                <Link className="button primary" to="/virtual-servers/$id/edit" params={{ id: server.id }}>
                   Edit
                 </Link>
                 <ConfirmButton
@@ -60,7 +61,7 @@ export function VirtualServerPage({ id }: { id: string }) {
                   consequences={<DependentsNote kind="virtualServer" id={server.id} irreversible="Its URL stops answering and every consent for it is removed. This cannot be undone." />}
                   pending={remove.isPending}
                   error={<MutationError error={remove.error} />}
-                  onConfirm={() => remove.mutateAsync(server.id).then(() => navigate('/virtual-servers'))}
+                  onConfirm={() => remove.mutateAsync(server.id).then(() => navigate({ to: '/virtual-servers' }))}
                 />
               </>
             }

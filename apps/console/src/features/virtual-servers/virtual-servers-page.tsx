@@ -8,7 +8,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { Pager } from '../../components/pager.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { ResourceTable } from '../../components/resource-table.tsx';
-import { Link } from '../../lib/router.tsx';
+import { Link } from '@tanstack/react-router';
 import { useListSearch } from '../../lib/use-list-search.ts';
 
 export const authLabels = { oauth: 'OAuth', 'api-key': 'API key', none: 'Public' } as const;
@@ -30,7 +30,7 @@ const columns: Array<Column<VirtualServer>> = [
     header: 'Name',
     cell: (server) => (
       <>
-        <Link className="name link" to={`/virtual-servers/${server.id}`}>
+        <Link className="name link" to="/virtual-servers/$id" params={{ id: server.id }}>
           {server.name}
         </Link>
         {!server.enabled && <span className="pill off">Disabled</span>}
