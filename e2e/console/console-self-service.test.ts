@@ -5,7 +5,8 @@
  * it), My connections (her own secret for a per-user upstream, write-only, which then
  * reaches the upstream on her key's calls) — and none of the administration. Real
  * Chromium, a real gateway with the built console, the conformance fixture over Streamable
- * HTTP and an echo upstream that answers with the Authorization header it received.
+ * HTTP and an echo upstream that answers with the Authorization header it received. An
+ * administrator mints a key for a person who never signs in (a CI bot) on its user page.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { startHttpFixture, textOf } from '@switchboard/core/upstream/test-upstreams';
@@ -178,5 +179,37 @@ describe('self-service console for a person who is not an administrator', () => 
     await row.getByRole('button', { name: 'Revoke connection to gh' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke connection' }).click();
     await row.getByText('Not connected', { exact: true }).waitFor();
+  });
+
+  it('lets an administrator mint a key for a CI bot on its user page: it calls as the bot, and is revoked there', async () => {
+    const { page } = b;
+    await gw.importConfig({ users: { 'ci-bot@example.com': { name: 'CI bot', allowed_tools: ['fx:test_simple_text'] } } });
+    const bot = (await gw.api('GET', '/api/v1/users?q=ci-bot')).body.items[0];
+    await page.goto(`/users/${bot.id}`);
+    await page.getByRole('heading', { name: 'ci-bot@example.com' }).waitFor();
+    await page.getByLabel('Key name').fill('nightly');
+    await page.getByRole('checkbox', { name: 'Only team' }).check();
+    await page.getByRole('button', { name: 'Mint key' }).click();
+    const created = page.getByRole('status').filter({ hasText: 'Key “nightly” minted.' });
+    await created.waitFor();
+    const key = (await created.locator('pre code').textContent()) ?? '';
+    expect(key).toMatch(/^sb_/);
+    const keys = page.locator('section.panel', { has: page.getByRole('heading', { name: 'Keys of ci-bot@example.com' }) });
+    const row = keys.locator('tr', { hasText: 'nightly' });
+    await row.getByText('team').waitFor();
+    await b.screenshot('15-admin-mints-bot-key');
+
+    const client = await connectWith(key);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['fx__test_simple_text']);
+    await client.close();
+    // the trail says who minted it, never its value
+    const trail = (await gw.api('GET', `/api/v1/admin-events?objectId=${bot.id}`)).body.items;
+    expect(trail[0]).toMatchObject({ action: 'mcp-keys', actor: { kind: 'person', name: 'root@example.com' } });
+    expect(JSON.stringify(trail)).not.toContain(key);
+
+    await row.getByRole('button', { name: 'Revoke key nightly' }).click();
+    await page.getByRole('dialog', { name: 'Revoke key nightly?' }).getByRole('button', { name: 'Revoke key' }).click();
+    await row.getByText('Revoked').waitFor();
+    await expect(connectWith(key)).rejects.toThrow(/401|API key/);
   });
 });

@@ -19,6 +19,7 @@ import { AccessPreview } from './access-preview.tsx';
 import { AllowlistEditor } from './allowlist-editor.tsx';
 import { RolesField } from './role-picker.tsx';
 import { UserConnections } from './user-connections.tsx';
+import { UserKeys } from './user-keys.tsx';
 
 /** What a save would do to the signed-in administrator's own access, if anything. */
 export function selfLockout(user: Pick<User, 'id' | 'isAdmin' | 'disabled'>, next: { isAdmin: boolean; disabled: boolean }, signedInUserId: string | undefined) {
@@ -169,6 +170,7 @@ export function UserPage({ id }: { id: string }) {
             </div>
           </Panel>
           <UserConnections userId={user.id} email={user.email} />
+          <UserKeys userId={user.id} email={user.email} />
           <PreviewOnServer user={user} />
         </div>
       )}
