@@ -6,11 +6,11 @@
  * answer 503; the audit events of those calls are written once it is back (none lost); the
  * replicas neither exit nor restart, and their LISTEN connections come back by themselves.
  */
-import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ClientKind, connectClient, type TestClient, textOf, within } from './support/clients.ts';
 import type { E2eGateway } from './support/gateway.ts';
-import { recordingFetch, type Replicas, startReplicas } from './support/replicas.ts';
+import { recordingFetch } from './support/replicas.ts';
+import { replicasWithFixture } from './support/replicas-suite.ts';
 
 const SERVER_ID = '2f6a8c1e-3b5d-4e7f-9a0b-1c2d3e4f5a6b';
 const LATER_ID = '3a7b9d2f-4c6e-4f8a-8b1c-2d3e4f5a6b7c';
@@ -27,29 +27,15 @@ const MIX: Array<{ kind: ClientKind; elicitation: boolean; count: number }> = [
   { kind: 'v2-modern', elicitation: false, count: 3 },
 ];
 
-let ha: Replicas;
-let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
-const viaLb = (): E2eGateway => ({ mcpUrl: (id: string) => ha.mcpUrl(id) }) as unknown as E2eGateway;
+const viaLb = (): E2eGateway => ({ mcpUrl: (id: string) => suite.ha.mcpUrl(id) }) as unknown as E2eGateway;
 
-beforeAll(async () => {
-  fixture = await startHttpFixture();
-  // The fallback check of the configuration version (every 2 s by default) would hide a
-  // LISTEN connection that never came back: made rare here, so a change reaching every
-  // replica within seconds after the outage proves the notifications flow again.
-  ha = await startReplicas(3, { extraEnv: { SWITCHBOARD_REPLICA_CHECK_MS: '30000' } });
-  const imported = await ha.api('POST', '/import', {
-    mcpServers: { fx: { type: 'http', url: fixture.url } },
-    virtualServers: { shared: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
-  });
-  expect(imported.status).toBe(200);
-  await ha.serving(SERVER_ID);
-}, 240_000);
-
-afterAll(async () => {
-  if (process.env.DEBUG_REPLICAS) for (const r of ha?.replicas ?? []) console.log(r.name, r.process?.output().slice(-4000));
-  await ha?.stop();
-  await fixture?.stop();
-});
+// The fallback check of the configuration version (every 2 s by default) would hide a
+// LISTEN connection that never came back: made rare here, so a change reaching every
+// replica within seconds after the outage proves the notifications flow again.
+const suite = replicasWithFixture(SERVER_ID, (url) => ({
+  mcpServers: { fx: { type: 'http', url } },
+  virtualServers: { shared: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
+}), { extraEnv: { SWITCHBOARD_REPLICA_CHECK_MS: '30000' } });
 
 interface LoadClient {
   client: TestClient;
@@ -69,7 +55,7 @@ async function openWarm(kind: ClientKind, elicitation: boolean): Promise<LoadCli
       (error) => load.failed.before.push(String(error)),
     );
     for (const s of seen) if (s.what === 'tools/call' && s.replica) load.replicasSeen.add(s.replica);
-    if (load.replicasSeen.size === ha.replicas.length) break;
+    if (load.replicasSeen.size === suite.ha.replicas.length) break;
   }
   return load;
 }
@@ -80,7 +66,7 @@ async function auditedOk(tool: string): Promise<number> {
   let cursor: string | null = null;
   for (let page = 0; page < 100; page++) {
     const query = new URLSearchParams({ virtualServer: SERVER_ID, tool, outcome: 'ok', limit: '200', ...(cursor && { cursor }) });
-    const res = await ha.api('GET', `/audit-events?${query}`);
+    const res = await suite.ha.api('GET', `/audit-events?${query}`);
     if (res.status !== 200) return -1;
     const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
     count += body.items.length;
@@ -105,16 +91,16 @@ const readyz = (port: number) =>
 
 /** How long after a configuration change made through the load balancer each replica, asked directly, serves a new virtual server (-1: not within 15 s). */
 async function msUntilEveryReplicaServes(serverId: string): Promise<number[]> {
-  const imported = await ha.api('POST', '/import', {
-    mcpServers: { fx: { type: 'http', url: fixture.url } },
+  const imported = await suite.ha.api('POST', '/import', {
+    mcpServers: { fx: { type: 'http', url: suite.fixture.url } },
     virtualServers: { shared: { id: SERVER_ID, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' }, later: { id: serverId, upstreams: ['fx'], auth: 'none', defaultAccess: 'allow' } },
   });
   expect(imported.status).toBe(200);
   const importedAt = Date.now();
   const serves = (port: number) =>
-    fetch(`http://127.0.0.1:${port}/servers/${serverId}/mcp`, { headers: { host: new URL(ha.url).host } }).then((res) => res.status !== 404, () => false);
+    fetch(`http://127.0.0.1:${port}/servers/${serverId}/mcp`, { headers: { host: new URL(suite.ha.url).host } }).then((res) => res.status !== 404, () => false);
   return Promise.all(
-    ha.replicas.map(async (r) => {
+    suite.ha.replicas.map(async (r) => {
       while (Date.now() - importedAt < 15_000) {
         if (await serves(r.port)) return Date.now() - importedAt;
         await sleep(50);
@@ -152,7 +138,7 @@ describe('Postgres restarted for 20 s under load', () => {
   it('open sessions keep calling, admin writes answer 503, LISTEN comes back, audit events are written after, no replica restarts', async () => {
     const clients = await Promise.all(MIX.flatMap(({ kind, elicitation, count }) => Array.from({ length: count }, () => openWarm(kind, elicitation))));
     for (const c of clients) expect(c.replicasSeen.size, `${c.client.kind} served by every replica before the outage`).toBe(3);
-    const pids = ha.replicas.map((r) => r.process!.child.pid);
+    const pids = suite.ha.replicas.map((r) => r.process!.child.pid);
 
     let phase: Phase = 'before';
     let stop = false;
@@ -181,7 +167,7 @@ describe('Postgres restarted for 20 s under load', () => {
     let changeMs: number[] = [];
     try {
       await sleep(2000);
-      await ha.pg.pause();
+      await suite.ha.pg.pause();
       const stoppedAt = Date.now();
       phase = 'during';
       await sleep(2000);
@@ -191,22 +177,22 @@ describe('Postgres restarted for 20 s under load', () => {
         ['PATCH', `/virtual-servers/${SERVER_ID}`, { description: 'changed during the outage' }],
         ['POST', '/import', { roles: { 'outage-import': {} } }],
       ] as const) {
-        const res = await ha.api(method, path, body);
+        const res = await suite.ha.api(method, path, body);
         outage.admin.push({ status: res.status, body: await res.text() });
       }
-      for (const r of ha.replicas) outage.readyz.push(await readyz(r.port));
+      for (const r of suite.ha.replicas) outage.readyz.push(await readyz(r.port));
       await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
 
       phase = 'after';
-      await ha.pg.resume();
+      await suite.ha.pg.resume();
       const resumedAt = Date.now();
       // recovered: every replica ready again and an admin write accepted through the load balancer
       await within(
         (async () => {
-          while ((await Promise.all(ha.replicas.map((r) => readyz(r.port)))).some((r) => r.body.status !== 'ready')) await sleep(100);
+          while ((await Promise.all(suite.ha.replicas.map((r) => readyz(r.port)))).some((r) => r.body.status !== 'ready')) await sleep(100);
           readyMs = Date.now() - resumedAt;
           for (;;) {
-            const res = await ha.api('POST', '/roles', { name: `after-outage-${Date.now()}` });
+            const res = await suite.ha.api('POST', '/roles', { name: `after-outage-${Date.now()}` });
             const text = await res.text();
             if (res.status === 201) break;
             refusedAfter.push(`${Date.now() - resumedAt}ms ${res.status} ${res.headers.get('x-switchboard-replica')} ${text.slice(0, 120)}`);
@@ -267,8 +253,8 @@ describe('Postgres restarted for 20 s under load', () => {
     for (const r of outage.readyz) expect(r).toEqual({ status: 200, body: expect.objectContaining({ status: 'degraded' }) });
 
     // the same processes, still answering, each started once
-    expect(ha.replicas.map((r) => r.process!.child.pid)).toEqual(pids);
-    for (const r of ha.replicas) {
+    expect(suite.ha.replicas.map((r) => r.process!.child.pid)).toEqual(pids);
+    for (const r of suite.ha.replicas) {
       expect(r.process!.child.exitCode).toBeNull();
       expect((await readyz(r.port)).body.status).toBe('ready');
       expect(r.process!.output().match(/Switchboard is listening/g)?.length).toBe(1);

@@ -4,34 +4,20 @@
  * with no stickiness: consecutive requests of one client land on different replicas.
  */
 import { spawn } from 'node:child_process';
-import { ROOT, startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '@switchboard/core/upstream/test-upstreams';
+import { describe, expect, it } from 'vitest';
 import { processApi } from './support/gateway-process.ts';
 import { apiResponse, describeProtocolMatrix } from './support/protocol-matrix.ts';
-import { recordingFetch, type Replicas, startReplicas } from './support/replicas.ts';
+import { recordingFetch } from './support/replicas.ts';
+import { replicasWithFixture } from './support/replicas-suite.ts';
 
 const CONFORMANCE_ID = '0b5e7c1a-9d2f-4c7e-8a51-3f6d2e9b1c40';
 
-let ha: Replicas;
-let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
-
-beforeAll(async () => {
-  fixture = await startHttpFixture();
-  ha = await startReplicas(3);
-  // as e2e/conformance/run-direct.mjs --gateway http configures one gateway: no prefix, the suite calls the fixture's names
-  const imported = await ha.api('POST', '/import', {
-    mcpServers: { fixture: { type: 'streamable-http', url: fixture.url } },
-    virtualServers: { conformance: { id: CONFORMANCE_ID, upstreams: ['fixture'], prefix: 'never', auth: 'none', defaultAccess: 'allow' } },
-  });
-  expect(imported.status).toBe(200);
-  await ha.serving(CONFORMANCE_ID);
-}, 240_000);
-
-afterAll(async () => {
-  if (process.env.DEBUG_REPLICAS) for (const r of ha?.replicas ?? []) console.log(r.name, r.process?.output().slice(-4000));
-  await ha?.stop();
-  await fixture?.stop();
-});
+// as e2e/conformance/run-direct.mjs --gateway http configures one gateway: no prefix, the suite calls the fixture's names
+const suite = replicasWithFixture(CONFORMANCE_ID, (url) => ({
+  mcpServers: { fixture: { type: 'streamable-http', url } },
+  virtualServers: { conformance: { id: CONFORMANCE_ID, upstreams: ['fixture'], prefix: 'never', auth: 'none', defaultAccess: 'allow' } },
+}));
 
 /** Runs the repository's conformance runner against `url`; resolves with its exit code and output (bounded). */
 function runConformance(url: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
@@ -57,8 +43,8 @@ function runConformance(url: string, timeoutMs: number): Promise<{ code: number 
 
 describe('the official conformance suite through the load balancer', () => {
   it('passes every scenario against a virtual server on HAProxy in front of three replicas', async () => {
-    const logBefore = ha.haproxyLog().length;
-    const { code, output } = await runConformance(ha.mcpUrl(CONFORMANCE_ID), 180_000);
+    const logBefore = suite.ha.haproxyLog().length;
+    const { code, output } = await runConformance(suite.ha.mcpUrl(CONFORMANCE_ID), 180_000);
     const totals = /^conformance: (\d+) passed, (\d+) failed$/m.exec(output);
     const scenarios = /^scenarios: .*$/m.exec(output)?.[0];
     console.log(`through HAProxy: ${totals?.[0] ?? 'no totals'}; ${scenarios}`);
@@ -67,7 +53,7 @@ describe('the official conformance suite through the load balancer', () => {
     expect(Number(totals![1])).toBeGreaterThan(0);
     expect(code, output).toBe(0);
     // the suite's requests were spread over the three replicas (HAProxy logs one line per request: backend/server)
-    const lines = ha
+    const lines = suite.ha
       .haproxyLog()
       .slice(logBefore)
       .split('\n')
@@ -83,9 +69,9 @@ const seen: Array<{ what: string; replica: string | null; status?: number }> = [
 describeProtocolMatrix('three replicas behind HAProxy', async () => {
   const path = (p: string) => p.replace(/^\/api\/v1/, '');
   return {
-    gateway: { mcpUrl: (id) => ha.mcpUrl(id), sseUrl: (id) => `${ha.url}/servers/${id}/sse` },
-    api: async (method, p, body) => apiResponse(await ha.api(method, path(p), body)),
-    processes: ha.replicas.map((r) => async (method: string, p: string) => apiResponse(await processApi(`http://127.0.0.1:${r.port}`, method, path(p)))),
+    gateway: { mcpUrl: (id) => suite.ha.mcpUrl(id), sseUrl: (id) => `${suite.ha.url}/servers/${id}/sse` },
+    api: async (method, p, body) => apiResponse(await suite.ha.api(method, path(p), body)),
+    processes: suite.ha.replicas.map((r) => async (method: string, p: string) => apiResponse(await processApi(`http://127.0.0.1:${r.port}`, method, path(p)))),
     fetch: recordingFetch(seen),
   };
 });
