@@ -186,7 +186,7 @@ describe('self-service console for a person who is not an administrator', () => 
     await gw.importConfig({ users: { 'ci-bot@example.com': { name: 'CI bot', allowed_tools: ['fx:test_simple_text'] } } });
     const bot = (await gw.api('GET', '/api/v1/users?q=ci-bot')).body.items[0];
     await page.goto(`/users/${bot.id}`);
-    await page.getByRole('heading', { name: 'ci-bot@example.com' }).waitFor();
+    await page.getByRole('heading', { name: 'ci-bot@example.com', exact: true }).waitFor();
     await page.getByLabel('Key name').fill('nightly');
     await page.getByRole('checkbox', { name: 'Only team' }).check();
     await page.getByRole('button', { name: 'Mint key' }).click();
