@@ -8,7 +8,7 @@ import { startHttpFixture } from '@switchboard/core/upstream/test-upstreams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type TestClient, textOf, within } from './support/clients.ts';
 import type { E2eGateway } from './support/gateway.ts';
-import { recordingFetch, type Replicas, startReplicas } from './support/replicas.ts';
+import { recordingFetch, type Seen, type Replicas, startReplicas } from './support/replicas.ts';
 
 const SERVER_ID = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const SESSIONS = 16;
@@ -48,7 +48,7 @@ const viaLb = (): E2eGateway => ({ mcpUrl: (id: string) => ha.mcpUrl(id) }) as u
 
 interface LoadClient {
   client: TestClient;
-  seen: Array<{ what: string; replica: string | null; status?: number; resumed?: boolean }>;
+  seen: Seen[];
   ok: number;
   okAfter: number;
   failures: string[];
@@ -133,8 +133,9 @@ describe('failover and rolling restarts under load', () => {
       const resumed = clients.flatMap((c) => c.seen.filter((s) => s.resumed && s.status === 200));
       expect(resumed.length).toBeGreaterThan(0);
       expect(resumed.every((s) => s.replica !== victim.name)).toBe(true);
-      // a resumed stream is told to list again (changes made while no replica held it are not lost)
-      const resumedClients = clients.filter((c) => c.seen.some((s) => s.resumed && s.status === 200));
+      // a resumed standalone stream is told to list again (changes made while no replica held
+      // it are not lost); a request's stream resumed replays that request's events only
+      const resumedClients = clients.filter((c) => c.seen.some((s) => s.resumed === 'standalone' && s.status === 200));
       await within(
         (async () => {
           while (resumedClients.some((c) => c.listChanged === 0)) await sleep(200);

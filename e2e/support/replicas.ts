@@ -208,8 +208,16 @@ export async function startReplicas(count = 3, { extraEnv = {}, gatewayNodeArgs,
   };
 }
 
+/** One request a client made: what (the JSON-RPC method, or the HTTP method), which replica answered, and whether it resumed a stream (`Last-Event-ID`): the session's standalone stream (plain numeric ids) or a request's. */
+export interface Seen {
+  what: string;
+  replica: string | null;
+  status?: number;
+  resumed?: 'standalone' | 'request';
+}
+
 /** A fetch that records which replica answered each request (method of the JSON-RPC body, or the HTTP method). */
-export function recordingFetch(seen: Array<{ what: string; replica: string | null; status?: number; resumed?: boolean }>): typeof fetch {
+export function recordingFetch(seen: Seen[]): typeof fetch {
   return async (input, init) => {
     let what = init?.method ?? 'GET';
     if (typeof init?.body === 'string') {
@@ -221,7 +229,8 @@ export function recordingFetch(seen: Array<{ what: string; replica: string | nul
       }
     }
     const response = await fetch(input, init);
-    const resumed = new Headers(init?.headers).has('last-event-id');
+    const lastEventId = new Headers(init?.headers).get('last-event-id');
+    const resumed = lastEventId === null ? undefined : /^\d+$/.test(lastEventId) ? 'standalone' : 'request';
     seen.push({ what, replica: response.headers.get(REPLICA_HEADER), status: response.status, ...(resumed && { resumed }) });
     return response;
   };

@@ -46,14 +46,24 @@ export class InFlightCalls {
    * error saying the gateway is shutting down (their upstream requests end with the
    * upstream connections) and gives those answers `answerMs` to be written. True when all
    * finished in time.
+   *
+   * Once none is left it still waits `settleMs`, and again while calls keep arriving: an
+   * answer is written a few ticks after its call settles (an SDK POST's event stream, an
+   * HTTP+SSE session's stream), and a request admitted just before the stop may reach the
+   * pipeline only now — closing the sessions at once would cut both.
    */
-  async drain(graceMs: number, answerMs = 500): Promise<boolean> {
-    const timeout = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
-    const finished = new Promise<void>((resolve) => {
-      if (this.pending.size === 0) resolve();
-      else this.idle = resolve;
-    });
-    if ((await Promise.race([finished, timeout(graceMs)])) !== 'late') return true;
+  async drain(graceMs: number, answerMs = 500, settleMs = 250): Promise<boolean> {
+    const timeout = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), Math.max(0, ms)).unref());
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      const finished = new Promise<void>((resolve) => {
+        if (this.pending.size === 0) resolve();
+        else this.idle = resolve;
+      });
+      if ((await Promise.race([finished, timeout(deadline - Date.now())])) === 'late') break;
+      await timeout(Math.min(settleMs, deadline - Date.now()));
+      if (this.pending.size === 0) return true;
+    }
     const late = new ProtocolError(INTERNAL_ERROR, 'the gateway is shutting down; retry the call', { reason: 'shutdown' });
     for (const reject of [...this.pending]) {
       this.settled(reject);
