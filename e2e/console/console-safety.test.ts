@@ -118,7 +118,7 @@ describe('console safety (issue 18) in Chromium', () => {
 
     // An ordinary save shows "Saved." (the form remounts with the new data and keeps it).
     await page.getByLabel('Administrator').check();
-    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Name', { exact: true }).fill('Ada Lovelace');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
     expect((await gw.api('GET', `/api/v1/users/${adaId}`)).body.name).toBe('Ada Lovelace');

@@ -194,7 +194,7 @@ describe('self-service console for a person who is not an administrator', () => 
     await created.waitFor();
     const key = (await created.locator('pre code').textContent()) ?? '';
     expect(key).toMatch(/^sb_/);
-    const keys = page.locator('section.panel', { has: page.getByRole('heading', { name: 'Keys of ci-bot@example.com' }) });
+    const keys = page.locator('section.panel', { has: page.getByRole('heading', { name: 'MCP keys' }) });
     const row = keys.locator('tr', { hasText: 'nightly' });
     await row.getByText('team').waitFor();
     await b.screenshot('15-admin-mints-bot-key');

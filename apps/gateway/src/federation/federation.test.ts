@@ -127,6 +127,36 @@ describe.each(backends)('federation on %s', (backend) => {
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['simple']);
     await client.close();
   });
+
+  it('a session whose stream opens only after a change hears of it when the stream opens', async () => {
+    const post = (body: unknown, session?: string) =>
+      gw.fetch(`/servers/${SERVER_ID}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
+        body: JSON.stringify(body),
+      });
+    const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'late-stream', version: '1' } } });
+    const session = init.headers.get('mcp-session-id')!;
+    await init.text();
+    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session)).status).toBe(202);
+    // the change comes while the session has no stream open
+    const vs = await gw.api('PATCH', `/api/v1/virtual-servers/${SERVER_ID}`, { entries: [{ upstreamId, kind: 'tool', name: 'test_simple_text', exposedName: 'later' }] });
+    expect(vs.status).toBe(200);
+    // applied: the session lists the new name (no list_changed can be on its way any more)
+    const listed = await post({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, session);
+    expect(await listed.text()).toContain('"name":"later"');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stream = await gw.fetch(`/servers/${SERVER_ID}/mcp`, {
+      headers: { accept: 'text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!text.includes('notifications/tools/list_changed')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    await gw.fetch(`/servers/${SERVER_ID}/mcp`, { method: 'DELETE', headers: { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' } });
+  });
 });
 
 describe('sessions and API keys', () => {

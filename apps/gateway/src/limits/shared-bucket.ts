@@ -46,7 +46,7 @@ export class SharedBucket {
   lastUsed = 0;
   /** The database's round trip for a lease, smoothed (ms). */
   private latency = 0;
-  /** Calls waiting for a lease now: the next lease asks for at least one token each. */
+  /** Calls waiting for a lease now: a quota's next lease asks for at least one token each. */
   private waiting = 0;
 
   constructor(
@@ -62,8 +62,9 @@ export class SharedBucket {
   /** How many tokens a lease asks for. */
   private get want(): number {
     const { refillPerMs, capacity } = this.shape;
-    const lease = refillPerMs > 0 ? refillPerMs * Math.max(LEASE_MS, 2 * this.latency) : capacity * LEASE_QUOTA_SHARE;
-    return Math.max(1, Math.min(Math.max(Math.ceil(lease), this.waiting), Math.floor(capacity)));
+    // A quota's lease is small (1 % of it): calls waiting together are each counted in it.
+    const lease = refillPerMs > 0 ? refillPerMs * Math.max(LEASE_MS, 2 * this.latency) : Math.max(capacity * LEASE_QUOTA_SHARE, this.waiting);
+    return Math.max(1, Math.min(Math.ceil(lease), Math.floor(capacity)));
   }
 
   /** Whole tokens held in this replica's lease. */

@@ -16,6 +16,12 @@ export interface ListChanges {
 
 export const ALL_LISTS: ListChanges = { tools: true, prompts: true, resources: true };
 
+/** Both changes at once (`before` absent: none yet); undefined while nothing changed. */
+export function mergeChanges(before: ListChanges | undefined, change: ListChanges): ListChanges | undefined {
+  const merged = { tools: !!before?.tools || change.tools, prompts: !!before?.prompts || change.prompts, resources: !!before?.resources || change.resources };
+  return merged.tools || merged.prompts || merged.resources ? merged : undefined;
+}
+
 /** The lists whose entries differ between two routing tables (names, descriptions, targets: anything a client sees). */
 export function tableChanges(before: RoutingTable, after: RoutingTable): ListChanges {
   const changed = (a: Iterable<unknown>, b: Iterable<unknown>) => JSON.stringify([...a]) !== JSON.stringify([...b]);

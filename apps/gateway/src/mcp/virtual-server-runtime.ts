@@ -16,7 +16,7 @@ import { createCallPipeline } from '../pipeline/pipeline.ts';
 import { createGatewayServer } from './gateway-server.ts';
 import { serveLegacyLean } from './lean/legacy-call.ts';
 import { serveModernLean } from './lean/modern-call.ts';
-import { ALL_LISTS, announceChanges, type ListChanges, notifyAccessChanges, tableChanges } from './list-changes.ts';
+import { ALL_LISTS, announceChanges, type ListChanges, mergeChanges, notifyAccessChanges, tableChanges } from './list-changes.ts';
 import type { LogLevel } from './logging.ts';
 import type { McpPost } from './mcp-post.ts';
 import { type Principal, principalOf, toAuthInfo } from './principal.ts';
@@ -42,6 +42,8 @@ type LegacySession = {
   state: { logLevel?: LogLevel };
   leanCalls: Map<string | number, AbortController>;
   lastSeen: number;
+  /** Lists that changed while this replica held no stream of the session: told when one opens here. */
+  missed?: ListChanges;
 } & ({ kind: 'streamable'; transport: RoutedTransport } | { kind: 'sse'; transport: SseServerTransport });
 
 const sessionNotFound = () => rpcErrorResponse(404, -32001, 'Session not found');
@@ -268,9 +270,13 @@ export class VirtualServerRuntime {
     if (!(post.header('accept') ?? '').includes('text/event-stream')) return rpcErrorResponse(406, -32000, 'Not Acceptable: Client must accept text/event-stream');
     const lastId = last && /^\d+$/.test(last) ? Number(last) : undefined;
     const stream = await this.cluster.streams.connect(session.id, lastId, (post.header('mcp-protocol-version') ?? '') >= '2025-11-25');
-    // A stream resumed: lists may have changed while no replica held it (only the holder
-    // announces), so the client is told to list again — nothing it should know is lost.
-    if (lastId !== undefined && stream.status === 200) announceChanges(session.server, ALL_LISTS);
+    if (stream.status !== 200) return stream;
+    // Lists may have changed while no replica held the stream (only the holder announces):
+    // a resumed stream is told to list again, a new one what changed since the session
+    // began here — nothing it should know is lost.
+    const missed = lastId !== undefined ? ALL_LISTS : session.missed;
+    session.missed = undefined;
+    if (missed) announceChanges(session.server, missed);
     return stream;
   }
 
@@ -442,7 +448,10 @@ export class VirtualServerRuntime {
   updateTable(table: RoutingTable) {
     const change = tableChanges(this.router.routingTable, table);
     this.router.replaceTable(table);
-    for (const session of this.sessions.values()) if (this.announces(session)) announceChanges(session.server, change);
+    for (const session of this.sessions.values()) {
+      if (this.announces(session)) announceChanges(session.server, change);
+      else session.missed = mergeChanges(session.missed, change);
+    }
     this.announceToListeners(change);
   }
 
@@ -459,7 +468,10 @@ export class VirtualServerRuntime {
    * listeners are not tied to a caller, so they all hear of it.
    */
   accessChanged(before: (p: Principal) => Visibility, after: (p: Principal) => Visibility) {
-    notifyAccessChanges(this.router, [...this.sessions.values()].filter((s) => this.announces(s)), before, after);
+    const sessions = [...this.sessions.values()];
+    notifyAccessChanges(this.router, sessions.filter((s) => this.announces(s)), before, after);
+    // (for a session without a stream here, telling it to list again costs less than comparing its lists)
+    for (const session of sessions) if (!this.announces(session)) session.missed = ALL_LISTS;
     this.announceToListeners(ALL_LISTS);
   }
 

@@ -141,7 +141,7 @@ export function KeyPanels({ owner }: { owner: KeyOwner }) {
           </div>
         )}
       </Panel>
-      <Panel title={owner.whose === 'you' ? 'Your keys' : `Keys of ${owner.whose}`} count={keys.data?.items.length}>
+      <Panel title={owner.whose === 'you' ? 'Your keys' : 'MCP keys'} description={owner.whose === 'you' ? undefined : 'Keys that act as this person on key-protected servers.'} count={keys.data?.items.length}>
         <ResourceTable query={keys} noun="keys" empty={<>No keys yet.</>} columns={columns} />
       </Panel>
     </>
