@@ -3,6 +3,7 @@ import { auditEvents } from '@switchboard/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+import { serverSentEvents } from '../testing/sse-events.ts';
 
 const fixture = fixtureStdio();
 /** The same fixture twice: as it speaks by default (2026-07-28), and pinned to the 2025 era (real elicitation/create, resources/subscribe). */
@@ -53,17 +54,7 @@ describe.each(ERAS)('playground subscriptions and elicitation, upstream era $era
       signal,
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    let buffer = '';
-    for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop()!;
-      for (const block of blocks) {
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) yield { event, data: JSON.parse(data) };
-      }
-    }
+    yield* serverSentEvents(res.body!);
   }
 
   it('subscribes to a resource as the person and streams its updates until the request closes', async () => {

@@ -3,6 +3,7 @@ import { auditEvents } from '@switchboard/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, json, type TestGateway } from '../testing/test-gateway.ts';
+import { serverSentEvents } from '../testing/sse-events.ts';
 
 const fixture = fixtureStdio();
 const slow = misbehaving();
@@ -112,17 +113,7 @@ describe('playground inspector', () => {
       signal,
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    let buffer = '';
-    for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop()!;
-      for (const block of blocks) {
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) yield { event, data: JSON.parse(data) };
-      }
-    }
+    yield* serverSentEvents(res.body!);
   }
 
   it('streams each progress notification as it happens, then the answer', async () => {
