@@ -17,10 +17,16 @@ interface OpenStream {
   controller: ReadableStreamDefaultController<Uint8Array>;
   /** While stored events are replayed, live ones wait here (and those replayed are skipped). */
   waiting?: Array<{ id?: number; message: Json }>;
+  /** The highest event id written: the client's `Last-Event-ID` if it reconnects. */
   lastId: number;
+  /** Ids written on this stream (the most recent ones): an event relayed and replayed is written once. */
+  written: Set<number>;
   keepAlive?: NodeJS.Timeout;
   end(): void;
 }
+
+/** How many written ids a stream remembers; duplicates arrive within moments of each other. */
+const REMEMBERED_IDS = 1024;
 
 export interface StandaloneStreamsOptions {
   store?: SessionStore;
@@ -62,7 +68,7 @@ export class StandaloneStreams {
     let stream!: OpenStream;
     const readable = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        stream = { controller, waiting: [], lastId: lastEventId ?? 0, end: () => {} };
+        stream = { controller, waiting: [], lastId: lastEventId ?? 0, written: new Set(), end: () => {} };
       },
       cancel: () => this.drop(sessionId, stream),
     });
@@ -89,14 +95,9 @@ export class StandaloneStreams {
     }
     const waiting = stream.waiting ?? [];
     stream.waiting = undefined;
-    // After a priming event, what waited arrived after the client connected: new to it,
-    // even where its id is below the one the priming event named.
-    const primedAt = stream.lastId;
-    for (const event of waiting) {
-      if (lastEventId === undefined && event.id !== undefined && event.id <= primedAt) stream.lastId = event.id - 1;
-      this.write(stream, event.id, event.message);
-    }
-    stream.lastId = Math.max(stream.lastId, primedAt);
+    // What waited arrived after the client connected: new to it unless just replayed,
+    // even where its id is below the one a priming event named.
+    for (const event of waiting) this.write(stream, event.id, event.message);
     const interval = this.options.keepAliveMs ?? 15_000;
     if (interval > 0) {
       stream.keepAlive = setInterval(() => this.enqueue(stream, ': keepalive\n\n'), interval);
@@ -122,13 +123,25 @@ export class StandaloneStreams {
     for (const stream of [...this.open.values()]) stream.end();
   }
 
+  /**
+   * Writes an event once. Ids are given when events are stored, so events produced at the
+   * same moment (here, or on two replicas) can arrive out of id order: a late one is still
+   * written, without an id, so the client's `Last-Event-ID` never goes back (a reconnect
+   * would replay what it already has).
+   */
   private write(stream: OpenStream, id: number | undefined, message: Json) {
+    let idLine = '';
     if (id !== undefined) {
       // replayed already, or delivered twice (relayed and stored)
-      if (id <= stream.lastId) return;
-      stream.lastId = id;
+      if (stream.written.has(id)) return;
+      stream.written.add(id);
+      if (stream.written.size > REMEMBERED_IDS) stream.written.delete(stream.written.values().next().value!);
+      if (id > stream.lastId) {
+        stream.lastId = id;
+        idLine = `id: ${id}\n`;
+      }
     }
-    this.enqueue(stream, `event: message\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(message)}\n\n`);
+    this.enqueue(stream, `event: message\n${idLine}data: ${JSON.stringify(message)}\n\n`);
   }
 
   private enqueue(stream: OpenStream, chunk: string) {
