@@ -30,6 +30,7 @@ const MAX_CALLS = 2_000;
 const WORKERS = 4;
 const REGISTRATIONS_PER_MINUTE = 3;
 const RATE_LIMITED = -32029;
+const SESSIONS_PER_CALLER = 3;
 
 const people = {
   alice: { email: 'alice@example.com', password: 'alice-password-123' },
@@ -134,6 +135,7 @@ describe('rate limits across gateway processes on one Postgres', () => {
       SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${portA}`,
       DATABASE_URL: pg.url,
       SWITCHBOARD_DCR_RATE_LIMIT: String(REGISTRATIONS_PER_MINUTE),
+      SWITCHBOARD_MAX_SESSIONS_PER_CALLER: String(SESSIONS_PER_CALLER),
     };
     a = await startGatewayProcess({ ...common, PORT: String(portA) });
     b = await startGatewayProcess(common);
@@ -215,5 +217,37 @@ describe('rate limits across gateway processes on one Postgres', () => {
     expect(admitted).toBeGreaterThan(0);
     expect(statuses.a).toContain(429);
     expect(statuses.b).toContain(429);
+  });
+  it("holds a caller's share of sessions across both replicas: 429 with Retry-After on either, room again once one ends", async () => {
+    const initialize = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'session-cap', version: '1' } },
+    });
+    const headers = (token: string) => ({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` });
+    const open = async (gw: GatewayProcess, token = tokens.alice) => {
+      const res = await fetch(`${gw.url}/servers/${SERVER_ID}/mcp`, { method: 'POST', headers: headers(token), body: initialize });
+      await res.body?.cancel();
+      return { status: res.status, session: res.headers.get('mcp-session-id'), retryAfter: res.headers.get('retry-after') };
+    };
+    // (her sign-in above may have left a session of hers open: she opens, alternating, until refused)
+    const opened: Array<Awaited<ReturnType<typeof open>>> = [];
+    for (let i = 0; i <= SESSIONS_PER_CALLER; i++) {
+      const next = await open(i % 2 === 0 ? a : b);
+      if (next.status !== 200) break;
+      opened.push(next);
+    }
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.length).toBeLessThanOrEqual(SESSIONS_PER_CALLER);
+    // now either replica refuses her: the share is hers on both together, not on each
+    for (const gw of [a, b]) expect(await open(gw)).toMatchObject({ status: 429, retryAfter: '30' });
+    // another person is not affected
+    expect((await open(b, tokens.bob)).status).toBe(200);
+    // ending one of hers (on the replica that did not open it) makes room again
+    const ended = await fetch(`${b.url}/servers/${SERVER_ID}/mcp`, { method: 'DELETE', headers: { ...headers(tokens.alice), 'mcp-session-id': opened[0]!.session! } });
+    expect(ended.status).toBe(200);
+    expect((await open(b)).status).toBe(200);
+    expect((await open(a)).status).toBe(429);
   });
 });

@@ -114,9 +114,10 @@ export interface Config {
    */
   leanMcp: boolean;
   /**
-   * 2025-era MCP sessions (Streamable HTTP and HTTP+SSE), per virtual server on this replica:
-   * at most `max` (beyond: 503), at most `perCaller` for one caller (beyond: 429; an
-   * anonymous caller is its client address), closed after `idleMs` without a request.
+   * 2025-era MCP sessions (Streamable HTTP and HTTP+SSE), per virtual server: at most `max`
+   * on this replica (beyond: 503), at most `perCaller` for one caller on all replicas
+   * together (beyond: 429; an anonymous caller is its client address), closed after
+   * `idleMs` without a request.
    */
   sessions: { max: number; perCaller: number; idleMs: number };
   /** Proxies whose X-Forwarded-For is believed (exact addresses); none by default. */

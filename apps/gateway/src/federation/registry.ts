@@ -1,10 +1,5 @@
-import { createRequestStateCodec } from '@modelcontextprotocol/server';
-import { answerHeldCall, type BridgeState, type InputBridgeOptions } from '../pipeline/input-bridge.ts';
-import { HeldCallRelay } from '../mcp/sessions/held-call-relay.ts';
-import { HeldCalls } from '../pipeline/held-calls.ts';
 import { liveVisibility } from '@switchboard/core/policy/policy-snapshot';
 import { buildRoutingTable, type UpstreamView, type VirtualServerSpec } from '@switchboard/core/federation/routing-table';
-import type { UpstreamConnection } from '@switchboard/core/upstream/connection';
 import { UpstreamPool } from '@switchboard/core/upstream/pool';
 import { type Catalog, UpstreamError, type UpstreamSpec, type UpstreamStatus } from '@switchboard/core/upstream/types';
 import { randomUUID } from 'node:crypto';
@@ -25,18 +20,13 @@ import { loadLimitRules } from '../services/rate-limits.ts';
 import { catalogsFor, saveCatalog } from '../services/upstream-catalogs.ts';
 import { type AccessChange, AccessControl } from './access-control.ts';
 import { ApiKeyDirectory } from './api-keys.ts';
+import { createHeldCallBridge } from './held-call-bridge.ts';
 import { bumpConfigVersion } from './replica-sync.ts';
 import { listUpstreams } from './upstream-listing.ts';
 import { type GatewayServerSpec, loadFederationSpecs } from './specs.ts';
+import { UpstreamReadiness } from './upstream-readiness.ts';
 
 export const CONFIG_CHANNEL = 'switchboard_config';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-const isEmptyCatalog = (c: Catalog) => c.tools.length + c.resources.length + c.resourceTemplates.length + c.prompts.length === 0;
-/** The longest any request waits for upstreams of its virtual server to connect (see connectUpstreamsOf). */
-const CONNECT_WAIT_MS = 5_000;
-/** How long a held call waits for its client to come back with answers (an elicitation is a person typing). */
-const HELD_CALL_TTL_SECONDS = 300;
-const MAX_HELD_CALLS = 1_000;
 
 export interface RegistryOptions {
   /** The database and key ring (the registry is part of the services' context, built after it). */
@@ -84,39 +74,25 @@ export class FederationRegistry implements FederationView {
   /** API keys in memory: `api-key` servers admit without a database read. */
   readonly apiKeys = new ApiKeyDirectory();
   /** Calls held while a 2026-07-28 client answers a 2025-era upstream's questions (pipeline/input-bridge.ts). */
-  readonly held = new HeldCalls({ ttlMs: HELD_CALL_TTL_SECONDS * 1000, max: MAX_HELD_CALLS });
-  private readonly bridge: InputBridgeOptions;
-  private readonly heldRelay?: HeldCallRelay;
+  private readonly held: ReturnType<typeof createHeldCallBridge>;
   private upstreams = new Map<string, UpstreamSpec>();
   private servers = new Map<string, GatewayServerSpec>();
   private allServers = new Map<string, GatewayServerSpec>();
   private readonly runtimes = new Map<string, VirtualServerRuntime>();
-  /** What each upstream listed when last connected (any replica), for while it is not connected here. */
-  private storedCatalogs = new Map<string, Catalog>();
+  /** Catalogs of upstreams not connected here yet, and the bounded waits for them. */
+  private readonly readiness: UpstreamReadiness;
   private reloading: Promise<void> = Promise.resolve();
   private readonly replicaId = randomUUID();
   private unlisten?: () => Promise<void>;
 
   constructor(private readonly options: RegistryOptions) {
-    // every replica derives the same sealing key, so an answer may come back to any of them
-    const codec = createRequestStateCodec<BridgeState>({ key: options.ctx.secrets.derive('request-state'), ttlSeconds: HELD_CALL_TTL_SECONDS });
-    this.bridge = { held: this.held, codec };
-    // with replicas, a retry that lands on another replica than the held call is answered through the relay
-    if (options.sessionCluster?.relay) {
-      this.heldRelay = new HeldCallRelay({
-        cluster: options.sessionCluster,
-        serve: (state, responses, hooks) => answerHeldCall(this.bridge, state, responses, hooks),
-        logger: options.logger.child({ component: 'input-bridge' }),
-        timeoutMs: HELD_CALL_TTL_SECONDS * 1000,
-      });
-      this.bridge.remote = this.heldRelay;
-    }
+    this.held = createHeldCallBridge({ secrets: options.ctx.secrets, cluster: options.sessionCluster, logger: options.logger });
     this.pool = new UpstreamPool({
       logger: options.logger.child({ component: 'upstreams' }),
       clientInfo: { name: 'switchboard', version: options.version },
       ...options.pool,
       onCatalogChanged: (upstreamId, catalog) => {
-        this.storedCatalogs.set(upstreamId, catalog);
+        this.readiness.remember(upstreamId, catalog);
         this.reroute(upstreamId);
         saveCatalog(options.ctx.db, upstreamId, catalog).catch((err) =>
           options.logger.warn({ err, upstreamId }, 'could not store the upstream catalog'),
@@ -124,6 +100,7 @@ export class FederationRegistry implements FederationView {
       },
       onNotification: (upstreamId, method, params) => this.onUpstreamNotification(upstreamId, method, params),
     });
+    this.readiness = new UpstreamReadiness(this.pool, options.connectWaitMs);
   }
 
   /** Follows configuration changes made through other replicas sharing the database. */
@@ -167,7 +144,7 @@ export class FederationRegistry implements FederationView {
     await this.apiKeys.reload(this.options.ctx.db);
     this.options.limiter?.setRules(await loadLimitRules(this.options.ctx.db));
     const nextUpstreams = new Map(specs.upstreams.map((u) => [u.id, u]));
-    this.storedCatalogs = await catalogsFor(this.options.ctx.db, [...nextUpstreams.keys()]);
+    this.readiness.setStored(await catalogsFor(this.options.ctx.db, [...nextUpstreams.keys()]));
     for (const id of this.upstreams.keys()) if (!nextUpstreams.has(id)) void this.pool.remove(id);
     for (const spec of nextUpstreams.values()) this.pool.upsert(spec);
     this.upstreams = nextUpstreams;
@@ -227,7 +204,7 @@ export class FederationRegistry implements FederationView {
       audit: sink && { sink, payloads: () => this.servers.get(spec.id)?.auditPayloads ?? false },
       lean: this.options.leanMcp,
       inFlight: this.inFlight,
-      bridge: this.bridge,
+      bridge: this.held.bridge,
       metrics: this.options.metrics?.recorderFor(spec.id),
       tracer: this.options.tracer,
       limiter: this.options.limiter,
@@ -247,59 +224,20 @@ export class FederationRegistry implements FederationView {
       const upstream = this.upstreams.get(entry.upstreamId);
       const connection = this.pool.get(entry.upstreamId);
       if (upstream && connection && upstream.enabled) {
-        views.set(upstream.id, { id: upstream.id, name: upstream.name, catalog: this.catalogOf(upstream.id, connection) });
+        views.set(upstream.id, { id: upstream.id, name: upstream.name, catalog: this.readiness.catalogOf(upstream.id, connection) });
       }
     }
     return buildRoutingTable(spec, views);
   }
 
-  /**
-   * The live catalog once the connection has listed one; until then (a gateway just
-   * started, an upstream still connecting or failing) the one last stored, so its tools
-   * stay listed and their calls fail fast and clearly rather than vanish.
-   */
-  private catalogOf(upstreamId: string, connection: UpstreamConnection): Catalog {
-    const live = connection.catalog();
-    if (connection.connected || !isEmptyCatalog(live)) return live;
-    return this.storedCatalogs.get(upstreamId) ?? live;
-  }
-
-  /**
-   * Runs before every request of a virtual server: starts its lazy upstreams, and waits for
-   * them only where waiting buys something and only briefly. An upstream whose tools are
-   * known (live or stored) is never waited on; one that failed since it last served (its
-   * circuit is open) neither; one connecting for the first time with nothing known is
-   * waited on until CONNECT_WAIT_MS after its attempt began, so a hung handshake costs the
-   * other upstreams' requests at most that, once (issue 20, #3: it was 38-40 s per request).
-   * Whatever connects later re-routes by itself (onCatalogChanged).
-   */
+  /** Before each request of a virtual server: its lazy upstreams connect (see UpstreamReadiness.prepare). */
   private connectUpstreamsOf(serverId: string): Promise<void> | undefined {
     const spec = this.servers.get(serverId);
-    if (!spec) return undefined;
-    // runs before every call: the common case (all connected) allocates nothing, not even a promise
-    if (spec.entries.every((e) => {
-      const connection = this.pool.get(e.upstreamId);
-      return !connection || connection.connected;
-    })) return undefined;
-    return this.waitForUpstreams(serverId, spec);
-  }
-
-  private async waitForUpstreams(serverId: string, spec: GatewayServerSpec) {
-    const bound = this.options.connectWaitMs ?? CONNECT_WAIT_MS;
-    const waits: Promise<unknown>[] = [];
-    for (const id of new Set(spec.entries.map((e) => e.upstreamId))) {
-      const connection = this.pool.get(id);
-      if (!connection || connection.connected) continue;
-      const attempt = connection.ensureConnected().catch(() => {});
-      if (connection.failing || !isEmptyCatalog(this.catalogOf(id, connection))) continue;
-      const status = connection.status();
-      const left = status.state === 'starting' ? Date.parse(status.since) + bound - Date.now() : 0;
-      if (left > 0) waits.push(Promise.race([attempt, sleep(left)]));
-    }
-    if (waits.length === 0) return;
-    await Promise.all(waits);
-    const current = this.servers.get(serverId);
-    if (current) this.runtimes.get(serverId)?.updateTable(this.tableFor(current));
+    const waiting = spec && this.readiness.prepare(spec.entries);
+    return waiting?.then((waited) => {
+      const current = this.servers.get(serverId);
+      if (waited && current) this.runtimes.get(serverId)?.updateTable(this.tableFor(current));
+    });
   }
 
   /** An upstream's catalog changed: re-route every virtual server that uses it. */
@@ -360,8 +298,8 @@ export class FederationRegistry implements FederationView {
       {
         upstream: (id) => this.upstreams.get(id),
         connection: (id) => this.pool.get(id),
-        stored: (id) => this.storedCatalogs.get(id),
-        waitMs: this.options.connectWaitMs ?? CONNECT_WAIT_MS,
+        stored: (id) => this.readiness.storedCatalog(id),
+        waitMs: this.readiness.connectWaitMs,
       },
     );
     return { table: this.tableFor(spec), policy: this.access.current, upstreams };
@@ -422,8 +360,7 @@ export class FederationRegistry implements FederationView {
 
   /** Ends every client session and stream (shutdown), keeping upstreams for in-flight calls. */
   async closeSessions() {
-    this.held.close();
-    this.heldRelay?.stop();
+    this.held.stop();
     await Promise.allSettled([...this.runtimes.values()].map((r) => r.close()));
   }
 

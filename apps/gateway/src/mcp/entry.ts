@@ -114,18 +114,18 @@ export function createMcpEntry({ admit, logger, maxBodyBytes, trustedProxies, dr
     }
     const parsed = text === undefined ? undefined : parse(text);
     const post: McpPost = { method, header, text, parsed, plain: method === 'POST' && plainJsonPost(header), clientAddress: address, answerHeaders };
-    if (span) return span.run(header, parsed, async () => dispatch(req, res, admitted, endpoint, post));
+    if (span) post.trace = span.start(header, parsed);
     return dispatch(req, res, admitted, endpoint, post);
   }
 
   function dispatch(req: IncomingMessage, res: ServerResponse, admitted: Admitted, endpoint: Endpoint, post: McpPost): Served | Promise<Served> {
-    if (endpoint === 'messages') return postMessages(req, admitted, post.header, post.parsed);
+    if (endpoint === 'messages') return postMessages(req, admitted, post);
     return admitted.runtime.serve(post, admitted.principal, res, () => webRequest(req, res, post.header, post.text));
   }
 
-  async function postMessages(req: IncomingMessage, admitted: Admitted, header: HeaderReader, parsed: unknown): Promise<Served> {
+  async function postMessages(req: IncomingMessage, admitted: Admitted, { header, parsed, trace }: McpPost): Promise<Served> {
     const sessionId = new URL(req.url ?? '', 'http://localhost').searchParams.get('sessionId');
     if (!sessionId) return rpcErrorResponse(400, -32000, 'Bad Request: the sessionId query parameter is required');
-    return admitted.runtime.postSse({ contentType: header('content-type'), parsed }, sessionId, admitted.principal);
+    return admitted.runtime.postSse({ contentType: header('content-type'), parsed }, sessionId, admitted.principal, trace);
   }
 }

@@ -6,6 +6,7 @@ import { upstreamParams } from '../pipeline/upstream-params.ts';
 import { forwarding } from './errors.ts';
 import { sdkHooks } from './forwarding.ts';
 import { type LogLevel, requestLogLevel } from './logging.ts';
+import { traceOf } from './principal.ts';
 
 export interface GatewayServerOptions {
   name: string;
@@ -75,6 +76,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       params,
       era: isModernRequest(ctx) ? 'modern' : 'legacy',
       caller: options.caller,
+      trace: traceOf(ctx.http?.authInfo),
       downstream: {
         clientCapabilities: capabilities,
         logThreshold: threshold,

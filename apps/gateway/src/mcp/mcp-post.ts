@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { HeaderReader } from './admission.ts';
 
 /**
@@ -17,4 +18,6 @@ export interface McpPost {
   answerHeaders: string[];
   /** The client's address (through trusted proxies only): what an anonymous caller's session share is counted by. */
   clientAddress: string;
+  /** With tracing on: the context of the request's span, the parent of its calls' spans. */
+  trace?: Context;
 }

@@ -37,7 +37,7 @@ export interface RuntimeOptions {
   sessionIdleMs?: number;
   /** Cap on open legacy sessions (Streamable HTTP and SSE together). */
   maxSessions?: number;
-  /** Cap on one caller's open legacy sessions (an anonymous caller is its client address). */
+  /** Cap on one caller's open legacy sessions, on all replicas together (an anonymous caller is its client address). */
   maxSessionsPerCaller?: number;
   /** Hot tools/call take the lean adapter (default) or, when false, the SDK's. */
   lean?: boolean;

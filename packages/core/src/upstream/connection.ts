@@ -6,7 +6,8 @@
  * reconnects with backoff. The calls themselves and what comes back for them are
  * call-router.ts's; resource subscriptions are resource-subscriptions.ts's. Sessions whose
  * clients must be asked things the upstream cannot attribute to a call get dedicated
- * connections of the same class (isolated-connections.ts).
+ * connections of the same class, as do people calling with their own credentials
+ * (dedicated-connections.ts).
  */
 import type { PriorDiscovery } from '@modelcontextprotocol/client';
 import { createBackoff } from './backoff.ts';
@@ -15,7 +16,8 @@ import type { UpstreamConnectionOptions } from './connection-options.ts';
 import { ConnectionStatus } from './connection-status.ts';
 import { emptyCatalog, sameCatalog } from './catalog.ts';
 import { describeError, mayBeStaleVerdict, SessionExpiredError, toUpstreamError, unavailable } from './errors.ts';
-import { asksUnattributed, IsolatedConnections } from './isolated-connections.ts';
+import { DedicatedConnections } from './dedicated-connections.ts';
+import { asksUnattributed } from './isolated-connections.ts';
 import {
   closeLive,
   connectLive,
@@ -28,7 +30,6 @@ import {
   startLiveHealth,
 } from './live-session.ts';
 import { type Logger, noopLogger } from './logger.ts';
-import { personalSpec } from './personal-spec.ts';
 import { ResourceSubscriptions } from './resource-subscriptions.ts';
 import { type Catalog, type ForwardOptions, UpstreamError, type UpstreamSpec, type UpstreamStatus } from './types.ts';
 import { coalesced, within } from './wait.ts';
@@ -51,10 +52,8 @@ export class UpstreamConnection {
   private cat: Catalog = emptyCatalog();
   private readonly calls: CallRouter;
   private readonly resources = new ResourceSubscriptions();
-  /** Absent on a dedicated connection (they do not nest). */
-  private readonly isolated?: IsolatedConnections;
-  /** Each person's own connection, for calls that carry their credential (ForwardOptions.credential). */
-  private readonly personal?: IsolatedConnections;
+  /** Each session's and person's own connections; absent on a dedicated connection (they do not nest). */
+  private readonly ownConnections?: DedicatedConnections;
   /** The client of a connect attempt still under way (stop() must not leave it behind). */
   private attempting?: Live;
   private stopping?: Promise<void>;
@@ -78,28 +77,12 @@ export class UpstreamConnection {
     this.calls = new CallRouter(options.dedicated !== undefined);
     this.prior = options.dedicated?.prior;
     if (!options.dedicated) {
-      this.isolated = new IsolatedConnections({
-        upstreamId: spec.id,
-        max: options.maxIsolatedSessions ?? 8,
-        idleMs: options.isolatedIdleMs ?? 5 * 60_000,
-        logger: this.log,
-        create: (onLost) => this.dedicatedConnection(onLost),
-      });
-      this.personal = new IsolatedConnections({
-        upstreamId: spec.id,
-        max: options.maxPersonalConnections ?? 64,
-        idleMs: options.personalIdleMs ?? 10 * 60_000,
-        logger: this.log,
-        create: () => {
-          throw new Error('a personal connection is made from its credential');
-        },
-        capWarning: 'personal connection cap reached: calls of people without one fail until one is idle (SWITCHBOARD_MAX_PERSONAL_CONNECTIONS)',
-      });
+      this.ownConnections = new DedicatedConnections({ spec, options, logger: this.log, create: (onLost, dedicatedSpec) => this.dedicatedConnection(onLost, dedicatedSpec) });
     }
   }
 
   /** Same spec and client settings; none of this one's callbacks (catalog, notifications, status). */
-  private dedicatedConnection(onLost: () => void, spec: UpstreamSpec = this.spec): UpstreamConnection {
+  private dedicatedConnection(onLost: () => void, spec: UpstreamSpec): UpstreamConnection {
     const { onCatalogChanged, onNotification, onStatus, ...shared } = this.options;
     return new UpstreamConnection(spec, {
       ...shared,
@@ -113,8 +96,8 @@ export class UpstreamConnection {
   status(): UpstreamStatus {
     return this.health.snapshot({
       inFlight: this.calls.size,
-      isolatedSessions: this.isolated?.size ?? 0,
-      personalConnections: this.personal?.size ?? 0,
+      isolatedSessions: this.ownConnections?.sessions ?? 0,
+      personalConnections: this.ownConnections?.people ?? 0,
       tools: this.cat.tools.length,
       resources: this.cat.resources.length,
       prompts: this.cat.prompts.length,
@@ -161,7 +144,7 @@ export class UpstreamConnection {
       this.reconnectTimer = undefined;
       this.generation += 1;
       // their calls drain alongside ours
-      const isolated = Promise.all([this.isolated?.stopAll(graceMs), this.personal?.stopAll(graceMs)]);
+      const isolated = this.ownConnections?.stopAll(graceMs);
       const deadline = Date.now() + graceMs;
       while (this.calls.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const live = this.current;
@@ -178,29 +161,19 @@ export class UpstreamConnection {
 
   /** A downstream session ended: its dedicated connection, if it has one, stops. */
   releaseSession(key: string): Promise<void> {
-    return this.isolated?.release(key) ?? Promise.resolve();
+    return this.ownConnections?.releaseSession(key) ?? Promise.resolve();
   }
 
   /** A person's credential was withdrawn or changed: their own connection stops now. */
   releaseCredential(key: string): Promise<void> {
-    return this.personal?.release(key) ?? Promise.resolve();
+    return this.ownConnections?.releaseCredential(key) ?? Promise.resolve();
   }
 
-  /**
-   * A call carrying the person's credential: on their own connection (this spec with
-   * their headers/env laid over it), never on the shared one. When every person's
-   * connection is taken the call fails clearly rather than borrow someone else's.
-   */
+  /** A call carrying the person's credential: on their own connection (DedicatedConnections.forPerson). */
   private personalRequest(method: string, params: Record<string, unknown> | undefined, options: ForwardOptions) {
-    const credential = options.credential!;
-    if (!this.personal) throw unavailable(`upstream ${this.spec.name}: a personal connection cannot have personal connections`);
+    if (!this.ownConnections) throw unavailable(`upstream ${this.spec.name}: a personal connection cannot have personal connections`);
     if (!this.spec.enabled) throw unavailable(`upstream ${this.spec.name} is disabled`);
-    const sent = this.personal.request(credential.key, method, params, { ...options, credential: undefined }, {
-      version: credential.version,
-      create: (onLost) => this.dedicatedConnection(onLost, personalSpec(this.spec, credential)),
-    });
-    if (!sent) throw unavailable(`upstream ${this.spec.name} has as many personal connections as it may (${this.personal.size}); try again shortly`);
-    return sent;
+    return this.ownConnections.forPerson(method, params, options);
   }
 
   /** Forwards one request (any method) on behalf of one downstream client. */
@@ -223,7 +196,7 @@ export class UpstreamConnection {
     if (!live) throw this.health.unavailable();
     if (method === 'resources/subscribe' || method === 'resources/unsubscribe') return this.subscription(live, method, params);
     if (options.isolationKey !== undefined && asksUnattributed(this.spec, live.client.getProtocolEra(), method, options)) {
-      const own = this.isolated?.request(options.isolationKey, method, params, {
+      const own = this.ownConnections?.forSession(options.isolationKey, method, params, {
         ...options,
         isolationKey: undefined,
         timeoutMs: Math.max(1, deadline - Date.now()),

@@ -16,6 +16,8 @@ export const mcpSessions = pgTable(
     virtualServerId: uuid('virtual_server_id').notNull(),
     transport: text('transport', { enum: mcpSessionTransports }).notNull(),
     principalKey: text('principal_key').notNull(),
+    /** Whose share of the per-caller session cap it counts against: the principal, or an anonymous caller's address. */
+    quotaKey: text('quota_key'),
     principalKind: text('principal_kind').notNull(),
     userId: uuid('user_id'),
     clientId: text('client_id'),
@@ -27,7 +29,11 @@ export const mcpSessions = pgTable(
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('mcp_sessions_last_seen_idx').on(t.lastSeenAt), index('mcp_sessions_user_idx').on(t.userId)],
+  (t) => [
+    index('mcp_sessions_last_seen_idx').on(t.lastSeenAt),
+    index('mcp_sessions_user_idx').on(t.userId),
+    index('mcp_sessions_quota_idx').on(t.virtualServerId, t.quotaKey),
+  ],
 );
 
 /**

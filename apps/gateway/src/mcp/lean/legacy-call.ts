@@ -60,6 +60,7 @@ export async function serveLegacyLean(post: McpPost, res: ServerResponse, sessio
       params,
       era: 'legacy',
       caller: session.caller,
+      trace: post.trace,
       downstream: {
         clientCapabilities: caps,
         logThreshold: threshold,

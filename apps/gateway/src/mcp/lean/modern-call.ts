@@ -91,6 +91,7 @@ export async function serveModernLean(
       params,
       era: 'modern',
       caller,
+      trace: post.trace,
       downstream: {
         clientCapabilities: capabilities,
         logThreshold: threshold,

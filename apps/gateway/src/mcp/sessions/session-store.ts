@@ -1,6 +1,6 @@
 import type { Database } from '@switchboard/db/client';
 import { mcpRelayMessages, mcpSessions, mcpStreamEvents } from '@switchboard/db/schema';
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Principal } from '../principal.ts';
 
@@ -53,19 +53,37 @@ export class SessionStore {
     return this.options.db;
   }
 
-  async insert(record: SessionRecord): Promise<void> {
+  /**
+   * Writes a new session's row — unless `perCaller` is given and its caller already holds
+   * that many open sessions of the virtual server, on any replica (false). Counted and
+   * written under a lock on the caller's key, so replicas opening sessions for one caller
+   * at once cannot pass the cap together.
+   */
+  async insert(record: SessionRecord, perCaller?: { quotaKey: string; max: number }): Promise<boolean> {
     const { principal } = record;
-    await this.db.insert(mcpSessions).values({
-      id: record.id,
-      virtualServerId: record.virtualServerId,
-      transport: record.transport,
-      principalKey: principal.key,
-      principalKind: principal.kind,
-      userId: principal.userId,
-      clientId: principal.clientId,
-      initialize: record.initialize,
-      logLevel: record.logLevel,
-      streamReplica: record.streamReplica,
+    return this.db.transaction(async (tx) => {
+      if (perCaller) {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${record.virtualServerId} ${perCaller.quotaKey}`}))`);
+        const [held] = await tx
+          .select({ n: count() })
+          .from(mcpSessions)
+          .where(and(eq(mcpSessions.virtualServerId, record.virtualServerId), eq(mcpSessions.quotaKey, perCaller.quotaKey)));
+        if (held!.n >= perCaller.max) return false;
+      }
+      await tx.insert(mcpSessions).values({
+        id: record.id,
+        virtualServerId: record.virtualServerId,
+        transport: record.transport,
+        principalKey: principal.key,
+        principalKind: principal.kind,
+        userId: principal.userId,
+        clientId: principal.clientId,
+        quotaKey: perCaller?.quotaKey,
+        initialize: record.initialize,
+        logLevel: record.logLevel,
+        streamReplica: record.streamReplica,
+      });
+      return true;
     });
   }
 
