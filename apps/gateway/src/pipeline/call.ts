@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { ToolRoute } from '@switchboard/core/federation/routing-table';
 import type { Visibility } from '@switchboard/core/federation/router';
 import type { ForwardOptions } from '@switchboard/core/upstream/types';
@@ -55,6 +56,12 @@ export interface McpCall {
   downstream: Downstream;
   /** Set by the route stage: the upstream serving the name, and the item's own name there. */
   route?: CallRoute;
+  /**
+   * Set when tracing is on: the OpenTelemetry context of the call's request span (from
+   * mcp/entry.ts), the parent of the call's own spans. Passed along here, not kept in an
+   * AsyncLocalStorage (see tracing/synchronous-context.ts).
+   */
+  trace?: Context;
   /**
    * Set when tracing is on, by the upstream call's span: the W3C trace context the upstream
    * receives (in `_meta`, and as headers on HTTP), replacing the caller's own.

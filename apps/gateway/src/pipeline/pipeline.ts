@@ -17,7 +17,7 @@ import { limits } from './limits.ts';
 import { policy } from './policy.ts';
 import { project } from './project.ts';
 import { route } from './route.ts';
-import { callSpan, spanned, tracedAuditSink, tracedForward } from './traced-stages.ts';
+import { callSpan, spanned, tracedAudit, tracedForward } from './traced-stages.ts';
 
 export interface PipelineOptions {
   virtualServerId: string;
@@ -56,10 +56,11 @@ export interface PipelineOptions {
 export function createCallPipeline(options: PipelineOptions): CallHandler {
   const { tracer } = options;
   const span = (name: string, stage: Stage) => (tracer ? spanned(tracer, name, stage) : stage);
-  const auditing = options.audit && { ...options.audit, sink: tracer ? tracedAuditSink(tracer, options.audit.sink) : options.audit.sink };
+  const auditing = options.audit;
+  const auditStage = (sink: AuditSink) => audit({ sink, payloads: auditing!.payloads, virtualServerId: options.virtualServerId });
   const stages: Stage[] = [
     ...(tracer ? [callSpan(tracer, options.virtualServerId)] : []),
-    ...(auditing ? [audit({ ...auditing, virtualServerId: options.virtualServerId })] : []),
+    ...(auditing ? [tracer ? tracedAudit(tracer, auditing.sink, auditStage) : auditStage(auditing.sink)] : []),
     ...(options.metrics ? [metrics(options.metrics)] : []),
     mapErrors({ logger: options.logger }),
     ...(options.inFlight ? [options.inFlight.stage()] : []),

@@ -1,4 +1,4 @@
-import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { AuditSink } from '../audit/audit-writer.ts';
 import { ATTR, CALL_METHODS, targetAttributes } from '../tracing/attributes.ts';
 import { upstreamTraceHeaders } from '../tracing/propagation.ts';
@@ -29,9 +29,10 @@ function succeed(span: Span, call: McpCall, result: CallResult) {
 }
 
 /**
- * The outermost stage: names the call on the request's server span (mcp/entry.ts) — the
- * virtual server, the upstream the name routed to, the era and the outcome. A call with no
- * span around it (the console playground) gets an internal span of its own.
+ * The outermost stage: names the call on the request's server span (mcp/entry.ts, passed as
+ * `call.trace`) — the virtual server, the upstream the name routed to, the era and the
+ * outcome. A call with no span around it (the console playground) gets an internal span
+ * of its own, the parent of its stages' spans.
  */
 export function callSpan(tracer: Tracer, virtualServerId: string): Stage {
   const annotate = async (span: Span, call: McpCall, next: CallHandler) => {
@@ -48,49 +49,48 @@ export function callSpan(tracer: Tracer, virtualServerId: string): Stage {
     }
   };
   return (call, next) => {
-    const active = trace.getActiveSpan();
-    if (active) return annotate(active, call, next);
+    const request = call.trace && trace.getSpan(call.trace);
+    if (request) return annotate(request, call, next);
     const method = CALL_METHODS[call.kind];
     const { attributes, target } = targetAttributes(method, call.name);
-    return tracer.startActiveSpan(target ? `${method} ${target}` : method, { attributes: { ...attributes, [ATTR.mcpMethod]: method } }, (span) =>
-      annotate(span, call, next).finally(() => span.end()),
-    );
+    const parent = call.trace ?? ROOT_CONTEXT;
+    const span = tracer.startSpan(target ? `${method} ${target}` : method, { attributes: { ...attributes, [ATTR.mcpMethod]: method } }, parent);
+    call.trace = trace.setSpan(parent, span);
+    return annotate(span, call, next).finally(() => span.end());
   };
 }
 
 /**
  * `stage` inside a child span named `name` that covers the stage's own work only: the span
- * ends when the stage hands the call on, and what follows runs beside it (under the
- * request's span), so policy, credentials and the upstream call are siblings, not nested.
+ * ends when the stage hands the call on, and what follows is a child of the request's span
+ * too, so policy, credentials and the upstream call are siblings, not nested.
  */
 export function spanned(tracer: Tracer, name: string, stage: Stage): Stage {
   return (call, next) => {
-    const parent = context.active();
-    return tracer.startActiveSpan(name, (span) => {
-      let open = true;
-      const close = () => {
-        if (open) {
-          open = false;
-          span.end();
-        }
-      };
-      const onward: CallHandler = (c) => {
+    const span = tracer.startSpan(name, undefined, call.trace);
+    let open = true;
+    const close = () => {
+      if (open) {
+        open = false;
+        span.end();
+      }
+    };
+    const onward: CallHandler = (c) => {
+      close();
+      return next(c);
+    };
+    return stage(call, onward).then(
+      (result) => {
         close();
-        return context.with(parent, () => next(c));
-      };
-      return stage(call, onward).then(
-        (result) => {
-          close();
-          return result;
-        },
-        (error: unknown) => {
-          // a refusal by this stage (not a failure further on) marks its span
-          if (open) fail(span, error);
-          close();
-          throw error;
-        },
-      );
-    });
+        return result;
+      },
+      (error: unknown) => {
+        // a refusal by this stage (not a failure further on) marks its span
+        if (open) fail(span, error);
+        close();
+        throw error;
+      },
+    );
   };
 }
 
@@ -100,37 +100,40 @@ export function spanned(tracer: Tracer, name: string, stage: Stage): Stage {
  * headers for HTTP upstreams (forward.ts), so the upstream's spans join the caller's trace.
  */
 export function tracedForward(tracer: Tracer, forward: CallHandler): CallHandler {
-  return (call) => {
+  return async (call) => {
     const method = CALL_METHODS[call.kind];
     const route = call.route!;
     const { attributes, target } = targetAttributes(method, route.item);
     const options = { kind: SpanKind.CLIENT, attributes: { ...attributes, [ATTR.mcpMethod]: method, [ATTR.upstream]: route.upstreamName } };
-    return tracer.startActiveSpan(target ? `${method} ${target}` : method, options, async (span) => {
-      call.upstreamTrace = upstreamTraceHeaders(context.active());
-      try {
-        const result = await forward(call);
-        succeed(span, call, result);
-        return result;
-      } catch (error) {
-        fail(span, error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    const span = tracer.startSpan(target ? `${method} ${target}` : method, options, call.trace);
+    call.upstreamTrace = upstreamTraceHeaders(trace.setSpan(call.trace ?? ROOT_CONTEXT, span));
+    try {
+      const result = await forward(call);
+      succeed(span, call, result);
+      return result;
+    } catch (error) {
+      fail(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
   };
 }
 
-/** The audit stage's hand-off to the audit writer (a queue: the database write follows in batches). */
-export function tracedAuditSink(tracer: Tracer, sink: AuditSink): AuditSink {
-  return {
-    record(event) {
-      const span = tracer.startSpan('audit write', { attributes: { [ATTR.outcome]: event.outcome } });
-      try {
-        sink.record(event);
-      } finally {
-        span.end();
-      }
-    },
-  };
+/**
+ * The audit stage (`stage`, given its sink) with its hand-off to the audit writer — a
+ * queue: the database write follows in batches — as a child span of the call's request.
+ */
+export function tracedAudit(tracer: Tracer, sink: AuditSink, stage: (sink: AuditSink) => Stage): Stage {
+  return (call, next) =>
+    stage({
+      record(event) {
+        const span = tracer.startSpan('audit write', { attributes: { [ATTR.outcome]: event.outcome } }, call.trace);
+        try {
+          sink.record(event);
+        } finally {
+          span.end();
+        }
+      },
+    })(call, next);
 }

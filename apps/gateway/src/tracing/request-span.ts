@@ -1,4 +1,4 @@
-import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { type Attributes, type Context, context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { HeaderReader } from '../mcp/admission.ts';
 import { ATTR, targetAttributes } from './attributes.ts';
 import { callerContext } from './propagation.ts';
@@ -14,8 +14,8 @@ const record = (value: unknown): Record<string, unknown> | undefined =>
  * The server span of one MCP HTTP request, made by the entry (mcp/entry.ts) only when
  * tracing is on. It starts when the request arrived, but is opened once the body is parsed
  * (the JSON-RPC method, the target and the caller's trace context are in it); the rest of
- * the request runs inside it, so the pipeline's spans (pipeline/traced-stages.ts) are its
- * children. Ended when the answer has been written.
+ * the request is handed its context, so the pipeline's spans (pipeline/traced-stages.ts)
+ * are its children. Ended when the answer has been written.
  */
 export class McpRequestSpan {
   private span?: Span;
@@ -28,10 +28,12 @@ export class McpRequestSpan {
     private readonly httpMethod: string,
   ) {}
 
-  /** Runs `serve` (what follows the body's parsing) inside the request's span. */
-  run<T>(header: HeaderReader, parsed: unknown, serve: () => Promise<T>): Promise<T> {
-    const span = this.open(header, parsed);
-    return context.with(trace.setSpan(context.active(), span), serve);
+  /**
+   * Opens the span once the body is parsed; what follows gets the returned context (the
+   * parent of the calls' spans) explicitly: McpPost.trace.
+   */
+  start(header: HeaderReader, parsed: unknown): Context {
+    return trace.setSpan(ROOT_CONTEXT, this.open(header, parsed));
   }
 
   /** Runs `fn` (the request's log line) in the span's context, so the line carries its trace and span ids. */

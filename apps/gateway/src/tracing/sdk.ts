@@ -1,3 +1,5 @@
+import { SynchronousContextManager } from './synchronous-context.ts';
+
 export interface TracingSdk {
   /** Exports the spans still buffered, then stops the SDK. */
   shutdown(): Promise<void>;
@@ -19,6 +21,8 @@ export interface TracingSdk {
 export async function startTracingSdk(version: string): Promise<TracingSdk> {
   const [{ NodeSDK }, { defaultResource, resourceFromAttributes }] = await Promise.all([import('@opentelemetry/sdk-node'), import('@opentelemetry/resources')]);
   const sdk = new NodeSDK({
+    // no AsyncLocalStorage: the gateway passes trace contexts explicitly (synchronous-context.ts)
+    contextManager: new SynchronousContextManager(),
     // OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES, detected at start, override these defaults
     resource: defaultResource().merge(resourceFromAttributes({ 'service.name': 'switchboard', 'service.version': version })),
     metricReaders: [],
