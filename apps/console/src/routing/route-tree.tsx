@@ -1,31 +1,18 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, type RouterHistory } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
+import {
+  type AsyncRouteComponent,
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  type RouteComponent,
+  type RouterHistory,
+} from '@tanstack/react-router';
 import { upstreamQueries } from '../api/upstreams.ts';
 import { userQueries } from '../api/users.ts';
 import { virtualServerQueries } from '../api/virtual-servers.ts';
 import { App } from '../app.tsx';
-import { AccessPreviewPage } from '../features/access/access-preview-page.tsx';
-import { RolesPage } from '../features/access/roles-page.tsx';
-import { UserPage } from '../features/access/user-page.tsx';
-import { UsersPage } from '../features/access/users-page.tsx';
-import { AdminEventsPage } from '../features/admin-events/admin-events-page.tsx';
-import { AuditPage } from '../features/audit/audit-page.tsx';
-import { IdentityProvidersPage } from '../features/identity-providers/identity-providers-page.tsx';
-import { RateLimitsPage } from '../features/limits/rate-limits-page.tsx';
-import { MyConnectionsPage } from '../features/me/my-connections-page.tsx';
-import { MyKeysPage } from '../features/me/my-keys-page.tsx';
 import { MyServersPage } from '../features/me/my-servers-page.tsx';
-import { OAuthClientsPage } from '../features/oauth/oauth-clients-page.tsx';
-import { PlaygroundPage } from '../features/playground/playground-page.tsx';
-import { SettingsPage } from '../features/settings/settings-page.tsx';
-import { ImportUpstreamsPage } from '../features/upstreams/import-upstreams-page.tsx';
-import { NewUpstreamPage } from '../features/upstreams/new-upstream-page.tsx';
-import { UpstreamPage } from '../features/upstreams/upstream-page.tsx';
-import { UpstreamsPage } from '../features/upstreams/upstreams-page.tsx';
-import { VirtualServerEditorPage } from '../features/virtual-servers/virtual-server-editor-page.tsx';
-import { VirtualServerPage } from '../features/virtual-servers/virtual-server-page.tsx';
-import { VirtualServersPage } from '../features/virtual-servers/virtual-servers-page.tsx';
 import { administering } from '../layout/console-user.ts';
 import { HomePage, NoSuchPage } from '../layout/home-page.tsx';
 import { accessSearch, adminChangesSearch, auditSearch, parseSearch, playgroundSearch, stringifySearch } from './search.ts';
@@ -44,6 +31,35 @@ declare module '@tanstack/react-router' {
   }
 }
 
+// Each page is its own chunk, fetched when first visited (the router loads it before it
+// shows the page); the frame and `/` (the dashboard, or a person's servers) come with the app.
+const AccessPreviewPage = lazyRouteComponent(() => import('../features/access/access-preview-page.tsx'), 'AccessPreviewPage');
+const RolesPage = lazyRouteComponent(() => import('../features/access/roles-page.tsx'), 'RolesPage');
+const UserPage = lazyRouteComponent(() => import('../features/access/user-page.tsx'), 'UserPage');
+const UsersPage = lazyRouteComponent(() => import('../features/access/users-page.tsx'), 'UsersPage');
+const AdminEventsPage = lazyRouteComponent(() => import('../features/admin-events/admin-events-page.tsx'), 'AdminEventsPage');
+const AuditPage = lazyRouteComponent(() => import('../features/audit/audit-page.tsx'), 'AuditPage');
+const IdentityProvidersPage = lazyRouteComponent(() => import('../features/identity-providers/identity-providers-page.tsx'), 'IdentityProvidersPage');
+const RateLimitsPage = lazyRouteComponent(() => import('../features/limits/rate-limits-page.tsx'), 'RateLimitsPage');
+const MyConnectionsPage = lazyRouteComponent(() => import('../features/me/my-connections-page.tsx'), 'MyConnectionsPage');
+const MyKeysPage = lazyRouteComponent(() => import('../features/me/my-keys-page.tsx'), 'MyKeysPage');
+const OAuthClientsPage = lazyRouteComponent(() => import('../features/oauth/oauth-clients-page.tsx'), 'OAuthClientsPage');
+const PlaygroundPage = lazyRouteComponent(() => import('../features/playground/playground-page.tsx'), 'PlaygroundPage');
+const SettingsPage = lazyRouteComponent(() => import('../features/settings/settings-page.tsx'), 'SettingsPage');
+const ImportUpstreamsPage = lazyRouteComponent(() => import('../features/upstreams/import-upstreams-page.tsx'), 'ImportUpstreamsPage');
+const NewUpstreamPage = lazyRouteComponent(() => import('../features/upstreams/new-upstream-page.tsx'), 'NewUpstreamPage');
+const UpstreamPage = lazyRouteComponent(() => import('../features/upstreams/upstream-page.tsx'), 'UpstreamPage');
+const UpstreamsPage = lazyRouteComponent(() => import('../features/upstreams/upstreams-page.tsx'), 'UpstreamsPage');
+const VirtualServerEditorPage = lazyRouteComponent(() => import('../features/virtual-servers/virtual-server-editor-page.tsx'), 'VirtualServerEditorPage');
+const VirtualServerPage = lazyRouteComponent(() => import('../features/virtual-servers/virtual-server-page.tsx'), 'VirtualServerPage');
+const VirtualServersPage = lazyRouteComponent(() => import('../features/virtual-servers/virtual-servers-page.tsx'), 'VirtualServersPage');
+
+/** A route component rendering a lazily loaded page with what the route knows (its params); the page loads with the route. */
+function withProps<P extends object>(Page: AsyncRouteComponent<P>, props: () => P) {
+  const RoutePage = () => <Page {...props()} />;
+  return Object.assign(RoutePage, { preload: async () => Page.preload?.() });
+}
+
 export interface RouterContext {
   queryClient: QueryClient;
 }
@@ -51,7 +67,7 @@ export interface RouterContext {
 const root = createRootRouteWithContext<RouterContext>()({ component: App, notFoundComponent: NoSuchPage });
 
 /** A page of `path` (no parameters, no search) with its title; `admin` pages are for administrators. */
-const page = <const TPath extends string>(path: TPath, title: string, component: () => ReactNode, admin = true) =>
+const page = <const TPath extends string>(path: TPath, title: string, component: RouteComponent, admin = true) =>
   createRoute({ getParentRoute: () => root, path, component, staticData: { title, admin } });
 
 /** Starts fetching what a detail page shows while the page loads (never fails the navigation). */
@@ -62,14 +78,12 @@ const prefetch = (queryClient: QueryClient, start: (queryClient: QueryClient) =>
 // The person's own area (administrators too); `/` is the dashboard or, for others, their servers.
 const home = createRoute({ getParentRoute: () => root, path: '/', component: HomePage, staticData: { title: 'Dashboard', personTitle: 'My servers' } });
 const myServers = page('/my-servers', 'My servers', MyServersPage, false);
-const connections = page('/connections', 'My connections', () => <MyConnectionsPage />, false);
+const connections = page('/connections', 'My connections', MyConnectionsPage, false);
 const connection = createRoute({
   getParentRoute: () => root,
   path: '/connections/$upstream',
   staticData: { title: 'My connections' },
-  component: function ConnectionRoute() {
-    return <MyConnectionsPage focus={connection.useParams().upstream} />;
-  },
+  component: withProps(MyConnectionsPage, (): { focus: string } => ({ focus: connection.useParams().upstream })),
 });
 const keys = page('/keys', 'My keys', MyKeysPage, false);
 
@@ -82,29 +96,23 @@ const upstream = createRoute({
   path: '/upstreams/$id',
   staticData: { title: 'Upstream', admin: true },
   loader: ({ context, params }) => prefetch(context.queryClient, (qc) => qc.prefetchQuery(upstreamQueries.detail(params.id))),
-  component: function UpstreamRoute() {
-    return <UpstreamPage id={upstream.useParams().id} />;
-  },
+  component: withProps(UpstreamPage, (): { id: string } => ({ id: upstream.useParams().id })),
 });
 const virtualServers = page('/virtual-servers', 'Virtual servers', VirtualServersPage);
-const newVirtualServer = page('/virtual-servers/new', 'New virtual server', () => <VirtualServerEditorPage />);
+const newVirtualServer = page('/virtual-servers/new', 'New virtual server', VirtualServerEditorPage);
 const virtualServer = createRoute({
   getParentRoute: () => root,
   path: '/virtual-servers/$id',
   staticData: { title: 'Virtual server', admin: true },
   loader: ({ context, params }) => prefetch(context.queryClient, (qc) => qc.prefetchQuery(virtualServerQueries.detail(params.id))),
-  component: function VirtualServerRoute() {
-    return <VirtualServerPage id={virtualServer.useParams().id} />;
-  },
+  component: withProps(VirtualServerPage, (): { id: string } => ({ id: virtualServer.useParams().id })),
 });
 const editVirtualServer = createRoute({
   getParentRoute: () => root,
   path: '/virtual-servers/$id/edit',
   staticData: { title: 'Edit virtual server', admin: true },
   loader: ({ context, params }) => prefetch(context.queryClient, (qc) => qc.prefetchQuery(virtualServerQueries.detail(params.id))),
-  component: function EditVirtualServerRoute() {
-    return <VirtualServerEditorPage id={editVirtualServer.useParams().id} />;
-  },
+  component: withProps(VirtualServerEditorPage, (): { id: string } => ({ id: editVirtualServer.useParams().id })),
 });
 const playground = createRoute({
   getParentRoute: () => root,
@@ -121,9 +129,7 @@ const user = createRoute({
   path: '/users/$id',
   staticData: { title: 'User', admin: true },
   loader: ({ context, params }) => prefetch(context.queryClient, (qc) => qc.prefetchQuery(userQueries.detail(params.id))),
-  component: function UserRoute() {
-    return <UserPage id={user.useParams().id} />;
-  },
+  component: withProps(UserPage, (): { id: string } => ({ id: user.useParams().id })),
 });
 const roles = page('/roles', 'Roles', RolesPage);
 const access = createRoute({

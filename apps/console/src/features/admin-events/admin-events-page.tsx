@@ -1,7 +1,6 @@
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import type { AdminEvent, AdminEventFilter } from '@switchboard/core/contracts/admin-events';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { adminEventQueries, useExportAdminEvents } from '../../api/admin-events.ts';
 import { type Column, DataTable } from '../../components/data-table.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
@@ -11,6 +10,9 @@ import { RelativeTime } from '../../components/time.tsx';
 import { AdminEventFilters } from './admin-event-filters.tsx';
 import { ChangeDiff } from './change-diff.tsx';
 import { adminChangesSearch } from '../../routing/search.ts';
+import { ExportButtons } from '../../components/export-buttons.tsx';
+import { Pager } from '../../components/pager.tsx';
+import { useCursorPages } from '../../lib/cursor-pages.ts';
 
 /** The filter lives in the URL: typed by the route (routing/route-tree.tsx). */
 const route = getRouteApi('/admin-changes');
@@ -49,10 +51,8 @@ function Changes({ event: e }: { event: AdminEvent }) {
 export function AdminEventsPage() {
   const filter = route.useSearch({ select: adminChangesSearch }) as AdminEventFilter;
   const navigate = useNavigate({ from: '/admin-changes' });
-  // Cursors of the pages before this one; the first page has none.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
-  const page = useQuery(adminEventQueries.page({ ...filter, limit: PAGE_SIZE, cursor }));
+  const pages = useCursorPages();
+  const page = useQuery(adminEventQueries.page({ ...filter, limit: PAGE_SIZE, cursor: pages.cursor }));
   const exporter = useExportAdminEvents();
 
   const columns: Array<Column<AdminEvent>> = [
@@ -64,7 +64,7 @@ export function AdminEventsPage() {
   ];
 
   const apply = (next: AdminEventFilter) => {
-    setCursors([]);
+    pages.reset();
     void navigate({ search: next as ReturnType<typeof route.useSearch>, replace: true });
   };
 
@@ -73,16 +73,7 @@ export function AdminEventsPage() {
       <PageHeader
         title="Admin changes"
         description="Every change to the gateway's configuration — through the console, the admin API or the configuration file: who, when, and what it was before and after. Secrets are never shown."
-        actions={
-          <>
-            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'csv' })}>
-              Export CSV
-            </button>
-            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'jsonl' })}>
-              Export JSON Lines
-            </button>
-          </>
-        }
+        actions={<ExportButtons busy={exporter.isPending} onExport={(format) => exporter.mutate({ filter, format })} />}
       />
       <MutationError error={exporter.error} />
       <Panel title="Filters">
@@ -98,15 +89,7 @@ export function AdminEventsPage() {
             ) : (
               <>
                 <DataTable className="table admin-events-table" columns={columns} rows={data.items} rowKey={(e) => e.seq} />
-                <div className="pager">
-                  <span className="muted small">Page {cursors.length + 1}</span>
-                  <button type="button" className="button small" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                    ← Newer
-                  </button>
-                  <button type="button" className="button small" disabled={!data.nextCursor} onClick={() => data.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
-                    Older →
-                  </button>
-                </div>
+                <Pager page={pages.page} nextCursor={data.nextCursor} onNext={pages.next} onPrevious={pages.previous} noun="admin changes" newestFirst />
               </>
             )
           }

@@ -1,17 +1,11 @@
 import type { AuditFilter } from '@switchboard/core/contracts/audit-events';
 import type { VirtualServer } from '@switchboard/core/contracts/virtual-servers';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { AnyOf, FilterForm, LocalTimeInput } from '../../components/filter-form.tsx';
+import { isoToLocalInput, localInputToIso } from '../../lib/local-time.ts';
 import { ServerOptions } from '../virtual-servers/server-options.tsx';
 
 const outcomes = ['ok', 'tool_error', 'denied', 'limited', 'upstream_failure', 'timeout'] as const;
-
-/** `datetime-local` speaks local time without a zone; the API wants ISO with an offset. */
-const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
-const toLocal = (iso?: string) => {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
 
 /** The audit log's filters; applied together when the form is submitted. */
 export function AuditFilters({ value, servers, onApply }: { value: AuditFilter; servers: VirtualServer[]; onApply: (f: AuditFilter) => void }) {
@@ -20,24 +14,22 @@ export function AuditFilters({ value, servers, onApply }: { value: AuditFilter; 
   const [server, setServer] = useState(value.virtualServer ?? '');
   const [tool, setTool] = useState(value.tool ?? '');
   const [outcome, setOutcome] = useState(value.outcome ?? '');
-  const [from, setFrom] = useState(toLocal(value.from));
-  const [to, setTo] = useState(toLocal(value.to));
+  const [from, setFrom] = useState(isoToLocalInput(value.from));
+  const [to, setTo] = useState(isoToLocalInput(value.to));
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  const apply = () =>
     onApply({
       user: user.trim() || undefined,
       client: client.trim() || undefined,
       virtualServer: server || undefined,
       tool: tool.trim() || undefined,
       outcome: (outcome || undefined) as AuditFilter['outcome'],
-      from: toIso(from),
-      to: toIso(to),
+      from: localInputToIso(from),
+      to: localInputToIso(to),
     });
-  }
 
   return (
-    <form className="filters panel-pad" onSubmit={submit}>
+    <FilterForm onApply={apply}>
       <label>
         User
         <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="email or id" />
@@ -57,30 +49,9 @@ export function AuditFilters({ value, servers, onApply }: { value: AuditFilter; 
         Tool
         <input value={tool} onChange={(e) => setTool(e.target.value)} placeholder="part of the name" className="mono" />
       </label>
-      <label>
-        Outcome
-        <select value={outcome} onChange={(e) => setOutcome(e.target.value)}>
-          <option value="">Any</option>
-          {outcomes.map((o) => (
-            <option key={o} value={o}>
-              {o.replace('_', ' ')}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        From
-        <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
-      </label>
-      <label>
-        To
-        <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
-      </label>
-      <div className="filter-actions">
-        <button type="submit" className="button primary">
-          Apply filters
-        </button>
-      </div>
-    </form>
+      <AnyOf label="Outcome" value={outcome} onChange={setOutcome} options={outcomes} show={(o) => o.replace('_', ' ')} />
+      <LocalTimeInput label="From" value={from} onChange={setFrom} />
+      <LocalTimeInput label="To" value={to} onChange={setTo} />
+    </FilterForm>
   );
 }

@@ -13,6 +13,9 @@ import { auditSearch } from '../../routing/search.ts';
 import { AuditFilters } from './audit-filters.tsx';
 import { errorDetail, formatDuration } from './error-detail.ts';
 import { OutcomePill } from './outcome-pill.tsx';
+import { ExportButtons } from '../../components/export-buttons.tsx';
+import { Pager } from '../../components/pager.tsx';
+import { useCursorPages } from '../../lib/cursor-pages.ts';
 
 function Call({ event: e }: { event: AuditEvent }) {
   return (
@@ -40,13 +43,11 @@ const LIVE_INTERVAL_MS = 3000;
 export function AuditPage() {
   const filter = route.useSearch({ select: auditSearch }) as AuditFilter;
   const navigate = useNavigate({ from: '/audit' });
-  // Cursors of the pages before this one; the first page has none.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
   // Live tail: the newest page is asked for again every few seconds (older pages stay put).
   const [live, setLive] = useState(false);
-  const tailing = live && cursors.length === 0;
-  const page = useQuery({ ...auditQueries.page({ ...filter, limit: PAGE_SIZE, cursor }), refetchInterval: tailing ? LIVE_INTERVAL_MS : false });
+  const tailing = live && pages.page === 1;
+  const page = useQuery({ ...auditQueries.page({ ...filter, limit: PAGE_SIZE, cursor: pages.cursor }), refetchInterval: tailing ? LIVE_INTERVAL_MS : false });
   const servers = useQuery(virtualServerQueries.list({ limit: 200 }));
   const exporter = useExportAuditEvents();
   const serverName = (id: string) => servers.data?.items.find((s) => s.id === id)?.name ?? `${id.slice(0, 8)}…`;
@@ -85,7 +86,7 @@ export function AuditPage() {
   ];
 
   const apply = (next: AuditFilter) => {
-    setCursors([]);
+    pages.reset();
     void navigate({ search: next as ReturnType<typeof route.useSearch>, replace: true });
   };
 
@@ -94,16 +95,7 @@ export function AuditPage() {
       <PageHeader
         title="Audit log"
         description="Every tool call, prompt and resource read through a virtual server: who, what, and how it went."
-        actions={
-          <>
-            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'csv' })}>
-              Export CSV
-            </button>
-            <button type="button" className="button" disabled={exporter.isPending} onClick={() => exporter.mutate({ filter, format: 'jsonl' })}>
-              Export JSON Lines
-            </button>
-          </>
-        }
+        actions={<ExportButtons busy={exporter.isPending} onExport={(format) => exporter.mutate({ filter, format })} />}
       />
       <MutationError error={exporter.error} />
       <Panel title="Filters">
@@ -125,15 +117,7 @@ export function AuditPage() {
             ) : (
               <>
                 <DataTable className="table audit-table" columns={columns} rows={data.items} rowKey={(e) => e.seq} />
-                <div className="pager">
-                  <span className="muted small">Page {cursors.length + 1}</span>
-                  <button type="button" className="button small" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                    ← Newer
-                  </button>
-                  <button type="button" className="button small" disabled={!data.nextCursor} onClick={() => data.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
-                    Older →
-                  </button>
-                </div>
+                <Pager page={pages.page} nextCursor={data.nextCursor} onNext={pages.next} onPrevious={pages.previous} noun="audit events" newestFirst />
               </>
             )
           }
