@@ -144,11 +144,15 @@ describe('upstream faults', () => {
     });
 
     it('keeps serving everything__echo (same session and other clients) while a call hangs', async () => {
+      // (on `stuck`, whose calls only a cancellation ends: however slow the machine, the six
+      // answers below come while the hung call is pending — on `bad` it would time out first)
+      await statusBecomes('stuck', (s) => s.inFlight === 0, 'no call in flight');
+      const abort = new AbortController();
       let hangSettled = false;
-      const hang = failure(legacy.callTool('bad__hang', {}, { timeoutMs: 15_000 })).finally(() => {
+      const hang = failure(legacy.callTool('stuck__hang', {}, { signal: abort.signal })).finally(() => {
         hangSettled = true;
       });
-      await statusBecomes('bad', (s) => s.inFlight === 1, 'the hung call to reach the upstream');
+      await statusBecomes('stuck', (s) => s.inFlight === 1, 'the hung call to reach the upstream');
       const answers: string[] = [];
       for (let i = 0; i < 3; i++) {
         const [same, other] = await Promise.all([
@@ -160,9 +164,9 @@ describe('upstream faults', () => {
       // all six answers came while the hung call was still pending
       expect(hangSettled).toBe(false);
       expect(answers).toEqual(['Echo: same-0', 'Echo: other-0', 'Echo: same-1', 'Echo: other-1', 'Echo: same-2', 'Echo: other-2']);
-      const { error, ms } = await hang;
-      expect(error).toMatchObject({ code: -32001 });
-      expect(ms).toBeLessThan(3000);
+      abort.abort();
+      await hang;
+      await statusBecomes('stuck', (s) => s.inFlight === 0, 'the hung call to be cancelled upstream');
     });
 
     it('keeps the upstream usable after a timeout (the hung request was cancelled, not the connection)', async () => {
