@@ -28,6 +28,18 @@ function succeed(span: Span, call: McpCall, result: CallResult) {
   if (outcome !== 'ok') span.setAttributes({ [ATTR.errorType]: outcome });
 }
 
+/** Hands the call to `handler`, marking `span` with how it went. */
+async function marked(span: Span, call: McpCall, handler: CallHandler): Promise<CallResult> {
+  try {
+    const result = await handler(call);
+    succeed(span, call, result);
+    return result;
+  } catch (error) {
+    fail(span, error);
+    throw error;
+  }
+}
+
 /**
  * The outermost stage: names the call on the request's server span (mcp/entry.ts, passed as
  * `call.trace`) — the virtual server, the upstream the name routed to, the era and the
@@ -38,12 +50,7 @@ export function callSpan(tracer: Tracer, virtualServerId: string): Stage {
   const annotate = async (span: Span, call: McpCall, next: CallHandler) => {
     span.setAttributes({ [ATTR.virtualServer]: virtualServerId, [ATTR.era]: call.era });
     try {
-      const result = await next(call);
-      succeed(span, call, result);
-      return result;
-    } catch (error) {
-      fail(span, error);
-      throw error;
+      return await marked(span, call, next);
     } finally {
       if (call.route) span.setAttribute(ATTR.upstream, call.route.upstreamName);
     }
@@ -108,12 +115,7 @@ export function tracedForward(tracer: Tracer, forward: CallHandler): CallHandler
     const span = tracer.startSpan(target ? `${method} ${target}` : method, options, call.trace);
     call.upstreamTrace = upstreamTraceHeaders(trace.setSpan(call.trace ?? ROOT_CONTEXT, span));
     try {
-      const result = await forward(call);
-      succeed(span, call, result);
-      return result;
-    } catch (error) {
-      fail(span, error);
-      throw error;
+      return await marked(span, call, forward);
     } finally {
       span.end();
     }
