@@ -123,6 +123,40 @@ describe('tracing switched by the OTEL_* environment', () => {
     }
   });
 
+  it('gives a call on the SDK\'s path (prompts/get) the same span tree: its context travels with the request, not in an AsyncLocalStorage', async () => {
+    const gw = await startGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    try {
+      const answer = await json(
+        gw.fetch(MCP, {
+          method: 'POST',
+          headers: { ...JSON_POST, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'prompts/get', 'mcp-name': 'fx__test_simple_prompt', traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 8,
+            method: 'prompts/get',
+            params: {
+              name: 'fx__test_simple_prompt',
+              _meta: {
+                'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+                'io.modelcontextprotocol/clientInfo': { name: 'tracing-test', version: '1' },
+                'io.modelcontextprotocol/clientCapabilities': {},
+              },
+            },
+          }),
+        }),
+      );
+      expect(answer, JSON.stringify(answer)).toMatchObject({ result: { messages: expect.any(Array) } });
+      const spans = exporter.getFinishedSpans();
+      const server = spans.find((s) => s.name === 'prompts/get fx__test_simple_prompt')!;
+      expect(server.spanContext().traceId).toBe(CLIENT_TRACE);
+      expect(server.attributes).toMatchObject({ 'switchboard.upstream': 'fx', 'switchboard.outcome': 'ok' });
+      const children = spans.filter((s) => s.parentSpanContext?.spanId === server.spanContext().spanId);
+      expect(children.map((s) => s.name).sort()).toEqual(['audit write', 'credentials', 'policy', 'prompts/get test_simple_prompt']);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('takes the caller\'s trace from _meta too, and marks a refused call on the request span', async () => {
     const gw = await startGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
     try {
