@@ -138,26 +138,29 @@ describe.each(ERAS)('playground subscriptions and elicitation, upstream era $era
     expect(bad.status).toBe(400);
   });
 
-  it.runIf(era === '2025')('holds a 2025-era upstream’s call for the answer, under a sealed state that answers nothing else', async () => {
-    const asked = await json(gw.api('POST', `${base}/tools/call`, { name: tool('test_elicitation'), arguments: { message: 'again?' }, ...asAlice }));
-    // the gateway's own state: the upstream asked with a real elicitation/create, and the call waits for the page
-    expect(asked.inputRequired.requestState).toEqual(expect.any(String));
-    const replay = await json(
-      gw.api('POST', `${base}/tools/call`, { name: tool('test_update_watched_resource'), inputResponses: {}, requestState: asked.inputRequired.requestState, ...asAlice }),
-    );
-    expect(replay).toMatchObject({ result: null, error: { message: 'requestState belongs to another call' } });
-    const [key] = Object.keys(asked.inputRequired.requests);
-    const done = await json(
-      gw.api('POST', `${base}/tools/call`, {
-        name: tool('test_elicitation'),
-        arguments: { message: 'again?' },
-        inputResponses: { [key!]: { action: 'accept', content: { username: 'bo', email: 'bo@example.com' } } },
-        requestState: asked.inputRequired.requestState,
-        ...asAlice,
-      }),
-    );
-    expect(done.result.content[0].text).toBe('User response: action=accept, content={"username":"bo","email":"bo@example.com"}');
-  });
+  // (only a 2025-era upstream's call is held by the gateway: a 2026-07-28 upstream holds its own)
+  if (era === '2025') {
+    it('holds a 2025-era upstream’s call for the answer, under a sealed state that answers nothing else', async () => {
+      const asked = await json(gw.api('POST', `${base}/tools/call`, { name: tool('test_elicitation'), arguments: { message: 'again?' }, ...asAlice }));
+      // the gateway's own state: the upstream asked with a real elicitation/create, and the call waits for the page
+      expect(asked.inputRequired.requestState).toEqual(expect.any(String));
+      const replay = await json(
+        gw.api('POST', `${base}/tools/call`, { name: tool('test_update_watched_resource'), inputResponses: {}, requestState: asked.inputRequired.requestState, ...asAlice }),
+      );
+      expect(replay).toMatchObject({ result: null, error: { message: 'requestState belongs to another call' } });
+      const [key] = Object.keys(asked.inputRequired.requests);
+      const done = await json(
+        gw.api('POST', `${base}/tools/call`, {
+          name: tool('test_elicitation'),
+          arguments: { message: 'again?' },
+          inputResponses: { [key!]: { action: 'accept', content: { username: 'bo', email: 'bo@example.com' } } },
+          requestState: asked.inputRequired.requestState,
+          ...asAlice,
+        }),
+      );
+      expect(done.result.content[0].text).toBe('User response: action=accept, content={"username":"bo","email":"bo@example.com"}');
+    });
+  }
 });
 
 describe('what the playground does', () => {
