@@ -5,8 +5,9 @@
  * process holds) — while another person's calls all go through.
  *
  * Bounded in time (LOAD_MS) and count (MAX_CALLS). What is asserted is the admitted
- * count against the time the load ran; the callers offer orders of magnitude more than
- * the limit whatever the machine (a check here is a few microseconds in memory).
+ * count against the time Alice's callers ran (they stop early if the count runs out,
+ * while Bob's run on to LOAD_MS); the callers offer orders of magnitude more than the
+ * limit whatever the machine (a check here is a few microseconds in memory).
  */
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,7 +25,7 @@ const RATE = 50;
  */
 const BURST = 50;
 const LOAD_MS = 5_000;
-const MAX_CALLS = 500_000;
+const MAX_CALLS = 5_000_000;
 const LOOPS = 8;
 const ALICE = randomUUID();
 const BOB = randomUUID();
@@ -86,13 +87,9 @@ describe('a person limited to 50 calls/s', () => {
     stalls.enable();
     const started = Date.now();
     const until = started + LOAD_MS;
-    await Promise.all(
-      replicas.flatMap((limiter) => [
-        ...Array.from({ length: LOOPS }, () => caller(limiter, ALICE, until, budget, alice, 0)),
-        caller(limiter, BOB, until, { left: 1000 }, bob, 10),
-      ]),
-    );
-    const seconds = (Date.now() - started) / 1000;
+    const aliceEnded = Promise.all(replicas.flatMap((limiter) => Array.from({ length: LOOPS }, () => caller(limiter, ALICE, until, budget, alice, 0)))).then(() => Date.now());
+    const [ended] = await Promise.all([aliceEnded, ...replicas.map((limiter) => caller(limiter, BOB, until, { left: 1000 }, bob, 10))]);
+    const seconds = (ended - started) / 1000;
     stalls.disable();
     // a token bucket admits its burst at once, then the rate
     const perSecond = (alice.ok - BURST) / seconds;
@@ -107,11 +104,8 @@ describe('a person limited to 50 calls/s', () => {
     const { alice, bob, perSecond } = await load(limiters.slice(0, count), run);
     // the callers asked for far more than the limit: the limit decided, not the machine
     expect(alice.limited).toBeGreaterThan(alice.ok * 10);
-    // Never more than the limit, however many replicas. Less by up to an unused lease per
-    // replica per refill: with two replicas whose lease refills wait on a busy database and
-    // CPU (the rest of the suite runs beside this test) that has measured 40–49/s, so the
-    // floor for several replicas is looser than for one (bench figures: closing note).
-    expect(perSecond).toBeGreaterThanOrEqual(RATE * (count === 1 ? 0.95 : 0.75));
+    // 50 ± 5 %, however many replicas share the budget
+    expect(perSecond).toBeGreaterThanOrEqual(RATE * 0.95);
     expect(perSecond).toBeLessThanOrEqual(RATE * 1.05);
     expect(bob.limited).toBe(0);
     expect(bob.ok).toBeGreaterThan(50 * count);
