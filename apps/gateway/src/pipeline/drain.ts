@@ -50,9 +50,11 @@ export class InFlightCalls {
    * Once none is left it still waits `settleMs`, and again while calls keep arriving: an
    * answer is written a few ticks after its call settles (an SDK POST's event stream, an
    * HTTP+SSE session's stream), and a request admitted just before the stop may reach the
-   * pipeline only now — closing the sessions at once would cut both.
+   * pipeline only now (its body read, its session restored from Postgres: on a loaded
+   * machine that has taken longer than a quarter second) — closing the sessions at once
+   * would cut both.
    */
-  async drain(graceMs: number, answerMs = 500, settleMs = 250): Promise<boolean> {
+  async drain(graceMs: number, answerMs = 500, settleMs = 1000): Promise<boolean> {
     const timeout = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), Math.max(0, ms)).unref());
     const deadline = Date.now() + graceMs;
     for (;;) {
